@@ -1,0 +1,16 @@
+#![doc = include_str!("../README.md")]
+
+pub mod channel;
+pub mod component;
+pub mod embed;
+pub mod emoji;
+pub mod error;
+pub mod id;
+pub mod message;
+pub mod user;
+pub mod webhook;
+
+pub mod builder;
+pub mod request;
+pub mod text;
+pub mod validate;
