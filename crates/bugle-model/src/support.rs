@@ -354,7 +354,10 @@ pub(crate) mod double_option {
     /// Writes `Some(None)` as `null` and `Some(Some(v))` as `v`. Pair with
     /// `skip_serializing_if = "Option::is_none"` so `None` is left out.
     #[allow(clippy::option_option, clippy::ref_option)] // absent vs null is the point
-    pub(crate) fn serialize<T, S>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error>
+    pub(crate) fn serialize<T, S>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error>
     where
         T: Serialize,
         S: Serializer,

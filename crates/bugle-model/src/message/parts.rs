@@ -1,0 +1,238 @@
+//! The parts of a message: attachments, reactions, references, sticker
+//! items, channel mentions and the nonce.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::channel::ChannelType;
+use crate::emoji::PartialEmoji;
+use crate::id::{AttachmentId, ChannelId, GuildId, MessageId, StickerId};
+use crate::support::{define_flags, is_false, open_int_enum};
+
+/// A file attached to a message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// The attachment's id.
+    pub id: AttachmentId,
+    /// The file's name.
+    pub filename: String,
+    /// The file's title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Alt text (at most 1024 chars).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The media type, e.g. `image/png`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The size in bytes.
+    #[serde(default)]
+    pub size: u64,
+    /// The signed CDN URL (it expires).
+    #[serde(default)]
+    pub url: String,
+    /// Discord's proxied URL.
+    #[serde(default)]
+    pub proxy_url: String,
+    /// Height in pixels, for images and videos.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    /// Width in pixels, for images and videos.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    /// A thumbhash placeholder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
+    /// The placeholder's version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder_version: Option<u32>,
+    /// Whether the attachment is ephemeral.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub ephemeral: bool,
+    /// A voice message's length in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_secs: Option<f64>,
+    /// A voice message's waveform, base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waveform: Option<String>,
+    /// The attachment's flags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<AttachmentFlags>,
+    /// When a clip was made.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub clip_created_at: Option<OffsetDateTime>,
+}
+
+define_flags! {
+    /// Flags of an attachment.
+    pub struct AttachmentFlags: int {
+        /// The attachment is a clip from a stream.
+        const IS_CLIP = 1 << 0;
+        /// The attachment is a media channel post's thumbnail.
+        const IS_THUMBNAIL = 1 << 1;
+        /// The attachment was edited with the remix feature.
+        const IS_REMIX = 1 << 2;
+        /// The attachment is a spoiler.
+        const IS_SPOILER = 1 << 3;
+        /// The attachment is an animated image.
+        const IS_ANIMATED = 1 << 5;
+    }
+}
+
+/// A reaction on a message: one emoji and who used it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reaction {
+    /// Times this emoji was used, normal and super reactions together.
+    pub count: u32,
+    /// The count split by normal and super reactions.
+    #[serde(default)]
+    pub count_details: ReactionCountDetails,
+    /// Whether the current user reacted with it.
+    #[serde(default)]
+    pub me: bool,
+    /// Whether the current user super-reacted with it.
+    #[serde(default)]
+    pub me_burst: bool,
+    /// The emoji.
+    pub emoji: PartialEmoji,
+    /// The colours of super reactions, as `#rrggbb` strings.
+    #[serde(default)]
+    pub burst_colors: Vec<String>,
+}
+
+/// A reaction's count by kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReactionCountDetails {
+    /// Super reactions.
+    #[serde(default)]
+    pub burst: u32,
+    /// Normal reactions.
+    #[serde(default)]
+    pub normal: u32,
+}
+
+open_int_enum! {
+    /// What a message reference does.
+    pub enum MessageReferenceType: u8 {
+        /// A reply (the default when unset).
+        Default = 0,
+        /// A forward.
+        Forward = 1,
+    }
+}
+
+/// A pointer from a message to another: a reply, a forward, a crosspost's
+/// source or a thread's starter message. Also the request form that makes a
+/// message a reply or a forward.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageReference {
+    /// Reply or forward; unset means a reply.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<MessageReferenceType>,
+    /// The referenced message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<MessageId>,
+    /// Its channel (always present on received data; needed for forwards).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<ChannelId>,
+    /// Its guild.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guild_id: Option<GuildId>,
+    /// On send: whether a missing referenced message is an error (default
+    /// true) or the message is sent as a normal one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_if_not_exists: Option<bool>,
+}
+
+impl MessageReference {
+    /// A reference that makes a message a reply to `message_id`.
+    pub fn reply(message_id: MessageId) -> Self {
+        Self {
+            message_id: Some(message_id),
+            ..Self::default()
+        }
+    }
+
+    /// A reference that forwards `message_id` from `channel_id`.
+    pub fn forward(channel_id: ChannelId, message_id: MessageId) -> Self {
+        Self {
+            kind: Some(MessageReferenceType::Forward),
+            message_id: Some(message_id),
+            channel_id: Some(channel_id),
+            ..Self::default()
+        }
+    }
+}
+
+open_int_enum! {
+    /// The file format of a sticker.
+    pub enum StickerFormatType: u8 {
+        /// PNG.
+        Png = 1,
+        /// Animated PNG.
+        Apng = 2,
+        /// Lottie JSON.
+        Lottie = 3,
+        /// GIF.
+        Gif = 4,
+    }
+}
+
+/// The smallest form of a sticker, as messages carry it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StickerItem {
+    /// The sticker's id.
+    pub id: StickerId,
+    /// The sticker's name.
+    pub name: String,
+    /// The sticker's format.
+    pub format_type: StickerFormatType,
+}
+
+/// A channel mentioned in a crossposted message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelMention {
+    /// The channel's id.
+    pub id: ChannelId,
+    /// Its guild's id.
+    pub guild_id: GuildId,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub kind: ChannelType,
+    /// Its name.
+    pub name: String,
+}
+
+/// A nonce: an integer or a string of at most 25 chars that Discord echoes
+/// back, and with `enforce_nonce` uses to drop duplicate sends.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Nonce {
+    /// An integer nonce (Discord accepts the signed 64-bit range).
+    Integer(i64),
+    /// A string nonce (at most 25 chars).
+    String(String),
+}
+
+impl From<i64> for Nonce {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<String> for Nonce {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for Nonce {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
