@@ -49,13 +49,37 @@ pub struct TransportError {
 impl TransportError {
     /// A new error of `kind`; `may_have_been_sent` says whether any byte of the request
     /// could have reached the server.
-    pub fn new(kind: TransportErrorKind, may_have_been_sent: bool, message: impl Into<String>) -> Self {
+    pub fn new(
+        kind: TransportErrorKind,
+        may_have_been_sent: bool,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             kind,
             may_have_been_sent,
             message: message.into(),
             source: None,
         }
+    }
+
+    /// The request cannot be sent as given (bad URI, scheme not allowed): nothing was sent.
+    pub fn invalid_request(message: impl Into<String>) -> Self {
+        Self::new(TransportErrorKind::InvalidRequest, false, message)
+    }
+
+    /// No connection could be made: nothing was sent.
+    pub fn connect(message: impl Into<String>) -> Self {
+        Self::new(TransportErrorKind::Connect, false, message)
+    }
+
+    /// A timeout fired; `may_have_been_sent` is `false` only when it fired while connecting.
+    pub fn timeout(may_have_been_sent: bool, message: impl Into<String>) -> Self {
+        Self::new(TransportErrorKind::Timeout, may_have_been_sent, message)
+    }
+
+    /// The TLS handshake failed or the certificate was not trusted: nothing was sent.
+    pub fn tls(message: impl Into<String>) -> Self {
+        Self::new(TransportErrorKind::Tls, false, message)
     }
 
     /// Attaches the underlying error.
@@ -97,6 +121,8 @@ impl fmt::Display for TransportError {
 
 impl StdError for TransportError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn StdError + 'static))
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
     }
 }

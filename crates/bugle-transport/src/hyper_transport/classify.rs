@@ -1,0 +1,109 @@
+//! Turning hyper and hyper-util errors into [`TransportError`]s.
+//!
+//! The rule for `request_may_have_been_sent`: a failure while connecting (TCP, TLS, the
+//! connect timeout) sent nothing; a request hyper gave back unsent (`is_canceled`) sent
+//! nothing; anything after the request started on an established connection may have
+//! reached the server.
+
+use std::error::Error as StdError;
+use std::io;
+
+use super::connector::{ConnectFailure, ConnectStage};
+use super::origin::Origin;
+use crate::{TransportError, TransportErrorKind};
+
+/// Maps an error from the pooled client's `request` call.
+pub(crate) fn request_error(
+    error: hyper_util::client::legacy::Error,
+    origin: &Origin,
+) -> TransportError {
+    if let Some(failure) = find::<ConnectFailure>(&error) {
+        let stage = failure.stage();
+        let e = match stage {
+            ConnectStage::Tcp => TransportError::connect(format!("could not connect to {origin}")),
+            ConnectStage::Tls => TransportError::tls(format!(
+                "tls handshake with {origin} failed; check that its certificate is trusted"
+            )),
+            ConnectStage::Timeout => {
+                TransportError::timeout(false, format!("connecting to {origin} timed out"))
+            }
+        };
+        return e.with_source(error);
+    }
+    if let Some(hyper_error) = find::<hyper::Error>(&error) {
+        return hyper_error_to_transport(hyper_error, origin).with_source(error);
+    }
+    if error.is_connect() {
+        return TransportError::connect(format!("could not connect to {origin}"))
+            .with_source(error);
+    }
+    TransportError::invalid_request(format!(
+        "the request to {origin} could not be sent as given"
+    ))
+    .with_source(error)
+}
+
+/// Maps an error met while reading the response body.
+pub(crate) fn body_error(error: hyper::Error, origin: &Origin) -> TransportError {
+    let kind = if error.is_timeout() {
+        TransportErrorKind::Timeout
+    } else if find::<io::Error>(&error).is_some() {
+        TransportErrorKind::Io
+    } else {
+        TransportErrorKind::Protocol
+    };
+    TransportError::new(
+        kind,
+        true,
+        format!("reading the response body from {origin} failed"),
+    )
+    .with_source(error)
+}
+
+fn hyper_error_to_transport(error: &hyper::Error, origin: &Origin) -> TransportError {
+    if error.is_canceled() {
+        // hyper hands a request back unsent when its connection closed before it was
+        // written (the pooled client retries those once on a reused connection).
+        return TransportError::new(
+            TransportErrorKind::Io,
+            false,
+            format!("the connection to {origin} closed before the request was written"),
+        );
+    }
+    let (kind, message) = if error.is_timeout() {
+        (TransportErrorKind::Timeout, "timed out waiting for")
+    } else if error.is_parse() || error.is_parse_status() {
+        (
+            TransportErrorKind::Protocol,
+            "received an invalid http response from",
+        )
+    } else if error.is_incomplete_message() || error.is_closed() {
+        (
+            TransportErrorKind::Protocol,
+            "the connection closed before a full response from",
+        )
+    } else if find::<io::Error>(error).is_some() {
+        (
+            TransportErrorKind::Io,
+            "reading or writing the connection failed with",
+        )
+    } else {
+        (
+            TransportErrorKind::Protocol,
+            "the http exchange failed with",
+        )
+    };
+    TransportError::new(kind, true, format!("{message} {origin}"))
+}
+
+/// The first error of type `E` in `error`'s source chain, `error` included.
+fn find<'a, E: StdError + 'static>(error: &'a (dyn StdError + 'static)) -> Option<&'a E> {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if let Some(found) = e.downcast_ref::<E>() {
+            return Some(found);
+        }
+        current = e.source();
+    }
+    None
+}

@@ -1,0 +1,97 @@
+//! The part of a request URI that errors and logs may show: scheme and host, never the
+//! path or query (a webhook token lives in the path).
+
+use std::fmt;
+
+use http::Uri;
+
+use crate::TransportError;
+
+/// The scheme a request uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    Http,
+    Https,
+}
+
+/// Scheme, host and port of a request: safe to print.
+#[derive(Debug, Clone)]
+pub(crate) struct Origin {
+    scheme: Scheme,
+    host: String,
+    port: Option<u16>,
+}
+
+impl Origin {
+    /// Checks that `uri` is absolute with an `http` or `https` scheme and a host.
+    pub(crate) fn of(uri: &Uri) -> Result<Self, TransportError> {
+        let scheme = match uri.scheme_str() {
+            Some(s) if s.eq_ignore_ascii_case("https") => Scheme::Https,
+            Some(s) if s.eq_ignore_ascii_case("http") => Scheme::Http,
+            Some(_) => {
+                return Err(TransportError::invalid_request(
+                    "the request URI's scheme is neither https nor http; use an https URI",
+                ));
+            }
+            None => {
+                return Err(TransportError::invalid_request(
+                    "the request URI is not absolute; give a full https URI",
+                ));
+            }
+        };
+        let Some(host) = uri.host().filter(|h| !h.is_empty()) else {
+            return Err(TransportError::invalid_request(
+                "the request URI has no host; give a full https URI",
+            ));
+        };
+        Ok(Self {
+            scheme,
+            host: host.to_owned(),
+            port: uri.port_u16(),
+        })
+    }
+
+    /// The request's scheme.
+    pub(crate) fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scheme = match self.scheme {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        };
+        write!(f, "{scheme}://{}", self.host)?;
+        if let Some(port) = self.port {
+            write!(f, ":{port}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_drops_path_query_and_userinfo() {
+        let uri: Uri = "https://user:pw@discord.com:8443/api/webhooks/1/secret-token?wait=true"
+            .parse()
+            .unwrap();
+        let origin = Origin::of(&uri).unwrap();
+        assert_eq!(origin.to_string(), "https://discord.com:8443");
+    }
+
+    #[test]
+    fn relative_and_foreign_schemes_are_invalid() {
+        let relative: Uri = "/api/v10/channels".parse().unwrap();
+        let ftp: Uri = "ftp://example.com/x".parse().unwrap();
+        for uri in [relative, ftp] {
+            let err = Origin::of(&uri).unwrap_err();
+            assert_eq!(err.kind(), crate::TransportErrorKind::InvalidRequest);
+            assert!(!err.request_may_have_been_sent());
+        }
+    }
+}
