@@ -1,1 +1,16 @@
 #![doc = include_str!("../README.md")]
+
+pub mod config;
+pub mod error;
+pub mod multipart;
+pub mod nonce;
+pub mod retry;
+pub mod routing;
+pub mod webhook_url;
+
+pub use config::{DiscordConfig, DiscordConfigBuilder, Simulation};
+pub use error::{Credential, DiscordError, ErrorCategory, ErrorKind, FieldError};
+pub use nonce::Nonce;
+pub use retry::{DefaultRetryPolicy, RetryDecision, RetryPolicy};
+pub use routing::{ChannelRoutes, ChannelTarget};
+pub use webhook_url::{WebhookUrl, WebhookUrlError};
