@@ -35,7 +35,11 @@ impl SnowflakeGenerator {
         let candidate = (since_epoch << 22) | (self.worker << 12);
         let mut prev = self.last.load(Ordering::Relaxed);
         loop {
-            let next = if candidate > prev { candidate } else { prev + 1 };
+            let next = if candidate > prev {
+                candidate
+            } else {
+                prev + 1
+            };
             match self
                 .last
                 .compare_exchange_weak(prev, next, Ordering::Relaxed, Ordering::Relaxed)

@@ -1,0 +1,326 @@
+//! The server-side limiter: fixed windows per bucket, global, shared and hidden limits, and
+//! the invalid-request counter that bans an IP. A plain state machine driven by `now`.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::config::RateLimitConfig;
+use crate::fake::route::Route;
+
+/// A fixed window that starts at its first request.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    start: Instant,
+    used: u32,
+}
+
+fn slot(
+    map: &mut HashMap<String, Window>,
+    key: String,
+    now: Instant,
+    len: Duration,
+) -> &mut Window {
+    let window = map.entry(key).or_insert(Window {
+        start: now,
+        used: 0,
+    });
+    if now >= window.start + len {
+        *window = Window {
+            start: now,
+            used: 0,
+        };
+    }
+    window
+}
+
+/// Which limit answered a 429.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// The caller's bucket.
+    User,
+    /// The bot's (or IP's) global limit.
+    Global,
+    /// A shared resource.
+    Shared,
+    /// A hidden sublimit (reported as scope `user`).
+    Sublimit,
+}
+
+/// The bucket state a response reports.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BucketState {
+    pub(crate) hash: String,
+    pub(crate) limit: u32,
+    pub(crate) remaining: u32,
+    pub(crate) reset_after: Duration,
+}
+
+/// A request refused by a limit.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Limited {
+    pub(crate) scope: Scope,
+    pub(crate) retry_after: Duration,
+    pub(crate) bucket: Option<BucketState>,
+}
+
+/// Who a request counts against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Caller {
+    /// A bot, by token.
+    Bot(String),
+    /// A request without `Authorization`, by IP.
+    Ip(IpAddr),
+}
+
+impl Caller {
+    fn key(&self) -> String {
+        match self {
+            Self::Bot(token) => format!("bot:{token}"),
+            Self::Ip(ip) => format!("ip:{ip}"),
+        }
+    }
+}
+
+/// All limiter state.
+#[derive(Debug)]
+pub(crate) struct Limiter {
+    config: RateLimitConfig,
+    buckets: HashMap<String, Window>,
+    globals: HashMap<String, Window>,
+    sublimits: HashMap<String, Window>,
+    shared: HashMap<String, Window>,
+    invalid: HashMap<IpAddr, VecDeque<Instant>>,
+    bans: HashMap<IpAddr, Instant>,
+}
+
+impl Limiter {
+    /// A limiter enforcing `config`.
+    pub(crate) fn new(config: RateLimitConfig) -> Self {
+        Self {
+            config,
+            buckets: HashMap::new(),
+            globals: HashMap::new(),
+            sublimits: HashMap::new(),
+            shared: HashMap::new(),
+            invalid: HashMap::new(),
+            bans: HashMap::new(),
+        }
+    }
+
+    /// How long `ip` stays banned, if it is.
+    pub(crate) fn banned_for(&mut self, ip: IpAddr, now: Instant) -> Option<Duration> {
+        let until = *self.bans.get(&ip)?;
+        if now >= until {
+            self.bans.remove(&ip);
+            return None;
+        }
+        Some(until - now)
+    }
+
+    /// Counts an invalid request (401, 403, or a 429 not of scope shared) from `ip`;
+    /// bans the IP when the count in the window reaches the threshold.
+    pub(crate) fn record_invalid(&mut self, ip: IpAddr, now: Instant) {
+        if !self.config.enabled {
+            return;
+        }
+        let window = self.config.invalid_window;
+        let log = self.invalid.entry(ip).or_default();
+        while log
+            .front()
+            .is_some_and(|&t| now.duration_since(t) >= window)
+        {
+            log.pop_front();
+        }
+        log.push_back(now);
+        if log.len() >= self.config.invalid_threshold as usize {
+            log.clear();
+            self.bans.insert(ip, now + self.config.ban_duration);
+        }
+    }
+
+    /// Admits the request or refuses it with the limit that applies. On admission every
+    /// counter is charged and the route's bucket state (if it has one) is returned.
+    pub(crate) fn admit(
+        &mut self,
+        now: Instant,
+        caller: &Caller,
+        route: &Route,
+    ) -> Result<Option<BucketState>, Limited> {
+        if !self.config.enabled {
+            return Ok(None);
+        }
+        let second = Duration::from_secs(1);
+        let global_limit = match caller {
+            Caller::Bot(_) => self.config.global_per_second,
+            Caller::Ip(_) => self.config.ip_global_per_second,
+        };
+        let global = slot(&mut self.globals, caller.key(), now, second);
+        if global.used >= global_limit {
+            return Err(Limited {
+                scope: Scope::Global,
+                retry_after: global.start + second - now,
+                bucket: None,
+            });
+        }
+        let major = route.major_parameter();
+        let rule = self.config.rule_for(route.kind).cloned();
+        let bucket_key = rule
+            .as_ref()
+            .map(|r| format!("{}|{}|{major}", caller.key(), r.hash()));
+        let state = |w: &Window, rule: &super::config::BucketRule| BucketState {
+            hash: rule.hash().to_owned(),
+            limit: rule.limit(),
+            remaining: rule.limit().saturating_sub(w.used),
+            reset_after: w.start + rule.window() - now,
+        };
+        let mut current = None;
+        if let (Some(rule), Some(key)) = (&rule, &bucket_key) {
+            let window = slot(&mut self.buckets, key.clone(), now, rule.window());
+            let snapshot = state(window, rule);
+            if window.used >= rule.limit() {
+                return Err(Limited {
+                    scope: Scope::User,
+                    retry_after: snapshot.reset_after,
+                    bucket: Some(snapshot),
+                });
+            }
+            current = Some(snapshot);
+        }
+        for shared in self.config.shared.iter().filter(|s| s.route == route.kind) {
+            let key = format!("{:?}|{major}", shared.route);
+            let window = slot(&mut self.shared, key, now, shared.window);
+            if window.used >= shared.limit {
+                return Err(Limited {
+                    scope: Scope::Shared,
+                    retry_after: window.start + shared.window - now,
+                    bucket: current,
+                });
+            }
+        }
+        for sub in self
+            .config
+            .sublimits
+            .iter()
+            .filter(|s| s.route == route.kind)
+        {
+            let key = format!("{}|{:?}|{major}", caller.key(), sub.route);
+            let window = slot(&mut self.sublimits, key, now, sub.window);
+            if window.used >= sub.limit {
+                return Err(Limited {
+                    scope: Scope::Sublimit,
+                    retry_after: window.start + sub.window - now,
+                    bucket: current,
+                });
+            }
+        }
+        self.charge(now, caller, route, &major);
+        Ok(match (rule, bucket_key) {
+            (Some(rule), Some(key)) => {
+                let window = slot(&mut self.buckets, key, now, rule.window());
+                window.used += 1;
+                Some(state(window, &rule))
+            }
+            _ => None,
+        })
+    }
+
+    fn charge(&mut self, now: Instant, caller: &Caller, route: &Route, major: &str) {
+        let second = Duration::from_secs(1);
+        slot(&mut self.globals, caller.key(), now, second).used += 1;
+        for shared in self.config.shared.iter().filter(|s| s.route == route.kind) {
+            let key = format!("{:?}|{major}", shared.route);
+            slot(&mut self.shared, key, now, shared.window).used += 1;
+        }
+        for sub in self
+            .config
+            .sublimits
+            .iter()
+            .filter(|s| s.route == route.kind)
+        {
+            let key = format!("{}|{:?}|{major}", caller.key(), sub.route);
+            slot(&mut self.sublimits, key, now, sub.window).used += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fake::route::{RouteKind, match_route};
+    use http::Method;
+
+    fn create_route(channel: u64) -> Route {
+        let path = format!("channels/{channel}/messages");
+        let segments: Vec<&str> = path.split('/').collect();
+        match_route(&Method::POST, &segments).unwrap()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn bucket_counts_down_then_refuses_then_resets() {
+        let mut limiter = Limiter::new(RateLimitConfig::discord_defaults());
+        let bot = Caller::Bot("t".into());
+        let route = create_route(1);
+        for expected in (0..5).rev() {
+            let state = limiter
+                .admit(Instant::now(), &bot, &route)
+                .unwrap()
+                .unwrap();
+            assert_eq!(state.remaining, expected);
+        }
+        let refusal = limiter.admit(Instant::now(), &bot, &route).unwrap_err();
+        assert_eq!(refusal.scope, Scope::User);
+        assert_eq!(refusal.retry_after, Duration::from_secs(5));
+        // Another channel is another bucket.
+        assert!(
+            limiter
+                .admit(Instant::now(), &bot, &create_route(2))
+                .is_ok()
+        );
+        tokio::time::advance(Duration::from_secs(5)).await;
+        assert!(limiter.admit(Instant::now(), &bot, &route).is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn global_limit_applies_across_buckets() {
+        let config = RateLimitConfig::discord_defaults().global_per_second(3);
+        let mut limiter = Limiter::new(config);
+        let bot = Caller::Bot("t".into());
+        for channel in 0..3 {
+            assert!(
+                limiter
+                    .admit(Instant::now(), &bot, &create_route(channel))
+                    .is_ok()
+            );
+        }
+        let refusal = limiter
+            .admit(Instant::now(), &bot, &create_route(9))
+            .unwrap_err();
+        assert_eq!(refusal.scope, Scope::Global);
+        assert!(refusal.bucket.is_none());
+        assert_eq!(RouteKind::CreateMessage, create_route(9).kind);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ban_after_threshold_and_lifts_after_duration() {
+        let config = RateLimitConfig::discord_defaults().invalid_request_ban(
+            3,
+            Duration::from_secs(600),
+            Duration::from_secs(60),
+        );
+        let mut limiter = Limiter::new(config);
+        let ip: IpAddr = [127, 0, 0, 1].into();
+        limiter.record_invalid(ip, Instant::now());
+        limiter.record_invalid(ip, Instant::now());
+        assert!(limiter.banned_for(ip, Instant::now()).is_none());
+        limiter.record_invalid(ip, Instant::now());
+        assert_eq!(
+            limiter.banned_for(ip, Instant::now()),
+            Some(Duration::from_secs(60))
+        );
+        tokio::time::advance(Duration::from_secs(60)).await;
+        assert!(limiter.banned_for(ip, Instant::now()).is_none());
+    }
+}

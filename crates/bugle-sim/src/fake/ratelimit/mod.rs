@@ -1,0 +1,11 @@
+//! Server-side rate limiting, written for the fake (it does not use bugle-ratelimit, so a
+//! client tested against it is not checked against itself).
+
+mod config;
+pub(crate) mod headers;
+pub(crate) mod limiter;
+
+pub use config::{
+    BucketRule, DM_BUCKET, MESSAGE_GET_BUCKET, MESSAGES_BUCKET, REACTIONS_BUCKET, RateLimitConfig,
+    SharedLimit, Sublimit, THREADS_BUCKET, WEBHOOKS_BUCKET,
+};

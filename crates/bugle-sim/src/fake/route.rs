@@ -1,0 +1,318 @@
+//! Which operation a request names: method + path → [`RouteKind`] and its parameters.
+
+use http::Method;
+
+/// The operations `FakeDiscord` answers, one per route template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RouteKind {
+    /// `POST /channels/{channel.id}/messages`
+    CreateMessage,
+    /// `GET /channels/{channel.id}/messages/{message.id}`
+    GetMessage,
+    /// `PATCH /channels/{channel.id}/messages/{message.id}`
+    EditMessage,
+    /// `DELETE /channels/{channel.id}/messages/{message.id}`
+    DeleteMessage,
+    /// `PUT /channels/{channel.id}/messages/{message.id}/reactions/{emoji}/@me`
+    AddReaction,
+    /// `DELETE /channels/{channel.id}/messages/{message.id}/reactions/{emoji}/@me`
+    RemoveOwnReaction,
+    /// `POST /channels/{channel.id}/messages/{message.id}/threads`
+    CreateThreadFromMessage,
+    /// `POST /channels/{channel.id}/threads` (a thread without a message, or a forum post)
+    CreateThread,
+    /// `POST /users/@me/channels`
+    CreateDm,
+    /// `POST /webhooks/{webhook.id}/{webhook.token}`
+    ExecuteWebhook,
+    /// `GET /webhooks/{webhook.id}/{webhook.token}/messages/{message.id}`
+    GetWebhookMessage,
+    /// `PATCH /webhooks/{webhook.id}/{webhook.token}/messages/{message.id}`
+    EditWebhookMessage,
+    /// `DELETE /webhooks/{webhook.id}/{webhook.token}/messages/{message.id}`
+    DeleteWebhookMessage,
+}
+
+impl RouteKind {
+    /// Every operation, in declaration order.
+    pub const ALL: [RouteKind; 13] = [
+        Self::CreateMessage,
+        Self::GetMessage,
+        Self::EditMessage,
+        Self::DeleteMessage,
+        Self::AddReaction,
+        Self::RemoveOwnReaction,
+        Self::CreateThreadFromMessage,
+        Self::CreateThread,
+        Self::CreateDm,
+        Self::ExecuteWebhook,
+        Self::GetWebhookMessage,
+        Self::EditWebhookMessage,
+        Self::DeleteWebhookMessage,
+    ];
+
+    /// The method and route template, e.g. `POST /channels/{channel.id}/messages`.
+    pub fn template(self) -> &'static str {
+        match self {
+            Self::CreateMessage => "POST /channels/{channel.id}/messages",
+            Self::GetMessage => "GET /channels/{channel.id}/messages/{message.id}",
+            Self::EditMessage => "PATCH /channels/{channel.id}/messages/{message.id}",
+            Self::DeleteMessage => "DELETE /channels/{channel.id}/messages/{message.id}",
+            Self::AddReaction => {
+                "PUT /channels/{channel.id}/messages/{message.id}/reactions/{emoji}/@me"
+            }
+            Self::RemoveOwnReaction => {
+                "DELETE /channels/{channel.id}/messages/{message.id}/reactions/{emoji}/@me"
+            }
+            Self::CreateThreadFromMessage => {
+                "POST /channels/{channel.id}/messages/{message.id}/threads"
+            }
+            Self::CreateThread => "POST /channels/{channel.id}/threads",
+            Self::CreateDm => "POST /users/@me/channels",
+            Self::ExecuteWebhook => "POST /webhooks/{webhook.id}/{webhook.token}",
+            Self::GetWebhookMessage => {
+                "GET /webhooks/{webhook.id}/{webhook.token}/messages/{message.id}"
+            }
+            Self::EditWebhookMessage => {
+                "PATCH /webhooks/{webhook.id}/{webhook.token}/messages/{message.id}"
+            }
+            Self::DeleteWebhookMessage => {
+                "DELETE /webhooks/{webhook.id}/{webhook.token}/messages/{message.id}"
+            }
+        }
+    }
+
+    /// Whether the route is authorised by a webhook token in the path rather than a bot token.
+    pub fn is_webhook_token_route(self) -> bool {
+        matches!(
+            self,
+            Self::ExecuteWebhook
+                | Self::GetWebhookMessage
+                | Self::EditWebhookMessage
+                | Self::DeleteWebhookMessage
+        )
+    }
+}
+
+/// A matched request path: the operation and the parameters in its path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Route {
+    pub(crate) kind: RouteKind,
+    pub(crate) channel_id: Option<u64>,
+    pub(crate) message_id: Option<u64>,
+    pub(crate) webhook_id: Option<u64>,
+    pub(crate) webhook_token: Option<String>,
+    /// The emoji path segment exactly as sent (still percent-encoded).
+    pub(crate) emoji: Option<String>,
+}
+
+impl Route {
+    fn new(kind: RouteKind) -> Self {
+        Self {
+            kind,
+            channel_id: None,
+            message_id: None,
+            webhook_id: None,
+            webhook_token: None,
+            emoji: None,
+        }
+    }
+
+    /// The major parameter as Discord buckets it: the channel, or the webhook id and token.
+    pub(crate) fn major_parameter(&self) -> String {
+        match (self.channel_id, self.webhook_id, &self.webhook_token) {
+            (Some(channel), _, _) => format!("channel:{channel}"),
+            (None, Some(id), Some(token)) => format!("webhook:{id}:{token}"),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Why a path matched no route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RouteError {
+    /// No route has this shape.
+    NotFound,
+    /// The path exists but not for this method.
+    MethodNotAllowed,
+    /// A path segment that must be a snowflake is not one.
+    BadSnowflake {
+        /// The parameter's name, e.g. `channel_id`.
+        field: &'static str,
+        /// What was sent.
+        value: String,
+    },
+}
+
+fn snowflake(field: &'static str, segment: &str) -> Result<u64, RouteError> {
+    let ok = !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
+    segment
+        .parse::<u64>()
+        .ok()
+        .filter(|_| ok)
+        .ok_or_else(|| RouteError::BadSnowflake {
+            field,
+            value: segment.to_owned(),
+        })
+}
+
+/// Matches a versionless path (`/channels/1/messages`) split into segments.
+pub(crate) fn match_route(method: &Method, segments: &[&str]) -> Result<Route, RouteError> {
+    match segments {
+        ["channels", channel, rest @ ..] => match_channel(method, channel, rest),
+        ["users", "@me", "channels"] => {
+            one_method(method, &Method::POST, Route::new(RouteKind::CreateDm))
+        }
+        ["webhooks", id, token, rest @ ..] => match_webhook(method, id, token, rest),
+        _ => Err(RouteError::NotFound),
+    }
+}
+
+fn one_method(method: &Method, expected: &Method, route: Route) -> Result<Route, RouteError> {
+    if method == expected {
+        Ok(route)
+    } else {
+        Err(RouteError::MethodNotAllowed)
+    }
+}
+
+fn match_channel(method: &Method, channel: &str, rest: &[&str]) -> Result<Route, RouteError> {
+    let with_channel = |kind, message: Option<&str>| -> Result<Route, RouteError> {
+        let mut route = Route::new(kind);
+        route.channel_id = Some(snowflake("channel_id", channel)?);
+        if let Some(message) = message {
+            route.message_id = Some(snowflake("message_id", message)?);
+        }
+        Ok(route)
+    };
+    let kind = match rest {
+        ["messages"] if method == Method::POST => RouteKind::CreateMessage,
+        ["threads"] if method == Method::POST => RouteKind::CreateThread,
+        ["messages" | "threads"] => return Err(RouteError::MethodNotAllowed),
+        ["messages", message] => {
+            let kind = match *method {
+                Method::GET => RouteKind::GetMessage,
+                Method::PATCH => RouteKind::EditMessage,
+                Method::DELETE => RouteKind::DeleteMessage,
+                _ => return Err(RouteError::MethodNotAllowed),
+            };
+            return with_channel(kind, Some(message));
+        }
+        ["messages", message, "threads"] => {
+            let route = with_channel(RouteKind::CreateThreadFromMessage, Some(message))?;
+            return one_method(method, &Method::POST, route);
+        }
+        ["messages", message, "reactions", emoji, "@me"] => {
+            let kind = match *method {
+                Method::PUT => RouteKind::AddReaction,
+                Method::DELETE => RouteKind::RemoveOwnReaction,
+                _ => return Err(RouteError::MethodNotAllowed),
+            };
+            let mut route = with_channel(kind, Some(message))?;
+            route.emoji = Some((*emoji).to_owned());
+            return Ok(route);
+        }
+        _ => return Err(RouteError::NotFound),
+    };
+    with_channel(kind, None)
+}
+
+fn match_webhook(
+    method: &Method,
+    id: &str,
+    token: &str,
+    rest: &[&str],
+) -> Result<Route, RouteError> {
+    let kind = match rest {
+        [] if method == Method::POST => RouteKind::ExecuteWebhook,
+        [] => return Err(RouteError::MethodNotAllowed),
+        ["messages", _] => match *method {
+            Method::GET => RouteKind::GetWebhookMessage,
+            Method::PATCH => RouteKind::EditWebhookMessage,
+            Method::DELETE => RouteKind::DeleteWebhookMessage,
+            _ => return Err(RouteError::MethodNotAllowed),
+        },
+        _ => return Err(RouteError::NotFound),
+    };
+    let mut route = Route::new(kind);
+    route.webhook_id = Some(snowflake("webhook_id", id)?);
+    route.webhook_token = Some(token.to_owned());
+    if let ["messages", message] = rest {
+        route.message_id = Some(snowflake("message_id", message)?);
+    }
+    Ok(route)
+}
+
+/// The path with any webhook token replaced, safe to log.
+pub(crate) fn redact_path(path: &str) -> String {
+    let mut out = Vec::new();
+    let mut previous: [&str; 2] = ["", ""];
+    for segment in path.split('/') {
+        let token_position = previous[0] == "webhooks" && !previous[1].is_empty();
+        out.push(if token_position {
+            "[redacted]"
+        } else {
+            segment
+        });
+        previous = [previous[1], segment];
+    }
+    out.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segs(path: &str) -> Vec<&str> {
+        path.trim_matches('/').split('/').collect()
+    }
+
+    #[test]
+    fn matches_reaction_route_with_raw_emoji() {
+        let route = match_route(
+            &Method::PUT,
+            &segs("/channels/1/messages/2/reactions/%F0%9F%94%A5/@me"),
+        )
+        .unwrap();
+        assert_eq!(route.kind, RouteKind::AddReaction);
+        assert_eq!(route.channel_id, Some(1));
+        assert_eq!(route.message_id, Some(2));
+        assert_eq!(route.emoji.as_deref(), Some("%F0%9F%94%A5"));
+    }
+
+    #[test]
+    fn wrong_method_is_405_and_unknown_path_404() {
+        assert_eq!(
+            match_route(&Method::GET, &segs("/channels/1/messages")),
+            Err(RouteError::MethodNotAllowed)
+        );
+        assert_eq!(
+            match_route(&Method::GET, &segs("/guilds/1")),
+            Err(RouteError::NotFound)
+        );
+    }
+
+    #[test]
+    fn non_numeric_id_is_a_bad_snowflake() {
+        assert!(matches!(
+            match_route(&Method::POST, &segs("/channels/abc/messages")),
+            Err(RouteError::BadSnowflake {
+                field: "channel_id",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn webhook_token_is_redacted() {
+        assert_eq!(
+            redact_path("/api/v10/webhooks/12/s3cret/messages/5"),
+            "/api/v10/webhooks/12/[redacted]/messages/5"
+        );
+        assert_eq!(
+            redact_path("/api/v10/channels/1/messages"),
+            "/api/v10/channels/1/messages"
+        );
+    }
+}
