@@ -10,6 +10,8 @@ pub mod message;
 pub mod user;
 pub mod webhook;
 
+mod support;
+
 pub mod builder;
 pub mod request;
 pub mod text;

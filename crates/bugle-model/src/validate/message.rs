@@ -1,0 +1,215 @@
+//! Checks for the parts of a message body other than embeds and components.
+
+use super::error::ViolationKind;
+use super::limits::{
+    ALLOWED_MENTIONS_ROLES_MAX, ALLOWED_MENTIONS_USERS_MAX, ATTACHMENT_DESCRIPTION_MAX_CHARS,
+    ATTACHMENT_FILENAME_MAX_CHARS, ATTACHMENTS_MAX, CONTENT_MAX_CHARS, NONCE_MAX_CHARS,
+    POLL_ANSWER_MAX_CHARS, POLL_ANSWERS_MAX, POLL_ANSWERS_MIN, POLL_DURATION_MAX_HOURS,
+    POLL_DURATION_MIN_HOURS, POLL_QUESTION_MAX_CHARS, REQUEST_MAX_BYTES, STICKER_IDS_MAX,
+};
+use super::report::{Report, field, item};
+use crate::message::{MessageFlags, Nonce};
+use crate::request::{AllowedMentions, Attachments, CreatePoll, MentionType};
+
+/// Checks a message's `content`.
+///
+/// Violations: [`ViolationKind::TooLong`] at `path` over [`CONTENT_MAX_CHARS`].
+pub fn check_content(report: &mut Report, path: &str, content: &str) {
+    report.max_chars(path, content, CONTENT_MAX_CHARS);
+}
+
+/// Checks a `nonce`.
+///
+/// Violations: [`ViolationKind::TooLong`] at `path` for a string over
+/// [`NONCE_MAX_CHARS`] (integers are always accepted).
+pub fn check_nonce(report: &mut Report, path: &str, nonce: &Nonce) {
+    if let Nonce::String(text) = nonce {
+        report.max_chars(path, text, NONCE_MAX_CHARS);
+    }
+}
+
+/// Checks the number of `sticker_ids`.
+///
+/// Violations: [`ViolationKind::TooMany`] at `path` over [`STICKER_IDS_MAX`].
+pub fn check_sticker_ids(report: &mut Report, path: &str, count: usize) {
+    report.max_items(path, count, STICKER_IDS_MAX);
+}
+
+/// Checks a body's `attachments` and the files uploaded with it.
+///
+/// Violations:
+/// - [`ViolationKind::TooMany`] at `path` over [`ATTACHMENTS_MAX`] entries;
+/// - [`ViolationKind::TooShort`] / [`ViolationKind::TooLong`] at
+///   `path[i].filename` outside 1 to [`ATTACHMENT_FILENAME_MAX_CHARS`];
+/// - [`ViolationKind::TooLong`] at `path[i].description` over
+///   [`ATTACHMENT_DESCRIPTION_MAX_CHARS`];
+/// - [`ViolationKind::TooLarge`] at `path` when the files add up to more
+///   than [`REQUEST_MAX_BYTES`].
+pub fn check_attachments(report: &mut Report, path: &str, attachments: &Attachments) {
+    report.max_items(path, attachments.len(), ATTACHMENTS_MAX);
+    for (index, entry) in attachments.entries().iter().enumerate() {
+        let at = item(path, index);
+        if let Some(filename) = &entry.filename {
+            report.chars_between(
+                &field(&at, "filename"),
+                filename,
+                1,
+                ATTACHMENT_FILENAME_MAX_CHARS,
+            );
+        }
+        if let Some(description) = &entry.description {
+            report.max_chars(
+                &field(&at, "description"),
+                description,
+                ATTACHMENT_DESCRIPTION_MAX_CHARS,
+            );
+        }
+    }
+    let bytes = attachments.upload_bytes();
+    if bytes > REQUEST_MAX_BYTES {
+        report.push(
+            path,
+            ViolationKind::TooLarge {
+                max: REQUEST_MAX_BYTES,
+                actual: bytes,
+            },
+        );
+    }
+}
+
+/// Checks that `flags` sets only bits in `allowed` (e.g.
+/// [`CREATE_MESSAGE_FLAGS`](super::CREATE_MESSAGE_FLAGS)).
+///
+/// Violations: [`ViolationKind::FlagsNotSettable`] at `path` with the other bits.
+pub fn check_flags(report: &mut Report, path: &str, flags: MessageFlags, allowed: MessageFlags) {
+    let extra = flags - allowed;
+    if !extra.is_empty() {
+        report.push(path, ViolationKind::FlagsNotSettable { bits: extra.bits() });
+    }
+}
+
+/// Checks that a Components V2 message sets none of the fields V2 turns
+/// off. `fields` pairs each such field's name (`content`, `embeds`, `poll`,
+/// `sticker_ids`) with whether the body sets it.
+///
+/// Violations: [`ViolationKind::NotAllowed`] at `path.<field>` for each one set.
+pub fn check_components_v2_exclusive(report: &mut Report, path: &str, fields: &[(&str, bool)]) {
+    for &(name, set) in fields {
+        if set {
+            report.push(
+                field(path, name),
+                ViolationKind::NotAllowed {
+                    when: "on a components v2 message",
+                },
+            );
+        }
+    }
+}
+
+/// Checks that a new message has something to show.
+///
+/// Violations: [`ViolationKind::Empty`] at `path` when `has_any` is false;
+/// `needs` lists the fields of which one is required.
+pub fn check_not_empty(report: &mut Report, path: &str, has_any: bool, needs: &'static str) {
+    if !has_any {
+        report.push(path, ViolationKind::Empty { needs });
+    }
+}
+
+/// Checks `allowed_mentions`.
+///
+/// Violations:
+/// - [`ViolationKind::TooMany`] at `path.users` / `path.roles` over
+///   [`ALLOWED_MENTIONS_USERS_MAX`] / [`ALLOWED_MENTIONS_ROLES_MAX`];
+/// - [`ViolationKind::Conflict`] at `path.users` when `parse` has `users`
+///   and the list is not empty (the same for roles);
+/// - [`ViolationKind::Duplicate`] at `path.users[i]` / `path.roles[i]` for
+///   an id listed twice.
+pub fn check_allowed_mentions(report: &mut Report, path: &str, mentions: &AllowedMentions) {
+    let users = field(path, "users");
+    let roles = field(path, "roles");
+    report.max_items(&users, mentions.users.len(), ALLOWED_MENTIONS_USERS_MAX);
+    report.max_items(&roles, mentions.roles.len(), ALLOWED_MENTIONS_ROLES_MAX);
+    let parse = field(path, "parse");
+    if mentions.parse.contains(&MentionType::Users) && !mentions.users.is_empty() {
+        report.push(
+            &users,
+            ViolationKind::Conflict {
+                with: format!("{parse} \"users\""),
+            },
+        );
+    }
+    if mentions.parse.contains(&MentionType::Roles) && !mentions.roles.is_empty() {
+        report.push(
+            &roles,
+            ViolationKind::Conflict {
+                with: format!("{parse} \"roles\""),
+            },
+        );
+    }
+    check_unique(report, &users, &mentions.users);
+    check_unique(report, &roles, &mentions.roles);
+}
+
+/// [`ViolationKind::Duplicate`] at `path[i]` for each item equal to an earlier one.
+fn check_unique<T: PartialEq + std::fmt::Display>(report: &mut Report, path: &str, items: &[T]) {
+    for (index, value) in items.iter().enumerate() {
+        if let Some(first) = items[..index].iter().position(|earlier| earlier == value) {
+            report.push(
+                item(path, index),
+                ViolationKind::Duplicate {
+                    value: value.to_string(),
+                    first: item(path, first),
+                },
+            );
+        }
+    }
+}
+
+/// Checks a new poll.
+///
+/// Violations:
+/// - [`ViolationKind::Required`] at `path.question.text` when missing,
+///   [`ViolationKind::TooShort`] / [`ViolationKind::TooLong`] outside 1 to
+///   [`POLL_QUESTION_MAX_CHARS`];
+/// - [`ViolationKind::TooFew`] / [`ViolationKind::TooMany`] at `path.answers`
+///   outside [`POLL_ANSWERS_MIN`] to [`POLL_ANSWERS_MAX`];
+/// - [`ViolationKind::Required`] at `path.answers[i].poll_media.text` when
+///   missing, [`ViolationKind::TooShort`] / [`ViolationKind::TooLong`]
+///   outside 1 to [`POLL_ANSWER_MAX_CHARS`];
+/// - [`ViolationKind::OutOfRange`] at `path.duration` outside
+///   [`POLL_DURATION_MIN_HOURS`] to [`POLL_DURATION_MAX_HOURS`].
+pub fn check_poll(report: &mut Report, path: &str, poll: &CreatePoll) {
+    let question = field(path, "question.text");
+    match &poll.question.text {
+        Some(text) => report.chars_between(&question, text, 1, POLL_QUESTION_MAX_CHARS),
+        None => report.push(question, ViolationKind::Required { when: "in a poll" }),
+    }
+    let answers = field(path, "answers");
+    report.items_between(
+        &answers,
+        poll.answers.len(),
+        POLL_ANSWERS_MIN,
+        POLL_ANSWERS_MAX,
+    );
+    for (index, answer) in poll.answers.iter().enumerate() {
+        let text_path = field(&item(&answers, index), "poll_media.text");
+        match &answer.poll_media.text {
+            Some(text) => report.chars_between(&text_path, text, 1, POLL_ANSWER_MAX_CHARS),
+            None => report.push(
+                text_path,
+                ViolationKind::Required {
+                    when: "in a poll answer",
+                },
+            ),
+        }
+    }
+    if let Some(hours) = poll.duration {
+        report.in_range(
+            &field(path, "duration"),
+            i64::from(hours),
+            i64::from(POLL_DURATION_MIN_HOURS),
+            i64::from(POLL_DURATION_MAX_HOURS),
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! [`Report`]: collects violations while a body is checked, and the path helpers.
+
+use super::error::{ValidationError, Violation, ViolationKind};
+
+/// Collects the [`Violation`]s found while checking a body. Every check
+/// function takes one and adds to it, so one pass reports every problem.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    violations: Vec<Violation>,
+}
+
+impl Report {
+    /// An empty report.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a violation at `path`.
+    pub fn push(&mut self, path: impl Into<String>, kind: ViolationKind) {
+        self.violations.push(Violation::new(path, kind));
+    }
+
+    /// The violations found so far.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// `Ok` if nothing was found, else the [`ValidationError`] holding everything.
+    ///
+    /// # Errors
+    ///
+    /// When at least one violation was added.
+    pub fn finish(self) -> Result<(), ValidationError> {
+        ValidationError::from_violations(self.violations).map_or(Ok(()), Err)
+    }
+
+    /// [`ViolationKind::TooLong`] at `path` if `text` has more than `max` chars.
+    pub fn max_chars(&mut self, path: &str, text: &str, max: usize) {
+        let actual = char_count(text);
+        if actual > max {
+            self.push(path, ViolationKind::TooLong { max, actual });
+        }
+    }
+
+    /// [`ViolationKind::TooShort`] or [`ViolationKind::TooLong`] at `path`
+    /// unless `text` has `min..=max` chars.
+    pub fn chars_between(&mut self, path: &str, text: &str, min: usize, max: usize) {
+        let actual = char_count(text);
+        if actual < min {
+            self.push(path, ViolationKind::TooShort { min, actual });
+        } else if actual > max {
+            self.push(path, ViolationKind::TooLong { max, actual });
+        }
+    }
+
+    /// [`ViolationKind::TooMany`] at `path` if `count` is over `max`.
+    pub fn max_items(&mut self, path: &str, count: usize, max: usize) {
+        if count > max {
+            self.push(path, ViolationKind::TooMany { max, actual: count });
+        }
+    }
+
+    /// [`ViolationKind::TooFew`] or [`ViolationKind::TooMany`] at `path`
+    /// unless `count` is in `min..=max`.
+    pub fn items_between(&mut self, path: &str, count: usize, min: usize, max: usize) {
+        if count < min {
+            self.push(path, ViolationKind::TooFew { min, actual: count });
+        } else {
+            self.max_items(path, count, max);
+        }
+    }
+
+    /// [`ViolationKind::OutOfRange`] at `path` unless `value` is in `min..=max`.
+    pub fn in_range(&mut self, path: &str, value: i64, min: i64, max: i64) {
+        if !(min..=max).contains(&value) {
+            self.push(
+                path,
+                ViolationKind::OutOfRange {
+                    min,
+                    max,
+                    actual: value,
+                },
+            );
+        }
+    }
+}
+
+/// The length Discord measures: Unicode scalar values.
+pub fn char_count(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// The path of field `name` under `path`: `path.name`, or `name` at the root.
+pub fn field(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// The path of item `index` of the array at `path`: `path[index]`.
+pub fn item(path: &str, index: usize) -> String {
+    format!("{path}[{index}]")
+}
