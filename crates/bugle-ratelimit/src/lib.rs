@@ -1,1 +1,22 @@
 #![doc = include_str!("../README.md")]
+
+mod clock;
+mod config;
+mod error;
+mod headers;
+mod key;
+mod limiter;
+mod metrics;
+mod outcome;
+mod path;
+mod snapshot;
+mod state;
+
+pub use config::{DISCORD_GLOBAL_PER_SECOND, DISCORD_INVALID_REQUEST_LIMIT, RateLimitConfig};
+pub use error::{ErrorKind, QueueScope, RateLimitError};
+pub use headers::{RateLimitBody, RateLimitHeaders, Scope};
+pub use key::{GlobalPool, Major, Method, RequestKey, TokenHash};
+pub use limiter::{Acquire, Permit, RateLimiter};
+pub use outcome::Outcome;
+pub use path::{DELETE_OLD_SUFFIX, DELETE_YOUNG_SUFFIX};
+pub use snapshot::{PoolSnapshot, QueueSnapshot, RateLimitSnapshot, SublimitSnapshot};

@@ -1,0 +1,130 @@
+//! Configuration of the rate limiter.
+
+use std::time::Duration;
+
+/// Settings of a [`crate::RateLimiter`]. Start from [`RateLimitConfig::default`] and
+/// change what you need with the `with_*` methods.
+#[must_use]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimitConfig {
+    pub(crate) global_per_second: u32,
+    pub(crate) unauthenticated_per_second: u32,
+    pub(crate) bucket_queue_capacity: usize,
+    pub(crate) total_queue_capacity: usize,
+    pub(crate) invalid_request_ceiling: u32,
+    pub(crate) eviction_ttl: Duration,
+    pub(crate) safety_margin: Duration,
+    pub(crate) ban_threshold: Duration,
+    pub(crate) default_ban: Duration,
+    pub(crate) webhook_dead_ttl: Duration,
+    pub(crate) sublimit_ttl: Duration,
+}
+
+/// Discord's invalid-request limit per 10 minutes, per IP.
+pub const DISCORD_INVALID_REQUEST_LIMIT: u32 = 10_000;
+/// Discord's default global limit per second, per bot.
+pub const DISCORD_GLOBAL_PER_SECOND: u32 = 50;
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        Self {
+            global_per_second: DISCORD_GLOBAL_PER_SECOND,
+            unauthenticated_per_second: DISCORD_GLOBAL_PER_SECOND,
+            bucket_queue_capacity: 1_024,
+            total_queue_capacity: 65_536,
+            invalid_request_ceiling: 9_000,
+            eviction_ttl: Duration::from_secs(300),
+            safety_margin: Duration::from_millis(50),
+            ban_threshold: Duration::from_secs(3_600),
+            default_ban: Duration::from_secs(3_600),
+            webhook_dead_ttl: Duration::from_secs(3_600),
+            sublimit_ttl: Duration::from_secs(3_600),
+        }
+    }
+}
+
+impl RateLimitConfig {
+    /// The bot's global limit per second (default 50; Discord raises it for large bots).
+    /// Values below 1 are treated as 1.
+    pub fn with_global_per_second(mut self, n: u32) -> Self {
+        self.global_per_second = n.max(1);
+        self
+    }
+
+    /// The per-IP global limit for requests without auth (default 50).
+    pub fn with_unauthenticated_per_second(mut self, n: u32) -> Self {
+        self.unauthenticated_per_second = n.max(1);
+        self
+    }
+
+    /// How many requests may wait in one bucket's queue (default 1,024).
+    pub fn with_bucket_queue_capacity(mut self, n: usize) -> Self {
+        self.bucket_queue_capacity = n;
+        self
+    }
+
+    /// How many requests may wait in all queues together (default 65,536).
+    pub fn with_total_queue_capacity(mut self, n: usize) -> Self {
+        self.total_queue_capacity = n;
+        self
+    }
+
+    /// How many invalid requests (401, 403, non-shared 429) in a rolling 10 minutes make
+    /// the engine refuse further requests (default 9,000; Discord bans at 10,000).
+    pub fn with_invalid_request_ceiling(mut self, n: u32) -> Self {
+        self.invalid_request_ceiling = n.max(1);
+        self
+    }
+
+    /// How long an idle bucket or route mapping is kept after its reset (default 5 min).
+    pub fn with_eviction_ttl(mut self, ttl: Duration) -> Self {
+        self.eviction_ttl = ttl;
+        self
+    }
+
+    /// Time added to every reset and to the global window to absorb latency jitter
+    /// (default 50 ms).
+    pub fn with_safety_margin(mut self, margin: Duration) -> Self {
+        self.safety_margin = margin;
+        self
+    }
+
+    /// A 429 asking to wait longer than this is treated as a ban (default 1 h).
+    pub fn with_ban_threshold(mut self, threshold: Duration) -> Self {
+        self.ban_threshold = threshold;
+        self
+    }
+
+    /// How long a ban lasts when the 429 gives no `Retry-After` (default 1 h).
+    pub fn with_default_ban(mut self, duration: Duration) -> Self {
+        self.default_ban = duration;
+        self
+    }
+
+    /// How long a webhook that answered 404 is refused (default 1 h).
+    pub fn with_webhook_dead_ttl(mut self, ttl: Duration) -> Self {
+        self.webhook_dead_ttl = ttl;
+        self
+    }
+
+    /// How long a learned sublimit is applied after it was last hit (default 1 h).
+    pub fn with_sublimit_ttl(mut self, ttl: Duration) -> Self {
+        self.sublimit_ttl = ttl;
+        self
+    }
+
+    /// The bot's global limit per second.
+    pub fn global_per_second(&self) -> u32 {
+        self.global_per_second
+    }
+
+    /// The safety margin added to resets.
+    pub fn safety_margin(&self) -> Duration {
+        self.safety_margin
+    }
+
+    /// The eviction TTL.
+    pub fn eviction_ttl(&self) -> Duration {
+        self.eviction_ttl
+    }
+}

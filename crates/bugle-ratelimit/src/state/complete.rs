@@ -1,0 +1,205 @@
+//! What a response (or its absence) does to the state.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+use tracing::{debug, info, warn};
+
+use super::store::{BucketKey, BucketStore, HashUpdate};
+use super::{State, Ticket};
+use crate::headers::{RateLimitHeaders, Scope};
+use crate::key::GlobalPool;
+use crate::outcome::Outcome;
+
+/// Discord's JSON code for "Unknown Webhook".
+const UNKNOWN_WEBHOOK: u64 = 10_015;
+/// Wait assumed for a scoped 429 that gives no Retry-After at all.
+const FALLBACK_RETRY: Duration = Duration::from_secs(1);
+
+impl<S: BucketStore> State<S> {
+    /// A dispatched request completed with `outcome`, observed at `now`.
+    // A ticket is used exactly once: taking it by value rules out completing it twice.
+    #[allow(clippy::needless_pass_by_value)]
+    pub(crate) fn complete(&mut self, ticket: Ticket, outcome: &Outcome, now: Instant) {
+        let headers = &outcome.headers;
+        let major = ticket.major;
+        self.store.finish(&ticket.bucket, now);
+        self.leave_gate(&ticket);
+
+        let mut target = ticket.bucket.clone();
+        if let Some(hash) = headers.bucket.as_deref() {
+            match self.store.learn_hash(&ticket.route, hash, now) {
+                HashUpdate::Same(hash) => target = BucketKey::Hash(hash, major),
+                HashUpdate::Discovered(hash) => {
+                    debug!(route = %ticket.route, bucket = %hash, "rate limit: bucket discovered");
+                    crate::metrics::hash_update(false);
+                    target = BucketKey::Hash(hash, major);
+                }
+                HashUpdate::Changed { old, new } => {
+                    debug!(route = %ticket.route, from = %old, to = %new, "rate limit: bucket changed");
+                    crate::metrics::hash_update(true);
+                    self.move_route(&ticket.route, &old, &new);
+                    target = BucketKey::Hash(new, major);
+                }
+            }
+        }
+
+        match outcome.status {
+            Some(429) => self.on_too_many(&ticket, &target, headers, now),
+            Some(status) => {
+                self.apply_headers(&target, headers, now);
+                self.on_status(&ticket, status, headers, now);
+            }
+            None => self.store.no_info(&ticket.bucket),
+        }
+
+        if ticket.bucket.is_probe() {
+            self.settle_probe(&ticket.bucket, now);
+        }
+        self.wake_head(&ticket.bucket);
+        if target != ticket.bucket {
+            self.wake_head(&target);
+        }
+        self.wake_gate(major);
+    }
+
+    /// A dispatched request was never sent: everything it reserved comes back.
+    // A ticket is used exactly once: taking it by value rules out completing it twice.
+    #[allow(clippy::needless_pass_by_value)]
+    pub(crate) fn release(&mut self, ticket: Ticket, now: Instant) {
+        self.store.unsend(&ticket.bucket, now);
+        self.store.global_refund(ticket.pool, ticket.sent_at);
+        self.store
+            .unrecord_dispatch(&ticket.route, ticket.major, ticket.sent_at);
+        self.leave_gate(&ticket);
+        if ticket.bucket.is_probe() {
+            self.settle_probe(&ticket.bucket, now);
+        }
+        self.wake_head(&ticket.bucket);
+        self.wake_gate(ticket.major);
+    }
+
+    fn leave_gate(&mut self, ticket: &Ticket) {
+        if let Some(gate) = self.gates.get_mut(&ticket.major) {
+            gate.in_flight = gate.in_flight.saturating_sub(1);
+            if ticket.bucket.is_probe() {
+                gate.probing = gate.probing.saturating_sub(1);
+            }
+        }
+    }
+
+    fn apply_headers(&mut self, target: &BucketKey, headers: &RateLimitHeaders, now: Instant) {
+        match (headers.limit, headers.remaining, headers.reset_after) {
+            (Some(limit), Some(remaining), Some(reset_after)) => {
+                self.store
+                    .observe(target, limit, remaining, reset_after, now);
+            }
+            _ => self.store.no_info(target),
+        }
+    }
+
+    fn on_status(
+        &mut self,
+        ticket: &Ticket,
+        status: u16,
+        headers: &RateLimitHeaders,
+        now: Instant,
+    ) {
+        match status {
+            401 => {
+                self.guards.invalid.record(now);
+                if ticket.pool == GlobalPool::Bot {
+                    warn!(route = %ticket.route, "rate limit: 401 for the bot token; bot requests now fail fast");
+                    self.guards.token_invalid = true;
+                }
+            }
+            403 => self.guards.invalid.record(now),
+            404 => {
+                let code = headers.body.as_ref().and_then(|b| b.code);
+                if let (crate::key::Major::Webhook { id, .. }, None | Some(UNKNOWN_WEBHOOK)) =
+                    (ticket.major, code)
+                {
+                    let until = now + self.config.webhook_dead_ttl;
+                    warn!(
+                        webhook = id,
+                        "rate limit: webhook returned 404; refusing it for a while"
+                    );
+                    self.guards.dead_webhooks.insert(id, until);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_too_many(
+        &mut self,
+        ticket: &Ticket,
+        target: &BucketKey,
+        headers: &RateLimitHeaders,
+        now: Instant,
+    ) {
+        let retry_after = headers.retry_after();
+        let scope = headers.scope;
+        let global = headers.is_global();
+        if scope != Some(Scope::Shared) {
+            self.guards.invalid.record(now);
+        }
+        let not_json = headers.body.as_ref().is_some_and(|b| !b.json);
+        let huge = retry_after.is_some_and(|r| r > self.config.ban_threshold);
+        if not_json || huge || (scope.is_none() && !global) {
+            let until = now + retry_after.unwrap_or(self.config.default_ban);
+            warn!(
+                retry_after_s = retry_after.map(|r| r.as_secs_f64()),
+                "rate limit: 429 looks like a ban (no scope, non-json body or huge retry-after); failing all requests until it ends"
+            );
+            crate::metrics::too_many("ban");
+            self.guards.ban(until);
+            return;
+        }
+        let retry_after = retry_after
+            .or(headers.reset_after)
+            .unwrap_or(FALLBACK_RETRY);
+        let until = now + retry_after + self.config.safety_margin;
+        if global {
+            warn!(pool = ?ticket.pool, retry_after_s = retry_after.as_secs_f64(), "rate limit: global 429; pausing the pool");
+            crate::metrics::too_many("global");
+            match ticket.pool {
+                GlobalPool::Exempt => self.store.exhaust(target, until, now),
+                pool => self.store.global_pause(pool, until),
+            }
+            return;
+        }
+        let reset = headers.reset_after.or_else(|| self.store.period(target));
+        let hidden = scope != Some(Scope::Shared)
+            && (headers.remaining.is_some_and(|r| r > 0)
+                || reset.is_some_and(|reset| {
+                    retry_after > reset * 2 && retry_after > reset + Duration::from_secs(1)
+                }));
+        if hidden {
+            let (limit, period) = self.store.learn_sublimit(
+                &ticket.route,
+                ticket.major,
+                retry_after,
+                ticket.sent_at,
+                now,
+            );
+            info!(
+                route = %ticket.route,
+                limit,
+                period_s = period.as_secs_f64(),
+                "rate limit: hidden sublimit learned from a 429"
+            );
+            crate::metrics::too_many("sublimit");
+            self.apply_headers(target, headers, now);
+        } else {
+            let label = if scope == Some(Scope::Shared) {
+                "shared"
+            } else {
+                "user"
+            };
+            info!(bucket = %target, scope = label, retry_after_s = retry_after.as_secs_f64(), "rate limit: 429");
+            crate::metrics::too_many(label);
+            self.store.exhaust(target, until, now);
+        }
+    }
+}

@@ -1,0 +1,586 @@
+//! The rate-limit logic as a plain, synchronous state machine.
+//!
+//! A caller asks [`State::try_acquire`]; the answer is go (with a [`Ticket`]), wait (as a
+//! queued waiter, until an instant or an event) or fail. A waiter asks again with
+//! [`State::poll_waiter`]; a dispatched request reports back with [`State::complete`] or
+//! [`State::release`]. Nothing here sleeps or spawns: the async layer
+//! ([`crate::RateLimiter`]) only sleeps and wakes tasks, and tests drive this directly.
+
+pub(crate) mod bucket;
+mod complete;
+pub(crate) mod global;
+pub(crate) mod guards;
+pub(crate) mod store;
+pub(crate) mod sublimit;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::task::Waker;
+use std::time::Duration;
+
+use tokio::time::Instant;
+use tracing::debug;
+
+use self::bucket::Capacity;
+use self::guards::Guards;
+use self::store::{BucketKey, BucketStore, MemoryStore};
+use crate::config::RateLimitConfig;
+use crate::error::{ErrorKind, QueueScope, RateLimitError};
+use crate::key::{GlobalPool, Major, RequestKey, RouteName};
+use crate::snapshot::{QueueSnapshot, RateLimitSnapshot};
+
+/// Identifies a queued request; also its arrival order.
+pub(crate) type WaiterId = u64;
+
+/// A dispatched request: what completing or releasing it needs to know.
+#[derive(Debug, Clone)]
+pub(crate) struct Ticket {
+    pub(crate) route: RouteName,
+    pub(crate) major: Major,
+    pub(crate) pool: GlobalPool,
+    pub(crate) bucket: BucketKey,
+    pub(crate) sent_at: Instant,
+}
+
+/// The answer to "may this request go?".
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// Send it now.
+    Go(Ticket),
+    /// It is queued as `waiter`; ask again at `until`, or when woken.
+    Wait {
+        waiter: WaiterId,
+        until: Option<Instant>,
+    },
+    /// Refused.
+    Fail(RateLimitError),
+}
+
+#[derive(Debug)]
+struct Waiter {
+    key: RequestKey,
+    route: RouteName,
+    bucket: BucketKey,
+    waker: Option<Waker>,
+    queued_at: Instant,
+}
+
+/// Per major parameter: what is in flight, and the probes (requests on routes whose
+/// bucket is not known yet). A probe goes only when nothing else on its major parameter
+/// is in flight, and nothing else goes while a probe is out, because until the
+/// response names the bucket, any other bucket of that resource might be the same one.
+#[derive(Debug, Default)]
+struct Gate {
+    in_flight: u32,
+    probing: u32,
+    probes: BTreeSet<WaiterId>,
+    blocked: Vec<WaiterId>,
+}
+
+impl Gate {
+    fn is_empty(&self) -> bool {
+        self.in_flight == 0
+            && self.probing == 0
+            && self.probes.is_empty()
+            && self.blocked.is_empty()
+    }
+}
+
+#[derive(Debug)]
+enum Eval {
+    Go,
+    Wait { until: Option<Instant>, gate: bool },
+    Fail(RateLimitError),
+}
+
+/// The engine's whole state.
+#[derive(Debug)]
+pub(crate) struct State<S: BucketStore = MemoryStore> {
+    config: RateLimitConfig,
+    store: S,
+    queues: HashMap<BucketKey, VecDeque<WaiterId>>,
+    waiters: HashMap<WaiterId, Waiter>,
+    gates: HashMap<Major, Gate>,
+    guards: Guards,
+    next_id: WaiterId,
+    queued: usize,
+    wakes: Vec<Waker>,
+    last_sweep: Instant,
+    sweep_every: Duration,
+}
+
+fn later(until: &mut Option<Instant>, t: Instant) {
+    *until = Some(until.map_or(t, |u| u.max(t)));
+}
+
+impl State<MemoryStore> {
+    pub(crate) fn new(config: RateLimitConfig, now: Instant) -> Self {
+        let store = MemoryStore::new(&config);
+        Self::with_store(config, store, now)
+    }
+}
+
+impl<S: BucketStore> State<S> {
+    pub(crate) fn with_store(config: RateLimitConfig, store: S, now: Instant) -> Self {
+        Self {
+            guards: Guards::new(config.invalid_request_ceiling, now),
+            sweep_every: (config.eviction_ttl / 4).max(Duration::from_millis(100)),
+            config,
+            store,
+            queues: HashMap::new(),
+            waiters: HashMap::new(),
+            gates: HashMap::new(),
+            next_id: 0,
+            queued: 0,
+            wakes: Vec::new(),
+            last_sweep: now,
+        }
+    }
+
+    pub(crate) fn config(&self) -> &RateLimitConfig {
+        &self.config
+    }
+
+    /// Wakers of tasks to wake once the lock around the state is released.
+    pub(crate) fn take_wakes(&mut self) -> Vec<Waker> {
+        std::mem::take(&mut self.wakes)
+    }
+
+    /// A new request: go now, queue, or fail.
+    pub(crate) fn try_acquire(&mut self, key: &RequestKey, now: Instant) -> Step {
+        self.maybe_sweep(now);
+        let route = RouteName {
+            method: key.method,
+            template: key.route.clone(),
+        };
+        let bucket = match self.store.route_hash(&route, now) {
+            Some(hash) => BucketKey::Hash(hash, key.major),
+            None => BucketKey::Route(route.clone(), key.major),
+        };
+        let id = self.next_id;
+        self.next_id += 1;
+
+        let mut head_wait = None;
+        if self.queues.contains_key(&bucket) {
+            if let Err(error) = self.guards.check(key, now) {
+                return Self::fail(error);
+            }
+        } else {
+            match self.evaluate(key, &route, &bucket, id, now) {
+                Eval::Go => return Step::Go(self.dispatch(key, route, bucket, now)),
+                Eval::Fail(error) => return Self::fail(error),
+                Eval::Wait { until, .. } => head_wait = Some(until.unwrap_or(now)),
+            }
+        }
+
+        let position = self.queues.get(&bucket).map_or(0, VecDeque::len);
+        if position >= self.config.bucket_queue_capacity {
+            let capacity = self.config.bucket_queue_capacity;
+            return Self::fail(RateLimitError::new(ErrorKind::QueueFull {
+                scope: QueueScope::Bucket,
+                capacity,
+            }));
+        }
+        if self.queued >= self.config.total_queue_capacity {
+            let capacity = self.config.total_queue_capacity;
+            return Self::fail(RateLimitError::new(ErrorKind::QueueFull {
+                scope: QueueScope::Total,
+                capacity,
+            }));
+        }
+        if let Some(deadline) = key.deadline {
+            let predicted = head_wait.unwrap_or_else(|| self.store.predict(&bucket, position, now));
+            if predicted > deadline {
+                return Self::fail(RateLimitError::new(ErrorKind::RateLimitTimeout {
+                    predicted_wait: predicted.saturating_duration_since(now),
+                }));
+            }
+        }
+
+        debug!(bucket = %bucket, position, "rate limit: request queued");
+        if bucket.is_probe() {
+            self.gates.entry(key.major).or_default().probes.insert(id);
+        }
+        self.queues.entry(bucket.clone()).or_default().push_back(id);
+        self.queued += 1;
+        self.waiters.insert(
+            id,
+            Waiter {
+                key: key.clone(),
+                route,
+                bucket,
+                waker: None,
+                queued_at: now,
+            },
+        );
+        self.poll_waiter(id, now, None)
+    }
+
+    /// Asks again for a queued request; `waker` is woken when something changes.
+    pub(crate) fn poll_waiter(
+        &mut self,
+        id: WaiterId,
+        now: Instant,
+        waker: Option<&Waker>,
+    ) -> Step {
+        let Some(waiter) = self.waiters.get(&id) else {
+            // Only the owner removes its waiter; nothing to do but wait to be dropped.
+            return Step::Wait {
+                waiter: id,
+                until: None,
+            };
+        };
+        if waiter.bucket.is_probe() {
+            let bucket = waiter.bucket.clone();
+            self.settle_probe(&bucket, now);
+        }
+        let waiter = &self.waiters[&id];
+        let (key, route, bucket) = (
+            waiter.key.clone(),
+            waiter.route.clone(),
+            waiter.bucket.clone(),
+        );
+        let position = self
+            .queues
+            .get(&bucket)
+            .and_then(|q| q.binary_search(&id).ok())
+            .unwrap_or(0);
+
+        let eval = if position == 0 {
+            self.evaluate(&key, &route, &bucket, id, now)
+        } else {
+            Eval::Wait {
+                until: None,
+                gate: false,
+            }
+        };
+        match eval {
+            Eval::Go => {
+                let waiter = self.remove_waiter(id).expect("waiter present");
+                let queued_for = now.saturating_duration_since(waiter.queued_at);
+                debug!(bucket = %bucket, waited_ms = u64::try_from(queued_for.as_millis()).unwrap_or(u64::MAX), "rate limit: wait over");
+                crate::metrics::dispatched(queued_for);
+                Step::Go(self.dispatch(&key, route, bucket, now))
+            }
+            Eval::Fail(error) => {
+                self.remove_waiter(id);
+                Self::fail(error)
+            }
+            Eval::Wait { until, gate } => {
+                let predicted = if position == 0 {
+                    until.unwrap_or(now)
+                } else {
+                    self.store.predict(&bucket, position, now)
+                };
+                if let Some(deadline) = key.deadline {
+                    if predicted > deadline || now >= deadline {
+                        self.remove_waiter(id);
+                        return Self::fail(RateLimitError::new(ErrorKind::RateLimitTimeout {
+                            predicted_wait: predicted.saturating_duration_since(now),
+                        }));
+                    }
+                }
+                if gate {
+                    self.gates.entry(key.major).or_default().blocked.push(id);
+                }
+                if let (Some(waker), Some(w)) = (waker, self.waiters.get_mut(&id)) {
+                    if !w.waker.as_ref().is_some_and(|old| old.will_wake(waker)) {
+                        w.waker = Some(waker.clone());
+                    }
+                }
+                let until = match (until, key.deadline) {
+                    (Some(u), Some(d)) => Some(u.min(d)),
+                    (u, d) => u.or(d),
+                };
+                Step::Wait { waiter: id, until }
+            }
+        }
+    }
+
+    /// A queued request was dropped: its place goes to the next one.
+    pub(crate) fn cancel(&mut self, id: WaiterId) {
+        self.remove_waiter(id);
+    }
+
+    fn fail(error: RateLimitError) -> Step {
+        crate::metrics::rejected(match error.kind() {
+            ErrorKind::QueueFull { .. } => "queue_full",
+            ErrorKind::RateLimitTimeout { .. } => "timeout",
+            ErrorKind::Banned { .. } => "banned",
+            ErrorKind::InvalidRequestCeiling { .. } => "invalid_ceiling",
+            ErrorKind::TokenInvalid => "token_invalid",
+            ErrorKind::WebhookDead { .. } => "webhook_dead",
+        });
+        debug!(error = %error, "rate limit: request refused");
+        Step::Fail(error)
+    }
+
+    /// Whether the request `id` (at the head of `bucket`, or about to be) may go now.
+    fn evaluate(
+        &mut self,
+        key: &RequestKey,
+        route: &RouteName,
+        bucket: &BucketKey,
+        id: WaiterId,
+        now: Instant,
+    ) -> Eval {
+        if let Err(error) = self.guards.check(key, now) {
+            return Eval::Fail(error);
+        }
+        let major = key.major;
+        let probe = bucket.is_probe();
+        let mut until = None;
+        let mut gate = false;
+        if let Some(g) = self.gates.get(&major) {
+            let earlier_probe = g.probes.first().is_some_and(|&p| p < id);
+            gate = earlier_probe || (probe && g.in_flight > 0) || (!probe && g.probing > 0);
+        }
+        if probe && !gate {
+            // The probe might land in any bucket of this resource: wait until none of
+            // them is exhausted or has an earlier request queued.
+            for hash in self.store.known_hashes() {
+                let other = BucketKey::Hash(hash, major);
+                if self
+                    .queues
+                    .get(&other)
+                    .and_then(VecDeque::front)
+                    .is_some_and(|&first| first < id)
+                {
+                    gate = true;
+                    break;
+                }
+                match self.store.peek_capacity(&other, now) {
+                    Some(Capacity::Until(t)) => later(&mut until, t),
+                    Some(Capacity::Event) => gate = true,
+                    _ => {}
+                }
+            }
+        }
+        let mut event = false;
+        match self.store.capacity(bucket, now) {
+            Capacity::Ready => {}
+            Capacity::Until(t) => later(&mut until, t),
+            Capacity::Event => event = true,
+        }
+        if let Err(t) = self.store.sublimit_check(route, major, now) {
+            later(&mut until, t);
+        }
+        if let Err(t) = self.store.global_check(key.pool, now) {
+            later(&mut until, t);
+        }
+        if gate || event || until.is_some() {
+            Eval::Wait { until, gate }
+        } else {
+            Eval::Go
+        }
+    }
+
+    fn dispatch(
+        &mut self,
+        key: &RequestKey,
+        route: RouteName,
+        bucket: BucketKey,
+        now: Instant,
+    ) -> Ticket {
+        self.store.reserve(&bucket, now);
+        self.store.global_charge(key.pool, now);
+        self.store.record_dispatch(&route, key.major, now);
+        let gate = self.gates.entry(key.major).or_default();
+        gate.in_flight += 1;
+        if bucket.is_probe() {
+            gate.probing += 1;
+        }
+        Ticket {
+            route,
+            major: key.major,
+            pool: key.pool,
+            bucket,
+            sent_at: now,
+        }
+    }
+
+    /// Removes a waiter from its queue and the gate; wakes whoever that lets move.
+    fn remove_waiter(&mut self, id: WaiterId) -> Option<Waiter> {
+        let waiter = self.waiters.remove(&id)?;
+        self.queued -= 1;
+        let mut was_head = false;
+        if let Some(queue) = self.queues.get_mut(&waiter.bucket) {
+            if let Ok(i) = queue.binary_search(&id) {
+                was_head = i == 0;
+                queue.remove(i);
+            }
+            if queue.is_empty() {
+                self.queues.remove(&waiter.bucket);
+            }
+        }
+        let major = waiter.key.major;
+        if waiter.bucket.is_probe() {
+            if let Some(gate) = self.gates.get_mut(&major) {
+                gate.probes.remove(&id);
+            }
+            self.wake_gate(major);
+        }
+        if was_head {
+            self.wake_head(&waiter.bucket);
+        }
+        Some(waiter)
+    }
+
+    fn wake_waiter(&mut self, id: WaiterId) {
+        if let Some(waker) = self.waiters.get_mut(&id).and_then(|w| w.waker.take()) {
+            self.wakes.push(waker);
+        }
+    }
+
+    fn wake_head(&mut self, bucket: &BucketKey) {
+        if let Some(&id) = self.queues.get(bucket).and_then(VecDeque::front) {
+            self.wake_waiter(id);
+        }
+    }
+
+    /// Wakes the requests that waited on the major parameter's gate.
+    fn wake_gate(&mut self, major: Major) {
+        let Some(gate) = self.gates.get_mut(&major) else {
+            return;
+        };
+        let mut ids = std::mem::take(&mut gate.blocked);
+        ids.extend(gate.probes.first().copied());
+        if gate.is_empty() {
+            self.gates.remove(&major);
+        }
+        for id in ids {
+            self.wake_waiter(id);
+        }
+    }
+
+    /// Moves the queue of a probe bucket to the route's known bucket once the route's
+    /// hash is known and the probe is back; order is kept by arrival.
+    fn settle_probe(&mut self, probe: &BucketKey, now: Instant) {
+        let BucketKey::Route(route, major) = probe else {
+            return;
+        };
+        if self.store.in_flight(probe) > 0 {
+            return;
+        }
+        let Some(hash) = self.store.route_hash(route, now) else {
+            return;
+        };
+        let major = *major;
+        let dest = BucketKey::Hash(hash, major);
+        if let Some(queue) = self.queues.remove(probe) {
+            if let Some(gate) = self.gates.get_mut(&major) {
+                for id in &queue {
+                    gate.probes.remove(id);
+                }
+            }
+            self.merge_into(&dest, queue.into_iter().collect());
+        }
+        self.store.drop_probe(probe);
+        self.wake_head(&dest);
+        self.wake_gate(major);
+    }
+
+    /// Inserts waiters into `dest`'s queue in arrival order.
+    fn merge_into(&mut self, dest: &BucketKey, ids: Vec<WaiterId>) {
+        let queue = self.queues.entry(dest.clone()).or_default();
+        for id in ids {
+            if let Err(i) = queue.binary_search(&id) {
+                queue.insert(i, id);
+            }
+            if let Some(w) = self.waiters.get_mut(&id) {
+                w.bucket = dest.clone();
+            }
+        }
+    }
+
+    /// A route moved from bucket `old` to `new`: its queued requests follow, in order.
+    fn move_route(&mut self, route: &RouteName, old: &str, new: &std::sync::Arc<str>) {
+        let sources: Vec<BucketKey> = self
+            .queues
+            .keys()
+            .filter(|k| matches!(k, BucketKey::Hash(h, _) if &**h == old))
+            .cloned()
+            .collect();
+        for source in sources {
+            let Some(queue) = self.queues.get_mut(&source) else {
+                continue;
+            };
+            let waiters = &self.waiters;
+            let (moving, staying): (Vec<WaiterId>, Vec<WaiterId>) = queue
+                .iter()
+                .partition(|id| waiters.get(id).is_some_and(|w| &w.route == route));
+            if moving.is_empty() {
+                continue;
+            }
+            if staying.is_empty() {
+                self.queues.remove(&source);
+            } else {
+                *queue = staying.into_iter().collect();
+            }
+            let dest = BucketKey::Hash(new.clone(), source.major());
+            self.merge_into(&dest, moving);
+            self.wake_head(&dest);
+            self.wake_head(&source);
+        }
+    }
+
+    fn maybe_sweep(&mut self, now: Instant) {
+        if now < self.last_sweep + self.sweep_every {
+            return;
+        }
+        self.last_sweep = now;
+        let queues = &self.queues;
+        let removed = self.store.evict(now, &|key| queues.contains_key(key));
+        self.guards.evict(now);
+        let stats = self.store.stats(now);
+        crate::metrics::gauges(stats.buckets, self.queued, self.guards.invalid.count(now));
+        debug!(
+            removed,
+            buckets = stats.buckets,
+            routes = stats.routes,
+            "rate limit: evicted idle state"
+        );
+    }
+
+    /// Forgets a 401 on the bot token.
+    pub(crate) fn clear_token_invalid(&mut self) {
+        self.guards.token_invalid = false;
+    }
+
+    pub(crate) fn snapshot(&mut self, now: Instant) -> RateLimitSnapshot {
+        let stats = self.store.stats(now);
+        let mut queues: Vec<QueueSnapshot> = self
+            .queues
+            .iter()
+            .map(|(key, q)| QueueSnapshot {
+                bucket: key.to_string(),
+                depth: q.len(),
+            })
+            .collect();
+        queues.sort_by(|a, b| b.depth.cmp(&a.depth).then_with(|| a.bucket.cmp(&b.bucket)));
+        queues.truncate(RateLimitSnapshot::MAX_QUEUES);
+        let dead_webhooks = self
+            .guards
+            .dead_webhooks
+            .values()
+            .filter(|&&until| until > now)
+            .count();
+        RateLimitSnapshot {
+            buckets: stats.buckets,
+            routes: stats.routes,
+            in_flight: stats.in_flight,
+            queued: self.queued,
+            queues,
+            bot: stats.bot,
+            unauthenticated: stats.unauthenticated,
+            invalid_requests: self.guards.invalid.count(now),
+            invalid_request_ceiling: self.config.invalid_request_ceiling,
+            banned_until: self.guards.banned_until.filter(|&until| until > now),
+            token_invalid: self.guards.token_invalid,
+            dead_webhooks,
+            sublimits: stats.sublimits,
+        }
+    }
+}

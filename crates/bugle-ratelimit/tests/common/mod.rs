@@ -1,0 +1,134 @@
+//! A small simulated Discord used by the integration tests: static per-bucket limits in
+//! fixed windows that start at a bucket's first request, bucket hashes shared between
+//! routes, and a rolling one-second global limit per pool. It is written independently
+//! of the engine (it only speaks status codes and headers).
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Duration;
+
+use bugle_ratelimit::{GlobalPool, Major, RateLimitHeaders, RequestKey};
+use tokio::time::Instant;
+
+/// One bucket's static limit.
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    pub limit: u32,
+    pub period: Duration,
+}
+
+#[derive(Debug)]
+struct Window {
+    start: Instant,
+    count: u32,
+}
+
+/// The simulated server.
+#[derive(Debug)]
+pub struct SimServer {
+    /// Route template → (bucket hash, limit).
+    routes: HashMap<String, (&'static str, Limit)>,
+    windows: HashMap<(&'static str, Major), Window>,
+    global_limit: u32,
+    global: HashMap<GlobalPool, VecDeque<Instant>>,
+    /// 429s sent, by kind.
+    pub user_429: usize,
+    pub global_429: usize,
+    /// Successful requests.
+    pub ok: usize,
+}
+
+impl SimServer {
+    pub fn new(global_limit: u32) -> Self {
+        Self {
+            routes: HashMap::new(),
+            windows: HashMap::new(),
+            global_limit,
+            global: HashMap::new(),
+            user_429: 0,
+            global_429: 0,
+            ok: 0,
+        }
+    }
+
+    /// Declares that `method template` is limited by bucket `hash`.
+    pub fn route(&mut self, method_and_template: &str, hash: &'static str, limit: Limit) {
+        self.routes
+            .insert(method_and_template.to_owned(), (hash, limit));
+    }
+
+    /// The server-side bucket a request lands in.
+    pub fn bucket_of(&self, key: &RequestKey) -> (&'static str, Major) {
+        let name = format!("{} {}", key.method(), key.route());
+        (self.routes[&name].0, key.major())
+    }
+
+    /// Handles one request arriving at `now`; returns status and response headers.
+    pub fn handle(&mut self, key: &RequestKey, now: Instant) -> (u16, RateLimitHeaders) {
+        let name = format!("{} {}", key.method(), key.route());
+        let (hash, limit) = self.routes[&name];
+        if key.pool() != GlobalPool::Exempt {
+            let log = self.global.entry(key.pool()).or_default();
+            while log
+                .front()
+                .is_some_and(|&t| t + Duration::from_secs(1) <= now)
+            {
+                log.pop_front();
+            }
+            if log.len() >= self.global_limit as usize {
+                self.global_429 += 1;
+                let retry = *log.front().unwrap() + Duration::from_secs(1) - now;
+                let body = format!(
+                    r#"{{"message":"global","retry_after":{},"global":true}}"#,
+                    retry.as_secs_f64()
+                );
+                let retry_s = retry.as_secs_f64().to_string();
+                let headers = [
+                    ("Retry-After", retry_s.as_str()),
+                    ("X-RateLimit-Global", "true"),
+                    ("X-RateLimit-Scope", "global"),
+                ];
+                return (429, RateLimitHeaders::parse(headers, Some(body.as_bytes())));
+            }
+            log.push_back(now);
+        }
+        let window = self.windows.entry((hash, key.major())).or_insert(Window {
+            start: now,
+            count: 0,
+        });
+        if now >= window.start + limit.period {
+            *window = Window {
+                start: now,
+                count: 0,
+            };
+        }
+        let end = window.start + limit.period;
+        let reset_after = (end - now).as_secs_f64().to_string();
+        let limit_s = limit.limit.to_string();
+        if window.count >= limit.limit {
+            self.user_429 += 1;
+            let body =
+                format!(r#"{{"message":"slow down","retry_after":{reset_after},"global":false}}"#);
+            let headers = [
+                ("X-RateLimit-Limit", limit_s.as_str()),
+                ("X-RateLimit-Remaining", "0"),
+                ("X-RateLimit-Reset-After", reset_after.as_str()),
+                ("X-RateLimit-Bucket", hash),
+                ("X-RateLimit-Scope", "user"),
+                ("Retry-After", reset_after.as_str()),
+            ];
+            return (429, RateLimitHeaders::parse(headers, Some(body.as_bytes())));
+        }
+        window.count += 1;
+        self.ok += 1;
+        let remaining = (limit.limit - window.count).to_string();
+        let headers = [
+            ("X-RateLimit-Limit", limit_s.as_str()),
+            ("X-RateLimit-Remaining", remaining.as_str()),
+            ("X-RateLimit-Reset-After", reset_after.as_str()),
+            ("X-RateLimit-Bucket", hash),
+        ];
+        (200, RateLimitHeaders::parse(headers, None))
+    }
+}
