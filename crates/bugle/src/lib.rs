@@ -1,13 +1,16 @@
 #![doc = include_str!("../README.md")]
 
+pub mod client;
 pub mod config;
 pub mod error;
 pub mod multipart;
 pub mod nonce;
 pub mod retry;
 pub mod routing;
+pub mod telemetry;
 pub mod webhook_url;
 
+pub use client::{DiscordClient, ExecuteWebhookParams, NewThread, ReactionEmoji, WebhookTarget};
 pub use config::{DiscordConfig, DiscordConfigBuilder, Simulation};
 pub use error::{Credential, DiscordError, ErrorCategory, ErrorKind, FieldError};
 pub use nonce::Nonce;

@@ -172,6 +172,19 @@ pub enum ErrorKind {
     /// A webhook execute (or another create without a nonce) failed in a way
     /// that leaves unknown whether Discord delivered it, so it was not retried.
     MayHaveBeenDelivered,
+    /// Discord (or Cloudflare in front of it) banned this client's IP after
+    /// too many invalid requests; the rate limiter refuses every request until
+    /// the ban ends.
+    Banned {
+        /// How long until the ban is expected to end.
+        retry_after: Duration,
+    },
+    /// Too many invalid requests (401, 403, 429) in the last 10 minutes; the
+    /// rate limiter refuses requests locally so Discord does not ban the IP.
+    InvalidRequestCeiling {
+        /// How long until the count drops below the ceiling again.
+        retry_after: Duration,
+    },
 }
 
 impl ErrorKind {
@@ -195,7 +208,9 @@ impl ErrorKind {
             Self::QueueFull { .. }
             | Self::QueueTimeout { .. }
             | Self::RateLimitTimeout { .. }
-            | Self::DeadlineExceeded { .. } => ErrorCategory::Queue,
+            | Self::DeadlineExceeded { .. }
+            | Self::Banned { .. }
+            | Self::InvalidRequestCeiling { .. } => ErrorCategory::Queue,
             Self::SimulationNoMatch { .. } | Self::SimulationLoad { .. } => {
                 ErrorCategory::Simulation
             }
@@ -389,6 +404,16 @@ impl fmt::Display for ErrorKind {
                 f,
                 "the simulation cassette could not be used: {detail}; check the path and the file's contents"
             ),
+            Self::Banned { retry_after } => write!(
+                f,
+                "discord banned this client's ip after too many invalid requests, so nothing was sent; wait about {:.0}s and fix what makes requests fail (401, 403, 429)",
+                retry_after.as_secs_f64()
+            ),
+            Self::InvalidRequestCeiling { retry_after } => write!(
+                f,
+                "too many invalid requests (401, 403, 429) in the last 10 minutes, so nothing was sent to avoid an ip ban; wait about {:.0}s and fix what makes requests fail",
+                retry_after.as_secs_f64()
+            ),
             Self::MayHaveBeenDelivered => f.write_str(
                 "the request failed after it may have reached discord, so it was not retried and may have been delivered; check the channel before sending it again",
             ),
@@ -477,6 +502,12 @@ mod tests {
                 detail: "missing file".into(),
             },
             ErrorKind::MayHaveBeenDelivered,
+            ErrorKind::Banned {
+                retry_after: Duration::from_secs(3600),
+            },
+            ErrorKind::InvalidRequestCeiling {
+                retry_after: Duration::from_secs(42),
+            },
         ]
     }
 
@@ -572,6 +603,8 @@ mod tests {
             C::Simulation,
             C::Simulation,
             C::UnknownOutcome,
+            C::Queue,
+            C::Queue,
         ];
         let kinds = every_kind();
         assert_eq!(kinds.len(), expected.len());

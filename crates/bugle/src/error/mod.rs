@@ -12,6 +12,7 @@
 
 mod api_body;
 mod classify;
+mod convert;
 mod kind;
 
 use std::error::Error as StdError;
@@ -19,6 +20,7 @@ use std::fmt;
 
 pub(crate) use api_body::ApiErrorBody;
 pub use api_body::FieldError;
+pub(crate) use convert::cassette_kind;
 pub use kind::{Credential, ErrorCategory, ErrorKind};
 
 /// A boxed error that caused a [`DiscordError`].

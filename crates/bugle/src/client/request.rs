@@ -1,0 +1,418 @@
+//! The one path every operation takes: permit → send → report → classify →
+//! retry, inside the whole-operation deadline.
+
+use std::time::Duration;
+
+use bugle_model::id::WebhookId;
+use bugle_ratelimit::{Method as LimitMethod, Outcome, Permit, RateLimitHeaders, RequestKey};
+use bugle_sim::cassette::CassetteError;
+use bugle_transport::{TransportRequest, TransportResponse};
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
+use http::{Method, StatusCode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::time::Instant;
+use tracing::{Instrument, Span};
+
+use super::DiscordClient;
+use super::body::Body;
+use crate::error::{DiscordError, ErrorKind, cassette_kind};
+use crate::retry::{Failure, RetryDecision, RetryState, is_idempotent};
+use crate::telemetry::Labels;
+
+/// The header Discord records in the audit log.
+const AUDIT_LOG_REASON: HeaderName = HeaderName::from_static("x-audit-log-reason");
+
+/// How long after an attempt that may have reached Discord a nonce still
+/// protects a resend. Discord remembers nonces for "a few minutes"; past
+/// this, a resend could create a duplicate, so the operation stops with
+/// [`ErrorKind::MayHaveBeenDelivered`] instead.
+pub const NONCE_DEDUPE_WINDOW: Duration = Duration::from_secs(120);
+
+/// What the audit-log reason keeps unencoded (Discord decodes the rest).
+const REASON_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b' ')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Where a request goes, and how it is authorised.
+pub(super) enum Target<'a> {
+    /// A bot route such as `/channels/1/messages`, sent with
+    /// `Authorization: Bot <token>`.
+    Bot(String),
+    /// A webhook-token route `/webhooks/{id}/{token}{rest}`, sent without an
+    /// `Authorization` header (the token in the path authorises it).
+    Webhook {
+        /// The webhook.
+        id: WebhookId,
+        /// Its token.
+        token: &'a SecretString,
+        /// The rest of the path, e.g. `/messages/1`, or empty.
+        rest: String,
+    },
+}
+
+impl Target<'_> {
+    /// The concrete path. For webhook routes it holds the token: it is used
+    /// only to build the URI and the rate-limit key (which keeps a hash), and
+    /// never logged.
+    fn concrete_path(&self) -> String {
+        match self {
+            Self::Bot(path) => path.clone(),
+            Self::Webhook { id, token, rest } => {
+                format!("/webhooks/{id}/{}{rest}", token.expose_secret())
+            }
+        }
+    }
+}
+
+/// One operation's request, before it is sent.
+pub(super) struct Call<'a> {
+    operation: &'static str,
+    method: Method,
+    target: Target<'a>,
+    query: String,
+    body: Body,
+    dedupe_safe: bool,
+    audit_reason: Option<String>,
+}
+
+impl<'a> Call<'a> {
+    /// A `method` request to `target` for `operation`, without a body.
+    pub(super) fn new(operation: &'static str, method: Method, target: Target<'a>) -> Self {
+        Self {
+            operation,
+            method,
+            target,
+            query: String::new(),
+            body: Body::Empty,
+            dedupe_safe: false,
+            audit_reason: None,
+        }
+    }
+
+    /// Sets the query string (without `?`).
+    pub(super) fn query(mut self, query: String) -> Self {
+        self.query = query;
+        self
+    }
+
+    /// Sets the body.
+    pub(super) fn body(mut self, body: Body) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Marks the request as one Discord deduplicates itself (a nonce with
+    /// `enforce_nonce`), so a retry cannot create a duplicate.
+    pub(super) fn dedupe_safe(mut self, safe: bool) -> Self {
+        self.dedupe_safe = safe;
+        self
+    }
+
+    /// Sets the `X-Audit-Log-Reason`.
+    pub(super) fn audit_reason(mut self, reason: Option<String>) -> Self {
+        self.audit_reason = reason;
+        self
+    }
+}
+
+impl DiscordClient {
+    /// Runs `call` on the request path and returns Discord's success answer.
+    pub(super) async fn execute(&self, call: Call<'_>) -> Result<TransportResponse, DiscordError> {
+        let method = LimitMethod::parse(call.method.as_str()).ok_or_else(|| {
+            DiscordError::new(ErrorKind::Validation {
+                message: format!("method {} is not used by discord's api", call.method),
+            })
+        })?;
+        let key = RequestKey::from_path(method, &call.target.concrete_path());
+        let labels = Labels::new(call.operation, format!("{} {}", method, key.route()));
+        let span = labels.span();
+        let started = Instant::now();
+        let timeout = self.inner.config.operation_timeout();
+        let deadline = started + timeout;
+        let attempts = self
+            .attempts(&call, &key, deadline, &labels, &span)
+            .instrument(span.clone());
+        let result = match tokio::time::timeout_at(deadline, attempts).await {
+            Ok(result) => result,
+            Err(_) => Err(DiscordError::new(ErrorKind::DeadlineExceeded {
+                deadline: timeout,
+            })),
+        };
+        labels.finished(started.elapsed(), result.as_ref().err().map(kind_label));
+        result
+    }
+
+    async fn attempts(
+        &self,
+        call: &Call<'_>,
+        key: &RequestKey,
+        deadline: Instant,
+        labels: &Labels,
+        span: &Span,
+    ) -> Result<TransportResponse, DiscordError> {
+        let config = &self.inner.config;
+        let idempotent = is_idempotent(&call.method);
+        let mut retries = RetryState::new();
+        // When the first attempt that may have taken effect was sent.
+        let mut effect_since: Option<Instant> = None;
+        let give_up = |error: DiscordError, effect_since: Option<Instant>| {
+            if call.method == Method::POST && effect_since.is_some() {
+                DiscordError::new(ErrorKind::MayHaveBeenDelivered).with_source(error)
+            } else {
+                error
+            }
+        };
+        loop {
+            let now = Instant::now();
+            let permit_deadline = config
+                .max_rate_limit_wait()
+                .map_or(deadline, |max| deadline.min(now + max));
+            let max_wait = permit_deadline.saturating_duration_since(now);
+            let permit = {
+                let _queued = labels.queued();
+                self.inner
+                    .limiter
+                    .acquire(key.clone().with_deadline(permit_deadline))
+                    .await
+            };
+            let permit = match permit {
+                Ok(permit) => permit,
+                Err(error) => {
+                    let error = DiscordError::from_rate_limit(error, max_wait);
+                    return Err(give_up(error, effect_since));
+                }
+            };
+            let sending = Instant::now();
+            if call.dedupe_safe
+                && effect_since.is_some_and(|since| sending - since >= NONCE_DEDUPE_WINDOW)
+            {
+                // Discord would no longer recognise the nonce: a resend
+                // could duplicate the earlier attempt.
+                drop(permit);
+                let error = DiscordError::new(ErrorKind::DeadlineExceeded {
+                    deadline: NONCE_DEDUPE_WINDOW,
+                });
+                return Err(give_up(error, effect_since));
+            }
+            labels.attempt(span, retries.attempts() + 1, sending - now);
+
+            let attempt_timeout = config
+                .request_timeout()
+                .min(deadline.saturating_duration_since(sending));
+            let (error, retry_after) = match self
+                .send_once(call, permit, attempt_timeout, labels, span)
+                .await?
+            {
+                Attempt::Answered(response) => return Ok(response),
+                Attempt::Failed(error, _) if Instant::now() >= deadline => {
+                    // The attempt was cut short by the operation deadline.
+                    let deadline = DiscordError::new(ErrorKind::DeadlineExceeded {
+                        deadline: config.operation_timeout(),
+                    })
+                    .with_source(error);
+                    return Err(give_up(deadline, effect_since.or(Some(sending))));
+                }
+                Attempt::Failed(error, retry_after) => (error, retry_after),
+            };
+            let Some(failure) = failure_of(&error, retry_after) else {
+                return Err(give_up(error, effect_since));
+            };
+            if failure.may_have_taken_effect() {
+                effect_since.get_or_insert(sending);
+            }
+            let context = retries
+                .record(failure)
+                .idempotent(idempotent)
+                .dedupe_safe(call.dedupe_safe);
+            match config.retry_policy().decide(&context) {
+                RetryDecision::RetryAfter(wait) if Instant::now() + wait < deadline => {
+                    tracing::debug!(
+                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        "retrying"
+                    );
+                    tokio::time::sleep(wait).await;
+                }
+                _ => return Err(give_up(error, effect_since)),
+            }
+        }
+    }
+
+    /// Sends one attempt under `permit` and reports the answer to the rate
+    /// limiter. `Err` only for failures no retry can change (a cassette with
+    /// no recorded answer, a request that cannot be built).
+    async fn send_once(
+        &self,
+        call: &Call<'_>,
+        permit: Permit,
+        timeout: Duration,
+        labels: &Labels,
+        span: &Span,
+    ) -> Result<Attempt, DiscordError> {
+        let request = self.build_request(call)?;
+        let sent = tokio::time::timeout(timeout, self.inner.transport.send(request)).await;
+        Ok(match sent {
+            Err(_elapsed) => {
+                permit.complete(Outcome::no_response());
+                labels.no_answer(true);
+                Attempt::Failed(
+                    DiscordError::new(ErrorKind::Network {
+                        request_may_have_been_sent: true,
+                    }),
+                    None,
+                )
+            }
+            Ok(Err(error)) => {
+                labels.no_answer(error.request_may_have_been_sent());
+                if error.request_may_have_been_sent() {
+                    permit.complete(Outcome::no_response());
+                } else {
+                    // Nothing reached Discord: give the capacity back.
+                    drop(permit);
+                }
+                if let Some(cassette) = CassetteError::find_in(&error) {
+                    return Err(DiscordError::new(cassette_kind(cassette)).with_source(error));
+                }
+                Attempt::Failed(DiscordError::from(error), None)
+            }
+            Ok(Ok(response)) => {
+                let status = response.status();
+                let headers = rate_limit_headers(&response);
+                labels.answered(span, status.as_u16(), headers.bucket.as_deref());
+                permit.complete(Outcome::response(status.as_u16(), headers));
+                match DiscordError::from_response(status, response.headers(), response.body()) {
+                    None => Attempt::Answered(response),
+                    Some(error) => Attempt::Failed(error, server_retry_after(&response)),
+                }
+            }
+        })
+    }
+
+    /// The HTTP request for one attempt. The bot token is exposed here, and
+    /// only here, to write the `Authorization` header.
+    fn build_request(&self, call: &Call<'_>) -> Result<TransportRequest, DiscordError> {
+        let mut uri = self.inner.api_root.clone();
+        uri.push_str(&call.target.concrete_path());
+        if !call.query.is_empty() {
+            uri.push('?');
+            uri.push_str(&call.query);
+        }
+        let mut request = http::Request::builder()
+            .method(call.method.clone())
+            .uri(uri)
+            .header(USER_AGENT, self.inner.config.user_agent());
+        if let Target::Bot(_) = call.target {
+            let token = self.bot_token()?;
+            let mut value = HeaderValue::try_from(format!("Bot {}", token.expose_secret()))
+                .map_err(|_| invalid_config("bot_token", "has characters a header cannot carry"))?;
+            value.set_sensitive(true);
+            request = request.header(AUTHORIZATION, value);
+        }
+        if let Some(reason) = &call.audit_reason {
+            let encoded = utf8_percent_encode(reason, REASON_ENCODE).to_string();
+            request = request.header(AUDIT_LOG_REASON, encoded);
+        }
+        let body = match &call.body {
+            Body::Empty => bytes::Bytes::new(),
+            Body::Json(json) => {
+                request = request.header(CONTENT_TYPE, "application/json");
+                json.clone()
+            }
+            Body::Multipart { content_type, body } => {
+                request = request.header(CONTENT_TYPE, content_type.as_str());
+                body.clone()
+            }
+        };
+        // The builder's error would describe the URI, which may hold a
+        // webhook token: report only which setting to check.
+        request.body(body).map_err(|_| {
+            invalid_config(
+                "base_url",
+                "does not make a valid request url; check the base url and api version",
+            )
+        })
+    }
+}
+
+/// What one attempt came to.
+enum Attempt {
+    /// A success answer.
+    Answered(TransportResponse),
+    /// A failure, with a 5xx answer's `Retry-After`.
+    Failed(DiscordError, Option<Duration>),
+}
+
+/// The retry policy's view of a failure, or `None` when no retry can help.
+fn failure_of(error: &DiscordError, server_retry_after: Option<Duration>) -> Option<Failure> {
+    match Failure::from_kind(error.kind())? {
+        Failure::ServerError { status, .. } => Some(Failure::ServerError {
+            status,
+            retry_after: server_retry_after,
+        }),
+        other => Some(other),
+    }
+}
+
+/// The `Retry-After` of a 5xx answer, if it carried one.
+fn server_retry_after(response: &TransportResponse) -> Option<Duration> {
+    if !response.status().is_server_error() {
+        return None;
+    }
+    response
+        .headers()
+        .get(http::header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<f64>().ok())
+        .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+}
+
+/// The rate-limit headers of an answer, with the body for the statuses
+/// whose body the limiter reads (404 and 429).
+fn rate_limit_headers(response: &TransportResponse) -> RateLimitHeaders {
+    let pairs = response
+        .headers()
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
+    let body = matches!(
+        response.status(),
+        StatusCode::NOT_FOUND | StatusCode::TOO_MANY_REQUESTS
+    )
+    .then(|| &response.body()[..]);
+    RateLimitHeaders::parse(pairs, body)
+}
+
+fn invalid_config(field: &str, problem: &str) -> DiscordError {
+    DiscordError::new(ErrorKind::InvalidConfig {
+        field: field.to_owned(),
+        problem: problem.to_owned(),
+    })
+}
+
+/// A short, stable name for an error kind, for the `kind` metric label.
+fn kind_label(error: &DiscordError) -> &'static str {
+    match error.kind() {
+        ErrorKind::RateLimited { .. } => "rate_limited",
+        ErrorKind::ServerError { .. } => "server_error",
+        ErrorKind::Network { .. } => "network",
+        ErrorKind::Unauthorized { .. } => "unauthorized",
+        ErrorKind::Forbidden { .. } => "forbidden",
+        ErrorKind::NotFound { .. } => "not_found",
+        ErrorKind::BadRequest { .. } => "bad_request",
+        ErrorKind::Validation { .. } => "validation",
+        ErrorKind::Decode { .. } => "decode",
+        ErrorKind::QueueFull { .. } => "queue_full",
+        ErrorKind::QueueTimeout { .. } => "queue_timeout",
+        ErrorKind::RateLimitTimeout { .. } => "rate_limit_timeout",
+        ErrorKind::DeadlineExceeded { .. } => "deadline_exceeded",
+        ErrorKind::SimulationNoMatch { .. } => "simulation_no_match",
+        ErrorKind::SimulationLoad { .. } => "simulation_load",
+        ErrorKind::MayHaveBeenDelivered => "may_have_been_delivered",
+        ErrorKind::Banned { .. } => "banned",
+        ErrorKind::InvalidRequestCeiling { .. } => "invalid_request_ceiling",
+        _ => "configuration",
+    }
+}

@@ -1,0 +1,112 @@
+//! Errors of the other bugle crates as [`DiscordError`]s.
+
+use std::time::Duration;
+
+use bugle_model::validate::ValidationError;
+use bugle_ratelimit::{ErrorKind as LimitKind, RateLimitError};
+use bugle_sim::cassette::{CassetteError, CassetteErrorKind};
+use tokio::time::Instant;
+
+use super::{DiscordError, ErrorKind};
+
+/// Discord's JSON error code for an unknown webhook.
+const UNKNOWN_WEBHOOK: u32 = 10015;
+
+/// A body that failed validation: [`ErrorKind::Validation`] naming every
+/// violation with its field path and limit.
+impl From<ValidationError> for DiscordError {
+    fn from(error: ValidationError) -> Self {
+        Self::new(ErrorKind::Validation {
+            message: error.to_string(),
+        })
+    }
+}
+
+/// A cassette failure: a replay with no recorded answer is
+/// [`ErrorKind::SimulationNoMatch`] naming the nearest recorded operations;
+/// anything else is [`ErrorKind::SimulationLoad`].
+impl From<CassetteError> for DiscordError {
+    fn from(error: CassetteError) -> Self {
+        Self::new(cassette_kind(&error)).with_source(error)
+    }
+}
+
+/// The kind a cassette error stands for.
+pub(crate) fn cassette_kind(error: &CassetteError) -> ErrorKind {
+    match (error.kind(), error.no_match()) {
+        (CassetteErrorKind::NoMatch, Some(no_match)) => ErrorKind::SimulationNoMatch {
+            operation: no_match.operation.clone(),
+            candidates: no_match
+                .nearest
+                .iter()
+                .map(|near| format!("#{} {}", near.id, near.operation))
+                .collect(),
+        },
+        _ => ErrorKind::SimulationLoad {
+            // The cassette error's message is checked by bugle-sim to hold no
+            // secret; keep only its first line.
+            detail: error
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        },
+    }
+}
+
+impl DiscordError {
+    /// The error for a request the rate limiter refused; `max_wait` is the
+    /// longest wait the caller allowed (reported by
+    /// [`ErrorKind::RateLimitTimeout`]).
+    pub fn from_rate_limit(error: RateLimitError, max_wait: Duration) -> Self {
+        let now = Instant::now();
+        let until = |instant: Instant| instant.saturating_duration_since(now);
+        let kind = match *error.kind() {
+            LimitKind::QueueFull { capacity, .. } => ErrorKind::QueueFull { capacity },
+            LimitKind::RateLimitTimeout { predicted_wait } => ErrorKind::RateLimitTimeout {
+                predicted_wait,
+                max_wait,
+            },
+            LimitKind::Banned { until: end } => ErrorKind::Banned {
+                retry_after: until(end),
+            },
+            LimitKind::InvalidRequestCeiling { until: end } => ErrorKind::InvalidRequestCeiling {
+                retry_after: until(end),
+            },
+            LimitKind::TokenInvalid => ErrorKind::Unauthorized { code: None },
+            LimitKind::WebhookDead { .. } => ErrorKind::NotFound {
+                code: Some(UNKNOWN_WEBHOOK),
+                message: "the webhook answered 404 earlier and is not used again".to_owned(),
+            },
+            // A kind added to the limiter later: refused locally, nothing sent.
+            _ => ErrorKind::QueueTimeout {
+                waited: Duration::ZERO,
+            },
+        };
+        Self::new(kind).with_source(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bugle_model::request::CreateMessage;
+    use bugle_model::validate::Validate;
+
+    #[test]
+    fn validation_errors_name_every_field() {
+        let error = CreateMessage::new()
+            .content("x".repeat(2001))
+            .validate()
+            .expect_err("too long");
+        let error = DiscordError::from(error);
+        let ErrorKind::Validation { message } = error.kind() else {
+            panic!("not a validation error: {error:?}");
+        };
+        assert!(
+            message.contains("content: 2001 chars, at most 2000"),
+            "{message}"
+        );
+    }
+}
