@@ -3,18 +3,18 @@
 //! bugle-model bodies, answers decoded into bugle-model types and checked against
 //! `FakeDiscord`'s inspection API.
 //!
-//! The request-building client and the fixture world are the `record_fixtures` example's,
-//! shared through `#[path]`. Tests run on tokio's paused clock; the transport has no
+//! The request-building client and the fixture world live in `tests/fixture_world/`
+//! (the world is shared with the facade's fixture recorder through `#[path]`). Tests run on tokio's paused clock; the transport has no
 //! timeouts, so the clock only moves when a test sleeps.
 
 #[allow(dead_code)]
-#[path = "../examples/record_fixtures/client.rs"]
+#[path = "fixture_world/client.rs"]
 mod client;
 #[allow(dead_code)]
-#[path = "../examples/record_fixtures/constants.rs"]
+#[path = "fixture_world/constants.rs"]
 mod constants;
 #[allow(dead_code)]
-#[path = "../examples/record_fixtures/world.rs"]
+#[path = "fixture_world/world.rs"]
 mod world;
 
 use std::time::Duration;

@@ -1,17 +1,15 @@
 //! The fixture cassettes in `fixtures/cassettes/` replay, and hold no secret.
 //!
-//! They are recorded by `cargo run -p bugle-sim --example record_fixtures`; the example's
-//! constants (tokens, ids, the uploaded file) and its client scenarios are shared here
-//! through `#[path]`, so these tests look for exactly the tokens the recorder was given.
+//! They are recorded through the facade's `DiscordClient` by
+//! `cargo test -p bugle --test record_fixtures -- --ignored` (see `fixtures/README.md`); the
+//! fixture world's constants (tokens, ids, the uploaded file) are shared here through
+//! `#[path]`, so these tests look for exactly the tokens the recorder was given. Each recorded
+//! request is rebuilt from the cassette itself; the facade's `client_fixtures` test replays
+//! the same cassettes through the client's operations.
 
 #[allow(dead_code)]
-#[path = "../examples/record_fixtures/client.rs"]
-mod client;
-#[allow(dead_code)]
-#[path = "../examples/record_fixtures/constants.rs"]
+#[path = "fixture_world/constants.rs"]
 mod constants;
-#[path = "../examples/record_fixtures/scenarios.rs"]
-mod scenarios;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -25,7 +23,6 @@ use bugle_transport::{Transport, TransportRequest};
 use bytes::Bytes;
 use sha2::{Digest as _, Sha256};
 
-use client::Client;
 use constants::{CASSETTES, SECRETS, UPLOAD_BYTES};
 
 /// A token sent in replayed requests in place of the real one (never recorded anywhere).
@@ -179,22 +176,6 @@ async fn every_recorded_request_replays_its_recorded_status() {
                 assert!(response.body().is_empty(), "{name} #{}", interaction.id);
             }
         }
-        replayer
-            .check_all_used()
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-    }
-}
-
-/// The example's own client code, run against the replayer instead of `FakeDiscord`: it uses
-/// the fresh ids the replayer hands out, which must map back to the recorded ones.
-#[tokio::test(start_paused = true)]
-async fn the_recording_scenarios_replay_against_their_cassettes() {
-    for name in CASSETTES {
-        let replayer = Replayer::load(cassette_path(name)).unwrap();
-        let client = Client::new(&replayer, "https://discord.com/api/v10");
-        scenarios::run(name, &client)
-            .await
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
         replayer
             .check_all_used()
             .unwrap_or_else(|e| panic!("{name}: {e}"));

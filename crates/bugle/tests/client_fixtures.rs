@@ -1,27 +1,34 @@
-//! Replays every cassette of `fixtures/cassettes` through the client: each
-//! recorded request is turned back into the client operation that sends it
-//! (its body parsed into the model type), the client's request must match the
-//! recording, and the recorded answer must decode. Retries the client makes
-//! by itself (after a recorded 429 or 5xx) consume the recorded retry.
+//! Replays every cassette of `fixtures/cassettes` through the client in replay mode
+//! (`Simulation::Replay`): each recorded request is turned back into the client operation
+//! that sends it (its body parsed into the model type, a multipart upload's file taken from
+//! the fixture world's known bytes), the client's request must match the recording, and the
+//! recorded answer must decode. Retries the client makes by itself (after a recorded 429 or
+//! 5xx) consume the recorded retry. Each replay ends by checking that every recorded
+//! interaction was used.
 //!
-//! The cassettes were recorded from raw requests, without the client's
-//! protective defaults (`allowed_mentions` none; a nonce with
-//! `enforce_nonce` on message creates); the test adds those fields to the
-//! recorded bodies where the client adds them (nonces themselves are not
-//! compared), and says so here rather than loosening the replay match.
+//! The cassettes were recorded through `DiscordClient` itself (`tests/record_fixtures`), so
+//! the recorded bodies are exactly what the client sends; nothing is patched here.
 
+#[allow(dead_code)]
+#[path = "../../bugle-sim/tests/fixture_world/constants.rs"]
+mod constants;
+
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use bugle::{DiscordClient, DiscordConfig, ExecuteWebhookParams, WebhookTarget, WebhookUrl};
+use bugle::{
+    DiscordClient, DiscordConfig, ExecuteWebhookParams, Simulation, WebhookTarget, WebhookUrl,
+};
 use bugle_model::id::{ChannelId, MessageId, UserId, WebhookId};
 use bugle_model::request::{
-    CreateForumThread, CreateMessage, CreateThread, CreateThreadFromMessage, EditMessage,
-    EditWebhookMessage, ExecuteWebhook,
+    AttachmentFile, CreateForumThread, CreateMessage, CreateThread, CreateThreadFromMessage,
+    EditMessage, EditWebhookMessage, ExecuteWebhook,
 };
-use bugle_sim::cassette::{Cassette, Replayer};
 use secrecy::SecretString;
-use serde_json::{Value, json};
+use serde_json::Value;
+use sha2::{Digest as _, Sha256};
+
+use constants::UPLOAD_BYTES;
 
 fn cassettes() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/cassettes");
@@ -38,52 +45,64 @@ fn cassettes() -> Vec<PathBuf> {
     paths
 }
 
-/// Adds `allowed_mentions: none` where the client adds it.
-fn add_client_defaults(cassette: &mut Value) {
-    let none = json!({"parse": []});
-    for interaction in cassette["interactions"]
-        .as_array_mut()
-        .into_iter()
-        .flatten()
-    {
-        let method = interaction["request"]["method"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let path = interaction["request"]["path"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let body = &mut interaction["request"]["body"];
-        let json = if body.get("json").is_some() {
-            &mut body["json"]
-        } else if body.get("multipart").is_some() {
-            &mut body["multipart"]["payload_json"]
-        } else {
-            continue;
-        };
-        let Some(object) = json.as_object_mut() else {
-            continue;
-        };
-        let creates_message =
-            method == "POST" && (path.ends_with("/messages") || path.contains("/webhooks/"));
-        let edits_content = method == "PATCH" && object.contains_key("content");
-        if (creates_message || edits_content) && !object.contains_key("allowed_mentions") {
-            object.insert("allowed_mentions".into(), none.clone());
-        }
-        if method == "POST" && path.ends_with("/messages") && !object.contains_key("nonce") {
-            object.insert("enforce_nonce".into(), Value::Bool(true));
-        }
-        if let Some(message) = object.get_mut("message").and_then(Value::as_object_mut) {
-            message.entry("allowed_mentions").or_insert(none.clone());
-        }
-    }
-}
-
 fn id(segment: &str) -> u64 {
     segment
         .parse()
         .unwrap_or_else(|_| panic!("not an id: {segment}"))
+}
+
+/// The bytes of a recorded file part: cassettes keep only its SHA-256, so the content comes
+/// from the files the recording is known to upload.
+fn file_bytes(sha256: &str) -> &'static [u8] {
+    [UPLOAD_BYTES]
+        .into_iter()
+        .find(|bytes| {
+            let hex = Sha256::digest(bytes)
+                .iter()
+                .fold(String::new(), |mut hex, byte| {
+                    let _ = write!(hex, "{byte:02x}");
+                    hex
+                });
+            hex == sha256
+        })
+        .unwrap_or_else(|| panic!("no known file has sha256 {sha256}"))
+}
+
+/// The message a recorded create sends: its JSON body, or for a multipart upload its
+/// `payload_json` with each `files[n]` part attached again as a file (its description
+/// taken from the matching `attachments` entry).
+fn create_message(request: &Value) -> CreateMessage {
+    let Some(multipart) = request["body"].get("multipart") else {
+        return body(request);
+    };
+    let mut payload = multipart["payload_json"].clone();
+    let entries = payload
+        .as_object_mut()
+        .and_then(|object| object.remove("attachments"))
+        .unwrap_or_default();
+    let mut message: CreateMessage =
+        serde_json::from_value(payload).expect("payload_json parses as a message");
+    for part in multipart["files"].as_array().into_iter().flatten() {
+        let index: u64 = part["name"]
+            .as_str()
+            .and_then(|name| name.strip_prefix("files[")?.strip_suffix(']')?.parse().ok())
+            .expect("a files[n] part");
+        let filename = part["filename"].as_str().expect("a file name");
+        let mut file = AttachmentFile::new(
+            filename,
+            file_bytes(part["sha256"].as_str().expect("sha256")),
+        );
+        let entry = entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|entry| entry["id"].as_u64() == Some(index));
+        if let Some(description) = entry.and_then(|entry| entry["description"].as_str()) {
+            file = file.description(description);
+        }
+        message = message.file(file);
+    }
+    message
 }
 
 fn body<T: serde::de::DeserializeOwned>(request: &Value) -> T {
@@ -98,7 +117,7 @@ async fn replay_one(client: &DiscordClient, request: &Value) -> Result<(), bugle
     let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).skip(2).collect();
     match (method, parts.as_slice()) {
         ("POST", ["channels", channel, "messages"]) => client
-            .send_message(ChannelId::new(id(channel)), body::<CreateMessage>(request))
+            .send_message(ChannelId::new(id(channel)), create_message(request))
             .await
             .map(drop),
         ("PATCH", ["channels", channel, "messages", message]) => client
@@ -218,30 +237,18 @@ async fn replay_webhook(
 #[tokio::test(start_paused = true)]
 async fn every_cassette_replays_through_the_client() {
     let mut cassettes_replayed = 0;
+    let mut uploads_replayed = 0;
     for path in cassettes() {
         let text = std::fs::read_to_string(&path).expect("readable");
-        let mut value: Value = serde_json::from_str(&text).expect("json");
-        if value["interactions"][0]["request"]["body"]
-            .get("multipart")
-            .is_some()
-        {
-            // File parts are kept as fingerprints of bytes this test does not have.
-            continue;
-        }
-        add_client_defaults(&mut value);
-        let cassette = Cassette::from_json(&value.to_string()).expect("a cassette");
-        let replayer = Arc::new(Replayer::new(cassette));
+        let value: Value = serde_json::from_str(&text).expect("json");
         let config = DiscordConfig::builder()
-            .bot_token("replay.token.x")
+            .simulation(Simulation::Replay(path.clone()))
             .build()
             .expect("config");
-        let client = DiscordClient::with_transport(config, replayer.clone());
-        let interactions = value["interactions"]
-            .as_array()
-            .expect("interactions")
-            .clone();
+        let client = DiscordClient::new(config).expect("the cassette loads");
+        let interactions = value["interactions"].as_array().expect("interactions");
         let mut previous: Option<&Value> = None;
-        for interaction in &interactions {
+        for interaction in interactions {
             let retried = previous.is_some_and(|before| {
                 let status = before["response"]["status"].as_u64().unwrap_or(0);
                 (status == 429 || status >= 500)
@@ -250,6 +257,9 @@ async fn every_cassette_replays_through_the_client() {
             previous = Some(interaction);
             if retried {
                 continue;
+            }
+            if interaction["request"]["body"].get("multipart").is_some() {
+                uploads_replayed += 1;
             }
             replay_one(&client, &interaction["request"])
                 .await
@@ -264,13 +274,37 @@ async fn every_cassette_replays_through_the_client() {
                     )
                 });
         }
-        replayer
-            .check_all_used()
+        client
+            .check_replay_complete()
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         cassettes_replayed += 1;
     }
+    assert_eq!(cassettes_replayed, constants::CASSETTES.len());
+    assert!(uploads_replayed >= 1, "the multipart upload was replayed");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_unfinished_replay_names_the_interactions_never_used() {
+    let path = cassettes()
+        .into_iter()
+        .find(|path| path.ends_with("message_edit.json"))
+        .expect("the message_edit cassette");
+    let config = DiscordConfig::builder()
+        .simulation(Simulation::Replay(path))
+        .build()
+        .expect("config");
+    let client = DiscordClient::new(config).expect("the cassette loads");
+    let error = client
+        .check_replay_complete()
+        .expect_err("nothing was replayed");
     assert!(
-        cassettes_replayed >= 10 || cassettes().is_empty(),
-        "replayed {cassettes_replayed} cassettes"
+        matches!(error.kind(), bugle::ErrorKind::SimulationLoad { .. }),
+        "{error:?}"
     );
+    let shown = error.to_string();
+    assert!(
+        shown.contains("#1 POST /channels/{channel_id}/messages"),
+        "{shown}"
+    );
+    assert!(shown.contains("#2 PATCH"), "{shown}");
 }

@@ -5,7 +5,9 @@ mod client_support;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use bugle::{ErrorKind, ExecuteWebhookParams};
+use bugle::client::NONCE_DEDUPE_WINDOW;
+use bugle::retry::RetryContext;
+use bugle::{ErrorKind, ExecuteWebhookParams, RetryDecision, RetryPolicy};
 use bugle_model::id::ChannelId;
 use bugle_model::request::{CreateMessage, ExecuteWebhook};
 use bugle_sim::fake::{FaultConfig, Outage};
@@ -178,4 +180,75 @@ async fn five_hundred_sends_through_faults_are_each_delivered_exactly_once() {
     assert_eq!(counters.messages_created, 500);
     assert!(counters.faults_injected > 0, "faults were injected");
     assert!(counters.requests > 500, "failed attempts were retried");
+}
+
+/// Retries once, after `wait`, whatever the failure.
+#[derive(Debug)]
+struct RetryOnceAfter(Duration);
+
+impl RetryPolicy for RetryOnceAfter {
+    fn decide(&self, context: &RetryContext) -> RetryDecision {
+        if context.attempt == 1 {
+            RetryDecision::RetryAfter(self.0)
+        } else {
+            RetryDecision::GiveUp
+        }
+    }
+}
+
+/// A message create whose answer is lost after Discord saved it, retried by
+/// a policy that waits `wait`, under a deadline long enough for any wait.
+async fn lost_answer_then_retry_after(
+    wait: Duration,
+) -> (bugle::DiscordError, bugle_sim::fake::FakeDiscord) {
+    let (client, fake, _spy) = setup_with(
+        fake_builder().faults(FaultConfig::none().drop_after(1.0)),
+        config_builder()
+            .retry_policy(RetryOnceAfter(wait))
+            .operation_timeout(Duration::from_secs(600)),
+    );
+    let error = client
+        .send_message(TEXT_ID, CreateMessage::new().content("saved, answer lost"))
+        .await
+        .expect_err("every answer is lost");
+    (error, fake)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_nonce_create_is_not_resent_once_the_dedupe_window_has_passed() {
+    let wait = NONCE_DEDUPE_WINDOW + Duration::from_secs(1);
+    let (error, fake) = lost_answer_then_retry_after(wait).await;
+    assert_eq!(error.kind(), &ErrorKind::MayHaveBeenDelivered);
+    let source = std::error::Error::source(&error)
+        .and_then(|source| source.downcast_ref::<bugle::DiscordError>())
+        .expect("the reason is kept");
+    assert_eq!(
+        source.kind(),
+        &ErrorKind::DeadlineExceeded {
+            deadline: NONCE_DEDUPE_WINDOW
+        }
+    );
+    assert_eq!(
+        fake.counters().requests,
+        1,
+        "the resend Discord could no longer deduplicate was not sent"
+    );
+    assert_eq!(fake.messages(TEXT).len(), 1, "the first attempt was saved");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_nonce_create_is_resent_within_the_dedupe_window() {
+    let wait = NONCE_DEDUPE_WINDOW.saturating_sub(Duration::from_secs(1));
+    let (error, fake) = lost_answer_then_retry_after(wait).await;
+    assert_eq!(error.kind(), &ErrorKind::MayHaveBeenDelivered);
+    assert_eq!(
+        fake.counters().requests,
+        2,
+        "the resend was safe, so it was sent"
+    );
+    assert_eq!(
+        fake.messages(TEXT).len(),
+        1,
+        "discord dropped the resend by its nonce"
+    );
 }

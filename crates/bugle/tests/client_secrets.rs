@@ -191,3 +191,58 @@ async fn run_operations() -> (bugle::DiscordClient, Vec<DiscordError>) {
 
     (client, errors)
 }
+
+/// The same over the network: the client's own `HyperTransport` to
+/// `FakeDiscord` served on loopback, so hyper, the connection pool and the
+/// transport run under the TRACE subscriber too (one thread, so every task
+/// logs into it).
+#[tokio::test]
+async fn the_hyper_transport_at_trace_level_never_shows_a_secret() {
+    let buffer = Buffer::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(buffer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let fake = fake_builder().build();
+    let server = fake.serve(([127, 0, 0, 1], 0).into()).await.expect("bind");
+    let config = config_builder()
+        .base_url(format!("http://{}/api", server.local_addr()))
+        .allow_plain_http(true)
+        .build()
+        .expect("config");
+    let client = bugle::DiscordClient::new(config).expect("client");
+    client
+        .send_message(
+            ChannelId::new(TEXT),
+            CreateMessage::new().content("over http"),
+        )
+        .await
+        .expect("sent");
+    let hooked = client
+        .execute_webhook(ExecuteWebhook::new().content("hook over http"))
+        .await
+        .expect("executed")
+        .expect("message");
+    client
+        .delete_webhook_message(bugle::WebhookTarget::default(), hooked.id)
+        .await
+        .expect("deleted");
+    let error = client
+        .send_message(ChannelId::new(4_040), CreateMessage::new().content("x"))
+        .await
+        .expect_err("unknown channel");
+    server.shutdown().await;
+
+    for shown in renderings(&error) {
+        assert_clean("error", &shown);
+    }
+    let logs = buffer.text();
+    assert!(
+        logs.contains("discord.request"),
+        "spans were recorded: {logs}"
+    );
+    assert_clean("trace output", &logs);
+}

@@ -174,3 +174,56 @@ async fn empty_emoji_is_refused_locally() {
     assert!(matches!(error.kind(), ErrorKind::Validation { .. }));
     assert_eq!(fake.counters().requests, 0);
 }
+
+#[tokio::test(start_paused = true)]
+async fn every_thread_route_sends_the_audit_log_reason() {
+    let (client, fake, spy) = setup();
+    let message = client
+        .send_message(TEXT_ID, CreateMessage::new().content("incident #12"))
+        .await
+        .expect("sent");
+    let threads: [(ChannelId, NewThread); 3] = [
+        (
+            TEXT_ID,
+            NewThread::from_message(message.id, CreateThreadFromMessage::new("incident #12")),
+        ),
+        (TEXT_ID, CreateThread::public("postmortem").into()),
+        (
+            ChannelId::new(FORUM),
+            CreateForumThread::new("incident #12", ForumThreadMessage::content("timeline")).into(),
+        ),
+    ];
+    for (channel, thread) in threads {
+        client
+            .create_thread_with_reason(channel, thread, "incident: on-call ✓")
+            .await
+            .expect("thread");
+        let sent = spy.last();
+        assert!(
+            sent.path_and_query.ends_with("/threads"),
+            "{}",
+            sent.path_and_query
+        );
+        assert_eq!(
+            sent.header("x-audit-log-reason"),
+            Some("incident%3A on-call %E2%9C%93")
+        );
+    }
+    assert_eq!(fake.threads(TEXT).len(), 2);
+
+    let requests = spy.sent().len();
+    let error = client
+        .create_thread_with_reason(TEXT_ID, CreateThread::public("x"), &"r".repeat(513))
+        .await
+        .expect_err("reason too long");
+    assert!(
+        matches!(error.kind(), ErrorKind::Validation { .. }),
+        "{error:?}"
+    );
+    assert_eq!(spy.sent().len(), requests, "nothing was sent");
+    client
+        .create_thread(TEXT_ID, CreateThread::public("no reason"))
+        .await
+        .expect("thread");
+    assert_eq!(spy.last().header("x-audit-log-reason"), None);
+}

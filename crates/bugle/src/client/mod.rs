@@ -154,6 +154,19 @@ impl DiscordClient {
         self.inner.backend.save()
     }
 
+    /// In [`Simulation::Replay`](crate::Simulation::Replay) mode, checks that every
+    /// interaction of the cassette was replayed: the end of a replay test, which
+    /// otherwise would not notice that the code under test stopped sending something it
+    /// used to. Always `Ok` in the other modes.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::SimulationLoad`] naming the recorded interactions that were never
+    /// replayed.
+    pub fn check_replay_complete(&self) -> Result<(), DiscordError> {
+        self.inner.backend.check_replayed()
+    }
+
     /// The bot token, for operations that need one.
     fn bot_token(&self) -> Result<&SecretString, DiscordError> {
         self.inner.bot_token.as_ref().ok_or_else(|| {

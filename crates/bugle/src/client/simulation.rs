@@ -21,7 +21,7 @@ pub(super) enum Backend {
     /// Real Discord, recorded to the cassette at the path.
     Record(Arc<Recorder<HyperTransport>>, PathBuf),
     /// Answers replayed from a cassette.
-    Replay,
+    Replay(Arc<Replayer>),
     /// A transport the caller gave.
     Custom,
 }
@@ -32,7 +32,7 @@ impl fmt::Debug for Backend {
             Self::Live => "Live",
             Self::Fake(_) => "Fake",
             Self::Record(..) => "Record",
-            Self::Replay => "Replay",
+            Self::Replay(_) => "Replay",
             Self::Custom => "Custom",
         })
     }
@@ -43,7 +43,7 @@ impl Backend {
     /// that never reach Discord.
     pub(super) fn fallback_bot_token(&self) -> Option<SecretString> {
         match self {
-            Self::Fake(_) | Self::Replay => Some(SecretString::from(DEFAULT_BOT_TOKEN)),
+            Self::Fake(_) | Self::Replay(_) => Some(SecretString::from(DEFAULT_BOT_TOKEN)),
             Self::Live | Self::Record(..) | Self::Custom => None,
         }
     }
@@ -62,6 +62,13 @@ impl Backend {
                 Ok(Some(path.clone()))
             }
             _ => Ok(None),
+        }
+    }
+
+    pub(super) fn check_replayed(&self) -> Result<(), DiscordError> {
+        match self {
+            Self::Replay(replayer) => replayer.check_all_used().map_err(DiscordError::from),
+            _ => Ok(()),
         }
     }
 }
@@ -94,8 +101,8 @@ pub(super) fn build(config: &DiscordConfig) -> Result<(Arc<dyn Transport>, Backe
             (recorder.clone(), Backend::Record(recorder, path.clone()))
         }
         Simulation::Replay(path) => {
-            let replayer = Replayer::load(path).map_err(DiscordError::from)?;
-            (Arc::new(replayer), Backend::Replay)
+            let replayer = Arc::new(Replayer::load(path).map_err(DiscordError::from)?);
+            (replayer.clone(), Backend::Replay(replayer))
         }
         // `Disabled`, and any mode added later, talk to Discord.
         _ => (Arc::new(hyper(config)?), Backend::Live),

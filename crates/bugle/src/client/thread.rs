@@ -6,7 +6,7 @@ use bugle_model::id::MessageId;
 use bugle_model::request::{
     AllowedMentions, CreateForumThread, CreateThread, CreateThreadFromMessage,
 };
-use bugle_model::validate::Validate;
+use bugle_model::validate::{Validate, validate_audit_log_reason};
 use http::Method;
 
 use super::DiscordClient;
@@ -86,8 +86,38 @@ impl DiscordClient {
         channel: impl Into<ChannelTarget>,
         thread: impl Into<NewThread>,
     ) -> Result<Channel, DiscordError> {
-        let channel = self.channel(&channel.into())?;
-        let (path, body) = match thread.into() {
+        self.create_thread_with(channel.into(), thread.into(), None)
+            .await
+    }
+
+    /// [`create_thread`](Self::create_thread) with a reason for the guild's
+    /// audit log (`X-Audit-Log-Reason`, 1 to 512 characters), which Discord
+    /// accepts on all three thread-creating routes.
+    ///
+    /// # Errors
+    ///
+    /// As [`create_thread`](Self::create_thread);
+    /// [`Validation`](crate::ErrorKind::Validation) for a reason out of
+    /// bounds (nothing sent).
+    pub async fn create_thread_with_reason(
+        &self,
+        channel: impl Into<ChannelTarget>,
+        thread: impl Into<NewThread>,
+        reason: &str,
+    ) -> Result<Channel, DiscordError> {
+        validate_audit_log_reason(reason)?;
+        self.create_thread_with(channel.into(), thread.into(), Some(reason.to_owned()))
+            .await
+    }
+
+    async fn create_thread_with(
+        &self,
+        channel: ChannelTarget,
+        thread: NewThread,
+        reason: Option<String>,
+    ) -> Result<Channel, DiscordError> {
+        let channel = self.channel(&channel)?;
+        let (path, body) = match thread {
             NewThread::FromMessage { message_id, body } => {
                 body.validate()?;
                 (
@@ -107,7 +137,9 @@ impl DiscordClient {
                 (format!("/channels/{channel}/threads"), Body::encode(&body)?)
             }
         };
-        let call = Call::new("create_thread", Method::POST, Target::Bot(path)).body(body);
+        let call = Call::new("create_thread", Method::POST, Target::Bot(path))
+            .body(body)
+            .audit_reason(reason);
         decode(&self.execute(call).await?)
     }
 }

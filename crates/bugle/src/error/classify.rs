@@ -2,9 +2,12 @@
 
 use std::time::Duration;
 
+use bugle_model::error::{ApiError, RateLimitedBody};
 use http::{HeaderMap, StatusCode};
+use serde::Deserialize as _;
+use serde_json::Value;
 
-use super::{ApiErrorBody, DiscordError, ErrorKind};
+use super::{DiscordError, ErrorKind, FieldError};
 
 /// Used when a 429 carries neither a `retry_after` body field nor a
 /// `Retry-After` header (Discord always sends one; a proxy might not).
@@ -13,6 +16,40 @@ const FALLBACK_RETRY_AFTER: Duration = Duration::from_secs(1);
 /// The longest `retry_after` taken at face value; a larger or malformed value
 /// is clamped so a broken answer cannot produce a wait of centuries.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Discord's messages are short; a longer one is cut to this many characters.
+const MAX_MESSAGE_CHARS: usize = 500;
+
+/// What an error answer's body says, read with the model's [`ApiError`] (code,
+/// message, the 50035 field errors) and [`RateLimitedBody`] (a 429's wait).
+struct ErrorBody {
+    /// The JSON error code, when the body has one.
+    code: Option<u32>,
+    /// Discord's message, at most [`MAX_MESSAGE_CHARS`] characters.
+    message: String,
+    /// The flattened `errors` tree.
+    field_errors: Vec<FieldError>,
+    /// A 429 body's `retry_after` and `global`.
+    rate_limit: Option<RateLimitedBody>,
+}
+
+impl ErrorBody {
+    /// Parses `body`; `None` unless it is a JSON object of Discord's error
+    /// shape (not, say, an HTML page from a proxy).
+    fn parse(body: &[u8]) -> Option<Self> {
+        let value: Value = serde_json::from_slice(body).ok()?;
+        if !value.is_object() {
+            return None;
+        }
+        let api = ApiError::deserialize(&value).ok()?;
+        Some(Self {
+            code: value.get("code").map(|_| u32::from(api.code)),
+            message: api.message.chars().take(MAX_MESSAGE_CHARS).collect(),
+            field_errors: api.field_errors(),
+            rate_limit: RateLimitedBody::deserialize(&value).ok(),
+        })
+    }
+}
 
 impl DiscordError {
     /// The error a Discord answer stands for, or `None` for a success
@@ -37,7 +74,7 @@ impl DiscordError {
         if !(status.is_client_error() || status.is_server_error()) {
             return None;
         }
-        let parsed = ApiErrorBody::parse(body);
+        let parsed = ErrorBody::parse(body);
         let code = parsed.as_ref().and_then(|body| body.code);
         let message = parsed
             .as_ref()
@@ -47,7 +84,10 @@ impl DiscordError {
         let kind = match status.as_u16() {
             429 => ErrorKind::RateLimited {
                 retry_after: retry_after(parsed.as_ref(), headers),
-                global: parsed.as_ref().is_some_and(|body| body.global)
+                global: parsed
+                    .as_ref()
+                    .and_then(|body| body.rate_limit.as_ref())
+                    .is_some_and(|body| body.global)
                     || header_is(headers, "x-ratelimit-global", "true")
                     || header_is(headers, "x-ratelimit-scope", "global"),
             },
@@ -70,13 +110,16 @@ impl DiscordError {
 
 /// The wait a 429 asks for: the body's fractional `retry_after`, else the
 /// `Retry-After` header, else [`FALLBACK_RETRY_AFTER`].
-fn retry_after(body: Option<&ApiErrorBody>, headers: &HeaderMap) -> Duration {
-    let seconds = body.and_then(|body| body.retry_after).or_else(|| {
-        headers
-            .get(http::header::RETRY_AFTER)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.trim().parse::<f64>().ok())
-    });
+fn retry_after(body: Option<&ErrorBody>, headers: &HeaderMap) -> Duration {
+    let seconds = body
+        .and_then(|body| body.rate_limit.as_ref())
+        .map(|body| body.retry_after)
+        .or_else(|| {
+            headers
+                .get(http::header::RETRY_AFTER)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.trim().parse::<f64>().ok())
+        });
     match seconds {
         Some(seconds) if seconds.is_finite() && seconds >= 0.0 => {
             Duration::try_from_secs_f64(seconds)
@@ -232,5 +275,91 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn nested_form_errors_flatten_to_paths() {
+        let body = r#"{
+            "code": 50035,
+            "message": "Invalid Form Body",
+            "errors": {
+                "_errors": [{"code": "REQUEST_LEVEL", "message": "Bad."}],
+                "embeds": {
+                    "10": {"title": {"_errors": [{"code": "B", "message": "ten"}]}},
+                    "2": {"fields": {"0": {"name": {"_errors": [{"code": "A", "message": "two"}]}}}}
+                },
+                "content": {"_errors": [
+                    {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 2000 or fewer in length."}
+                ]}
+            }
+        }"#;
+        let ErrorKind::BadRequest {
+            code,
+            message,
+            field_errors,
+            ..
+        } = classify(400, body)
+        else {
+            panic!("not a bad request");
+        };
+        assert_eq!(code, Some(50035));
+        assert_eq!(message, "Invalid Form Body");
+        let paths: Vec<&str> = field_errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "",
+                "content",
+                "embeds[2].fields[0].name",
+                "embeds[10].title"
+            ]
+        );
+        assert_eq!(field_errors[1].code, "BASE_TYPE_MAX_LENGTH");
+        assert_eq!(
+            field_errors[2].to_string(),
+            "embeds[2].fields[0].name: two [A]"
+        );
+        assert_eq!(field_errors[0].to_string(), "request: Bad. [REQUEST_LEVEL]");
+    }
+
+    #[test]
+    fn a_body_without_a_code_has_none() {
+        assert_eq!(
+            classify(403, r#"{"message": "Forbidden by the proxy"}"#),
+            ErrorKind::Forbidden {
+                code: None,
+                message: "Forbidden by the proxy".into()
+            }
+        );
+        assert_eq!(
+            classify(404, r#"{"message": "404: Not Found", "code": 0}"#),
+            ErrorKind::NotFound {
+                code: Some(0),
+                message: "404: Not Found".into()
+            }
+        );
+    }
+
+    #[test]
+    fn bodies_that_are_not_json_objects_are_not_read() {
+        for body in ["<html>bad gateway</html>", "[1, 2]", r#"["x", "y"]"#] {
+            assert_eq!(
+                classify(403, body),
+                ErrorKind::Forbidden {
+                    code: None,
+                    message: "Forbidden".into()
+                },
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn overlong_messages_are_cut() {
+        let body = format!(r#"{{"code": 0, "message": "{}"}}"#, "x".repeat(2000));
+        let ErrorKind::Forbidden { message, .. } = classify(403, &body) else {
+            panic!("not forbidden");
+        };
+        assert_eq!(message.chars().count(), MAX_MESSAGE_CHARS);
     }
 }

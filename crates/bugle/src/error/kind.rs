@@ -322,11 +322,11 @@ impl fmt::Display for ErrorKind {
                     Code(*code)
                 )?;
                 for (index, field) in field_errors.iter().enumerate() {
-                    f.write_str(if index == 0 { " [" } else { "; " })?;
+                    f.write_str(if index == 0 { " (" } else { "; " })?;
                     write!(f, "{field}")?;
                 }
                 if !field_errors.is_empty() {
-                    f.write_str("]")?;
+                    f.write_str(")")?;
                 }
                 f.write_str("; fix the request before sending it again")
             }
@@ -571,7 +571,7 @@ mod tests {
             .expect("bad request")
             .to_string();
         assert!(
-            message.contains("content: Must be 2000 or fewer in length. (BASE_TYPE_MAX_LENGTH)")
+            message.contains("(content: Must be 2000 or fewer in length. [BASE_TYPE_MAX_LENGTH])")
         );
         assert!(message.contains("(code 50035)"));
     }

@@ -10,7 +10,6 @@
 //! Every message says what happened and what to do about it, and none of them
 //! ever contains a bot token, a webhook token or a webhook URL.
 
-mod api_body;
 mod classify;
 mod convert;
 mod kind;
@@ -18,8 +17,9 @@ mod kind;
 use std::error::Error as StdError;
 use std::fmt;
 
-pub(crate) use api_body::ApiErrorBody;
-pub use api_body::FieldError;
+/// One field Discord rejected in a 50035 "invalid form body" answer, with
+/// its path (e.g. `embeds[0].title`); the model's type, re-exported.
+pub use bugle_model::error::FieldError;
 pub(crate) use convert::cassette_kind;
 pub use kind::{Credential, ErrorCategory, ErrorKind};
 

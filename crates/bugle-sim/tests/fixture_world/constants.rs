@@ -1,9 +1,11 @@
 //! The fixed world the fixture cassettes are recorded in: tokens, ids, the uploaded file and
 //! the list of cassettes.
 //!
-//! Shared, through `#[path]`, by the `record_fixtures` example and by the tests that replay
-//! and scan its output, so the tokens a test looks for are exactly the ones the recorder
-//! was given. None of them is a real Discord credential.
+//! Shared, through `#[path]`, by the facade's recording program
+//! (`crates/bugle/tests/record_fixtures`, which writes `fixtures/cassettes` through
+//! `DiscordClient`), by the tests that replay and scan its output, and by bugle-sim's
+//! loopback tests, so the tokens a test looks for are exactly the ones the recorder was
+//! given. None of them is a real Discord credential.
 
 /// The bot token `FakeDiscord` accepts while recording. It must never reach a cassette.
 pub(crate) const BOT_TOKEN: &str = "fixture-bot-token.NOT-A-REAL-TOKEN.q7Zk2Wm9";
@@ -48,7 +50,7 @@ pub(crate) const UPLOAD_FILENAME: &str = "build.log";
 /// wants to send the same body needs these.
 pub(crate) const UPLOAD_BYTES: &[u8] = b"compiling bugle v0.1.0\nfinished in 4.2s\n";
 
-/// Every cassette the example writes, by file stem, in the order it records them.
+/// Every cassette the recording program writes, by file stem, in the order it records them.
 pub(crate) const CASSETTES: [&str; 19] = [
     "webhook_execute",
     "webhook_execute_no_wait",

@@ -1,22 +1,23 @@
 //! `FakeDiscord` set up with the fixture world, served on loopback, and the `HyperTransport`
 //! that talks to it.
+//!
+//! Shared through `#[path]` by bugle-sim's loopback tests and by the facade's recording
+//! program (`crates/bugle/tests/record_fixtures`), so both use the same world. It needs
+//! only bugle-sim, bugle-transport, `http` and `time`, and a sibling `constants` module.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::time::Duration;
 
-use bugle_sim::fake::{
-    BucketRule, FakeDiscord, FakeDiscordBuilder, FaultConfig, MESSAGES_BUCKET, Outage,
-    RateLimitConfig, RouteKind, ServeHandle,
-};
+use bugle_sim::fake::{FakeDiscord, FakeDiscordBuilder, ServeHandle};
 use bugle_transport::HyperTransport;
-use http::StatusCode;
 use time::OffsetDateTime;
 
-use crate::client::BoxError;
 use crate::constants::{
     BOT_TOKEN, FORUM_CHANNEL, FORUM_WEBHOOK, FORUM_WEBHOOK_TOKEN, FRIEND, GUILD, SEED,
     START_UNIX_SECONDS, TEXT_CHANNEL, WEBHOOK, WEBHOOK_TOKEN,
 };
+
+/// What can go wrong while setting the world up.
+pub(crate) type WorldError = Box<dyn std::error::Error + Send + Sync>;
 
 /// When the fixture world starts.
 pub(crate) fn start_time() -> OffsetDateTime {
@@ -42,7 +43,7 @@ pub(crate) fn fixture_discord() -> FakeDiscordBuilder {
 /// A `HyperTransport` for loopback: plain http allowed, and no timeouts, so that it can run
 /// on tokio's paused clock (a paused clock jumps to the next timer whenever the runtime
 /// waits, which would fire a timeout while a loopback answer is on its way).
-pub(crate) fn loopback_transport() -> Result<HyperTransport, BoxError> {
+pub(crate) fn loopback_transport() -> Result<HyperTransport, WorldError> {
     Ok(HyperTransport::builder()
         .allow_plain_http(true)
         .connect_timeout(None)
@@ -61,7 +62,7 @@ pub(crate) struct Served {
 
 impl Served {
     /// Builds the fake and serves it on loopback.
-    pub(crate) async fn start(builder: FakeDiscordBuilder) -> Result<Self, BoxError> {
+    pub(crate) async fn start(builder: FakeDiscordBuilder) -> Result<Self, WorldError> {
         let discord = builder.build();
         let server = discord
             .serve(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
@@ -69,38 +70,18 @@ impl Served {
         Ok(Self { discord, server })
     }
 
-    /// The API base, `http://127.0.0.1:<port>/api/v10`.
+    /// The API base without a version, `http://127.0.0.1:<port>/api`.
+    pub(crate) fn api_base(&self) -> String {
+        format!("http://{}/api", self.server.local_addr())
+    }
+
+    /// The versioned API base, `http://127.0.0.1:<port>/api/v10`.
     pub(crate) fn base_url(&self) -> String {
-        format!("http://{}/api/v10", self.server.local_addr())
+        format!("{}/v10", self.api_base())
     }
 
     /// Stops the server.
     pub(crate) async fn shutdown(self) {
         self.server.shutdown().await;
-    }
-}
-
-/// The fixture world adjusted for the scenario of cassette `name`: a bucket of two
-/// messages for the 429 cassette, an outage for the 5xx one.
-pub(crate) fn configure(name: &str, builder: FakeDiscordBuilder) -> FakeDiscordBuilder {
-    match name {
-        "rate_limited_429_then_200" => {
-            builder.rate_limits(RateLimitConfig::discord_defaults().bucket(BucketRule::new(
-                MESSAGES_BUCKET,
-                2,
-                Duration::from_secs(2),
-                [
-                    RouteKind::CreateMessage,
-                    RouteKind::EditMessage,
-                    RouteKind::DeleteMessage,
-                ],
-            )))
-        }
-        "server_error_5xx_then_200" => builder.faults(FaultConfig::none().outage(Outage::new(
-            Duration::ZERO,
-            Duration::from_millis(500),
-            StatusCode::SERVICE_UNAVAILABLE,
-        ))),
-        _ => builder,
     }
 }

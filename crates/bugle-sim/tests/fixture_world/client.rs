@@ -2,8 +2,9 @@
 //! `serde_json` (or as `multipart/form-data` when they carry files), sent as
 //! `http::Request<Bytes>` through any [`Transport`].
 //!
-//! It is what the fixture cassettes are recorded with, and what the end-to-end tests drive
-//! `FakeDiscord` with; it has no retry or rate-limit logic beyond [`Client::send_retrying`].
+//! bugle-sim's end-to-end tests drive `FakeDiscord` with it (bugle-sim cannot depend on the
+//! facade's `DiscordClient`, which is what records the fixture cassettes); it has no retry or
+//! rate-limit logic beyond [`Client::send_retrying`].
 
 use std::fmt;
 use std::time::Duration;
