@@ -17,3 +17,18 @@ pub use nonce::Nonce;
 pub use retry::{DefaultRetryPolicy, RetryDecision, RetryPolicy};
 pub use routing::{ChannelRoutes, ChannelTarget};
 pub use webhook_url::{WebhookUrl, WebhookUrlError};
+
+// The crates the facade is built on, so a program can depend on `bugle` alone.
+#[doc(inline)]
+pub use bugle_model as model;
+#[doc(inline)]
+pub use bugle_ratelimit as ratelimit;
+#[doc(inline)]
+pub use bugle_sim as sim;
+#[doc(inline)]
+pub use bugle_transport as transport;
+
+/// The workspace README's example, compiled as a doctest so it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct WorkspaceReadme;
