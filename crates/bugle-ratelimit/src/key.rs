@@ -8,6 +8,8 @@ use std::sync::{Arc, OnceLock};
 
 use tokio::time::Instant;
 
+use crate::name::Name;
+
 /// An HTTP method, as far as Discord's REST API uses them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -124,7 +126,7 @@ impl Major {
 #[derive(Clone, PartialEq, Eq)]
 pub struct RequestKey {
     pub(crate) method: Method,
-    pub(crate) route: Arc<str>,
+    pub(crate) route: Name,
     pub(crate) major: Major,
     pub(crate) pool: GlobalPool,
     pub(crate) deadline: Option<Instant>,
@@ -138,7 +140,7 @@ impl RequestKey {
     pub fn new(method: Method, route: impl Into<Arc<str>>, major: Major) -> Self {
         Self {
             method,
-            route: route.into(),
+            route: Name::new(&route.into()),
             major,
             pool: GlobalPool::Bot,
             deadline: None,
@@ -167,7 +169,7 @@ impl RequestKey {
 
     /// The route template.
     pub fn route(&self) -> &str {
-        &self.route
+        self.route.as_str()
     }
 
     /// The major parameter.
@@ -202,7 +204,7 @@ impl fmt::Debug for RequestKey {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct RouteName {
     pub(crate) method: Method,
-    pub(crate) template: Arc<str>,
+    pub(crate) template: Name,
 }
 
 impl fmt::Display for RouteName {

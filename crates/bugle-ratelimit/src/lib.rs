@@ -3,10 +3,12 @@
 mod clock;
 mod config;
 mod error;
+mod hash;
 mod headers;
 mod key;
 mod limiter;
 mod metrics;
+mod name;
 mod outcome;
 mod path;
 mod snapshot;

@@ -1,30 +1,115 @@
-//! The async layer: a mutex around [`State`], tokio sleeps, and wakers.
+//! The async layer: the engine's shards (each a mutex around a [`State`]), tokio sleeps
+//! and wakers.
+//!
+//! Requests are spread over [`SHARDS`] shards by major parameter. Everything one major
+//! parameter's requests touch (its buckets, queues and gate) lives in its shard, so
+//! requests on different resources rarely wait for the same lock. What all requests
+//! share (the global pools, the breakers, the total queue count) is in
+//! [`Shared`](crate::state::shared::Shared), behind locks of its own. Route knowledge
+//! (a route's bucket hash, a learned sublimit) is learned in one shard and passed to the
+//! others right after, outside any lock.
 
 use std::fmt;
 use std::future::Future;
+use std::hash::{BuildHasher, BuildHasherDefault};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+use std::task::{Context, Poll, Waker};
 
 use tokio::time::{Instant, Sleep};
 
 use crate::config::RateLimitConfig;
 use crate::error::RateLimitError;
-use crate::key::RequestKey;
+use crate::hash::FastHasher;
+use crate::key::{Major, RequestKey};
 use crate::outcome::Outcome;
-use crate::snapshot::RateLimitSnapshot;
-use crate::state::{State, Step, Ticket, WaiterId};
+use crate::snapshot::{RateLimitSnapshot, SublimitSnapshot};
+use crate::state::shared::Shared;
+use crate::state::{Notice, State, Step, Ticket, WaiterId};
+
+/// How many shards the engine's state is split into. A power of two well above the
+/// number of cores that contend, so that two requests on different resources rarely
+/// meet on one lock; an empty shard costs a few hundred bytes.
+pub(crate) const SHARDS: usize = 64;
+
+/// One shard: a lock around a [`State`], and the way to its siblings.
+struct Shard {
+    state: Mutex<State>,
+    /// Every shard of the engine (weak, so shards do not keep each other alive).
+    siblings: Arc<OnceLock<Box<[Weak<Shard>]>>>,
+    index: usize,
+}
+
+impl fmt::Debug for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Shard")
+            .field("index", &self.index)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Shard {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` under the lock, then (with no lock held) wakes the tasks it made ready
+    /// and passes the route knowledge it learned to the other shards.
+    fn run<R>(&self, f: impl FnOnce(&mut State, Instant) -> R) -> R {
+        let (out, wakes, notices) = {
+            let mut state = self.lock();
+            let out = f(&mut state, Instant::now());
+            (out, state.take_wakes(), state.take_notices())
+        };
+        wakes.into_iter().for_each(Waker::wake);
+        if !notices.is_empty() {
+            self.broadcast(&notices);
+        }
+        out
+    }
+
+    fn broadcast(&self, notices: &[Notice]) {
+        let Some(siblings) = self.siblings.get() else {
+            return;
+        };
+        for (index, sibling) in siblings.iter().enumerate() {
+            if index == self.index {
+                continue;
+            }
+            if let Some(sibling) = sibling.upgrade() {
+                let wakes = {
+                    let mut state = sibling.lock();
+                    let now = Instant::now();
+                    for notice in notices {
+                        state.adopt(notice, now);
+                    }
+                    state.take_wakes()
+                };
+                wakes.into_iter().for_each(Waker::wake);
+            }
+        }
+    }
+
+    fn finish(&self, ticket: Ticket, outcome: Option<Outcome>) {
+        self.run(|state, now| match outcome {
+            Some(outcome) => state.complete(ticket, &outcome, now),
+            None => state.release(ticket, now),
+        });
+    }
+}
 
 /// The rate limiter. Cheap to clone (clones share state); `Send + Sync`; needs no
 /// background task and can be built outside a tokio runtime.
 #[derive(Clone)]
 pub struct RateLimiter {
-    state: Arc<Mutex<State>>,
+    shards: Arc<[Arc<Shard>]>,
 }
 
 impl fmt::Debug for RateLimiter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RateLimiter").finish_non_exhaustive()
+        f.debug_struct("RateLimiter")
+            .field("shards", &self.shards.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -36,14 +121,37 @@ impl Default for RateLimiter {
 
 impl RateLimiter {
     /// A rate limiter with `config`.
+    // Taken by value since the first release; every shard keeps a copy.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn new(config: RateLimitConfig) -> Self {
-        Self {
-            state: Arc::new(Mutex::new(State::new(config, Instant::now()))),
-        }
+        let now = Instant::now();
+        let shared = Arc::new(Shared::new(&config, now));
+        let siblings = Arc::new(OnceLock::new());
+        let shards: Arc<[Arc<Shard>]> = (0..SHARDS)
+            .map(|index| {
+                let mut state = State::shard(config.clone(), shared.clone(), now);
+                // Lossless: both are at most SHARDS.
+                #[allow(clippy::cast_possible_truncation)]
+                state.stagger_sweep(index as u32, SHARDS as u32);
+                Arc::new(Shard {
+                    state: Mutex::new(state),
+                    siblings: siblings.clone(),
+                    index,
+                })
+            })
+            .collect();
+        let weak: Box<[Weak<Shard>]> = shards.iter().map(Arc::downgrade).collect();
+        // The cell is new: setting it cannot fail.
+        let _ = siblings.set(weak);
+        Self { shards }
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    fn shard(&self, major: Major) -> &Arc<Shard> {
+        let hash = BuildHasherDefault::<FastHasher>::default().hash_one(major);
+        // Lossless: the remainder is below SHARDS.
+        #[allow(clippy::cast_possible_truncation)]
+        let index = (hash % SHARDS as u64) as usize;
+        &self.shards[index]
     }
 
     /// Waits until the request described by `key` may be sent, or fails at once when it
@@ -52,7 +160,7 @@ impl RateLimiter {
     /// Cancellation-safe: dropping the future gives its place in the queue back.
     pub fn acquire(&self, key: RequestKey) -> Acquire {
         Acquire {
-            limiter: self.clone(),
+            shard: self.shard(key.major).clone(),
             key,
             waiter: None,
             sleep: None,
@@ -61,37 +169,65 @@ impl RateLimiter {
 
     /// What the engine is tracking now.
     pub fn snapshot(&self) -> RateLimitSnapshot {
-        self.lock().snapshot(Instant::now())
+        let read = |shard: &Shard| {
+            let mut state = shard.lock();
+            (state.snapshot(Instant::now()), state.route_names())
+        };
+        let (mut total, mut routes) = read(&self.shards[0]);
+        for shard in &self.shards[1..] {
+            let (snap, names) = read(shard);
+            routes.extend(names);
+            total = merge(total, snap);
+        }
+        routes.sort_unstable();
+        routes.dedup();
+        total.routes = routes.len();
+        total
+            .queues
+            .sort_by(|a, b| b.depth.cmp(&a.depth).then_with(|| a.bucket.cmp(&b.bucket)));
+        total.queues.truncate(RateLimitSnapshot::MAX_QUEUES);
+        // Every shard holds the sublimits it learned or adopted: keep one per route.
+        total.sublimits.sort_by(|a, b| {
+            a.route
+                .cmp(&b.route)
+                .then_with(|| b.expires_at.cmp(&a.expires_at))
+        });
+        total.sublimits.dedup_by(|a, b| a.route == b.route);
+        total
     }
 
     /// Lets bot requests through again after a 401 (call after replacing the token).
     pub fn clear_token_invalid(&self) {
-        self.lock().clear_token_invalid();
+        // The breakers are shared by every shard.
+        self.shards[0].lock().clear_token_invalid();
     }
 
     /// The configuration.
     pub fn config(&self) -> RateLimitConfig {
-        self.lock().config().clone()
+        self.shards[0].lock().config().clone()
     }
+}
 
-    fn finish(&self, ticket: Ticket, outcome: Option<Outcome>) {
-        let wakes = {
-            let mut state = self.lock();
-            let now = Instant::now();
-            match outcome {
-                Some(outcome) => state.complete(ticket, &outcome, now),
-                None => state.release(ticket, now),
-            }
-            state.take_wakes()
-        };
-        wakes.into_iter().for_each(std::task::Waker::wake);
-    }
+/// Adds a shard's snapshot to the total of the others. The global pools and breakers
+/// are shared, so every shard reports the same values for them; queues and sublimits
+/// are sorted and deduplicated by the caller.
+fn merge(mut total: RateLimitSnapshot, shard: RateLimitSnapshot) -> RateLimitSnapshot {
+    total.buckets += shard.buckets;
+    total.in_flight += shard.in_flight;
+    total.queued += shard.queued;
+    total.queues.extend(shard.queues);
+    total
+        .sublimits
+        .extend::<Vec<SublimitSnapshot>>(shard.sublimits);
+    total.bot = shard.bot;
+    total.unauthenticated = shard.unauthenticated;
+    total
 }
 
 /// The future returned by [`RateLimiter::acquire`].
 #[must_use = "futures do nothing unless awaited"]
 pub struct Acquire {
-    limiter: RateLimiter,
+    shard: Arc<Shard>,
     key: RequestKey,
     waiter: Option<WaiterId>,
     sleep: Option<Pin<Box<Sleep>>>,
@@ -112,25 +248,23 @@ impl Future for Acquire {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         loop {
-            let (step, wakes) = {
-                let mut state = this.limiter.lock();
-                let now = Instant::now();
-                let step = match this.waiter {
+            let waiter = this.waiter;
+            let step = this.shard.run(|state, now| {
+                let step = match waiter {
                     None => state.try_acquire(&this.key, now),
                     Some(id) => state.poll_waiter(id, now, Some(cx.waker())),
                 };
                 // A fresh waiter registers its waker now.
-                if let (None, Step::Wait { waiter, .. }) = (this.waiter, &step) {
+                if let (None, Step::Wait { waiter, .. }) = (waiter, &step) {
                     state.poll_waiter(*waiter, now, Some(cx.waker()));
                 }
-                (step, state.take_wakes())
-            };
-            wakes.into_iter().for_each(std::task::Waker::wake);
+                step
+            });
             match step {
                 Step::Go(ticket) => {
                     this.waiter = None;
                     return Poll::Ready(Ok(Permit {
-                        limiter: this.limiter.clone(),
+                        shard: this.shard.clone(),
                         ticket: Some(ticket),
                     }));
                 }
@@ -161,12 +295,7 @@ impl Future for Acquire {
 impl Drop for Acquire {
     fn drop(&mut self) {
         if let Some(id) = self.waiter.take() {
-            let wakes = {
-                let mut state = self.limiter.lock();
-                state.cancel(id);
-                state.take_wakes()
-            };
-            wakes.into_iter().for_each(std::task::Waker::wake);
+            self.shard.run(|state, _| state.cancel(id));
         }
     }
 }
@@ -176,7 +305,7 @@ impl Drop for Acquire {
 /// reserved.
 #[must_use = "complete the permit with the response, or drop it if the request was not sent"]
 pub struct Permit {
-    limiter: RateLimiter,
+    shard: Arc<Shard>,
     ticket: Option<Ticket>,
 }
 
@@ -193,7 +322,7 @@ impl Permit {
     /// Reports the response (or its absence, [`Outcome::no_response`]).
     pub fn complete(mut self, outcome: Outcome) {
         if let Some(ticket) = self.ticket.take() {
-            self.limiter.finish(ticket, Some(outcome));
+            self.shard.finish(ticket, Some(outcome));
         }
     }
 }
@@ -201,7 +330,7 @@ impl Permit {
 impl Drop for Permit {
     fn drop(&mut self) {
         if let Some(ticket) = self.ticket.take() {
-            self.limiter.finish(ticket, None);
+            self.shard.finish(ticket, None);
         }
     }
 }

@@ -6,7 +6,7 @@ use tokio::time::Instant;
 use tracing::{debug, info, warn};
 
 use super::store::{BucketKey, BucketStore, HashUpdate};
-use super::{State, Ticket};
+use super::{Notice, State, Ticket};
 use crate::headers::{RateLimitHeaders, Scope};
 use crate::key::GlobalPool;
 use crate::outcome::Outcome;
@@ -33,11 +33,13 @@ impl<S: BucketStore> State<S> {
                 HashUpdate::Discovered(hash) => {
                     debug!(route = %ticket.route, bucket = %hash, "rate limit: bucket discovered");
                     crate::metrics::hash_update(false);
+                    self.notify(Notice::Hash(ticket.route.clone(), hash.clone()));
                     target = BucketKey::Hash(hash, major);
                 }
                 HashUpdate::Changed { old, new } => {
                     debug!(route = %ticket.route, from = %old, to = %new, "rate limit: bucket changed");
                     crate::metrics::hash_update(true);
+                    self.notify(Notice::Hash(ticket.route.clone(), new.clone()));
                     self.move_route(&ticket.route, &old, &new);
                     target = BucketKey::Hash(new, major);
                 }
@@ -107,13 +109,13 @@ impl<S: BucketStore> State<S> {
     ) {
         match status {
             401 => {
-                self.guards.invalid.record(now);
+                self.shared.guards.with(|g| g.invalid.record(now));
                 if ticket.pool == GlobalPool::Bot {
                     warn!(route = %ticket.route, "rate limit: 401 for the bot token; bot requests now fail fast");
-                    self.guards.token_invalid = true;
+                    self.shared.guards.with(|g| g.token_invalid = true);
                 }
             }
-            403 => self.guards.invalid.record(now),
+            403 => self.shared.guards.with(|g| g.invalid.record(now)),
             404 => {
                 let code = headers.body.as_ref().and_then(|b| b.code);
                 if let (crate::key::Major::Webhook { id, .. }, None | Some(UNKNOWN_WEBHOOK)) =
@@ -124,7 +126,9 @@ impl<S: BucketStore> State<S> {
                         webhook = id,
                         "rate limit: webhook returned 404; refusing it for a while"
                     );
-                    self.guards.dead_webhooks.insert(id, until);
+                    self.shared
+                        .guards
+                        .with(|g| g.dead_webhooks.insert(id, until));
                 }
             }
             _ => {}
@@ -142,7 +146,7 @@ impl<S: BucketStore> State<S> {
         let scope = headers.scope;
         let global = headers.is_global();
         if scope != Some(Scope::Shared) {
-            self.guards.invalid.record(now);
+            self.shared.guards.with(|g| g.invalid.record(now));
         }
         let not_json = headers.body.as_ref().is_some_and(|b| !b.json);
         let huge = retry_after.is_some_and(|r| r > self.config.ban_threshold);
@@ -153,7 +157,7 @@ impl<S: BucketStore> State<S> {
                 "rate limit: 429 looks like a ban (no scope, non-json body or huge retry-after); failing all requests until it ends"
             );
             crate::metrics::too_many("ban");
-            self.guards.ban(until);
+            self.shared.guards.with(|g| g.ban(until));
             return;
         }
         let retry_after = retry_after
@@ -176,7 +180,7 @@ impl<S: BucketStore> State<S> {
                     retry_after > reset * 2 && retry_after > reset + Duration::from_secs(1)
                 }));
         if hidden {
-            let (limit, period) = self.store.learn_sublimit(
+            let (limit, period, expires_at) = self.store.learn_sublimit(
                 &ticket.route,
                 ticket.major,
                 retry_after,
@@ -190,6 +194,12 @@ impl<S: BucketStore> State<S> {
                 "rate limit: hidden sublimit learned from a 429"
             );
             crate::metrics::too_many("sublimit");
+            self.notify(Notice::Sublimit {
+                route: ticket.route.clone(),
+                limit,
+                period,
+                expires_at,
+            });
             self.apply_headers(target, headers, now);
         } else {
             let label = if scope == Some(Scope::Shared) {

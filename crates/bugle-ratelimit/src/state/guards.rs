@@ -1,12 +1,13 @@
 //! The breakers that refuse requests outright: a ban, the invalid-request ceiling, an
 //! invalid bot token and dead webhooks.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
 use crate::error::{ErrorKind, RateLimitError};
+use crate::hash::FastMap;
 use crate::key::{GlobalPool, Major, RequestKey};
 
 /// Discord counts invalid requests over 10 minutes.
@@ -78,7 +79,7 @@ impl InvalidCounter {
 pub(crate) struct Guards {
     pub(crate) banned_until: Option<Instant>,
     pub(crate) token_invalid: bool,
-    pub(crate) dead_webhooks: HashMap<u64, Instant>,
+    pub(crate) dead_webhooks: FastMap<u64, Instant>,
     pub(crate) invalid: InvalidCounter,
     ceiling: u32,
 }
@@ -88,7 +89,7 @@ impl Guards {
         Self {
             banned_until: None,
             token_invalid: false,
-            dead_webhooks: HashMap::new(),
+            dead_webhooks: FastMap::default(),
             invalid: InvalidCounter::new(now),
             ceiling,
         }
@@ -120,6 +121,17 @@ impl Guards {
             }
         }
         Ok(())
+    }
+
+    /// Whether no breaker can refuse any request until the state changes: no ban, a
+    /// valid token, no dead webhook and no invalid request counted under a non-zero
+    /// ceiling.
+    pub(crate) fn is_quiet(&self) -> bool {
+        self.banned_until.is_none()
+            && !self.token_invalid
+            && self.dead_webhooks.is_empty()
+            && self.invalid.total == 0
+            && self.ceiling > 0
     }
 
     pub(crate) fn ban(&mut self, until: Instant) {

@@ -10,13 +10,15 @@ pub(crate) mod bucket;
 mod complete;
 pub(crate) mod global;
 pub(crate) mod guards;
+pub(crate) mod shared;
 pub(crate) mod store;
 pub(crate) mod sublimit;
 
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
+use std::sync::Arc;
 use std::task::Waker;
 use std::time::Duration;
 
@@ -24,11 +26,13 @@ use tokio::time::Instant;
 use tracing::debug;
 
 use self::bucket::Capacity;
-use self::guards::Guards;
-use self::store::{BucketKey, BucketStore, MemoryStore};
+use self::shared::Shared;
+use self::store::{BucketKey, BucketStore, HashUpdate, MemoryStore};
 use crate::config::RateLimitConfig;
 use crate::error::{ErrorKind, QueueScope, RateLimitError};
+use crate::hash::FastMap;
 use crate::key::{GlobalPool, Major, RequestKey, RouteName};
+use crate::name::Name;
 use crate::snapshot::{QueueSnapshot, RateLimitSnapshot};
 
 /// Identifies a queued request; also its arrival order.
@@ -88,6 +92,21 @@ impl Gate {
     }
 }
 
+/// Route knowledge one shard learned that the others must apply too (see
+/// [`State::adopt`]).
+#[derive(Debug, Clone)]
+pub(crate) enum Notice {
+    /// A response named the route's bucket hash (new or changed).
+    Hash(RouteName, Name),
+    /// A hidden sublimit was learned for the route.
+    Sublimit {
+        route: RouteName,
+        limit: u32,
+        period: Duration,
+        expires_at: Instant,
+    },
+}
+
 #[derive(Debug)]
 enum Eval {
     Go,
@@ -100,13 +119,18 @@ enum Eval {
 pub(crate) struct State<S: BucketStore = MemoryStore> {
     config: RateLimitConfig,
     store: S,
-    queues: HashMap<BucketKey, VecDeque<WaiterId>>,
-    waiters: HashMap<WaiterId, Waiter>,
-    gates: HashMap<Major, Gate>,
-    guards: Guards,
+    queues: FastMap<BucketKey, VecDeque<WaiterId>>,
+    waiters: FastMap<WaiterId, Waiter>,
+    gates: FastMap<Major, Gate>,
+    shared: Arc<Shared>,
     next_id: WaiterId,
     queued: usize,
     wakes: Vec<Waker>,
+    /// Route knowledge to pass to the other shards; `None` for a state that is not
+    /// sharded.
+    notices: Option<Vec<Notice>>,
+    /// Buckets counted at the last sweep (this shard's part of the shared gauge).
+    swept_buckets: usize,
     last_sweep: Instant,
     sweep_every: Duration,
 }
@@ -116,22 +140,41 @@ fn later(until: &mut Option<Instant>, t: Instant) {
 }
 
 impl State<MemoryStore> {
+    /// The whole engine in one state.
+    #[cfg(test)]
     pub(crate) fn new(config: RateLimitConfig, now: Instant) -> Self {
-        let store = MemoryStore::new(&config);
-        Self::with_store(config, store, now)
+        let shared = Arc::new(Shared::new(&config, now));
+        let store = MemoryStore::new(&config, shared.clone());
+        Self::with_store(config, store, shared, now)
+    }
+
+    /// One shard of a sharded engine: `shared` is common to all shards, and route
+    /// knowledge it learns is collected for [`State::take_notices`].
+    pub(crate) fn shard(config: RateLimitConfig, shared: Arc<Shared>, now: Instant) -> Self {
+        let store = MemoryStore::new(&config, shared.clone());
+        let mut state = Self::with_store(config, store, shared, now);
+        state.notices = Some(Vec::new());
+        state
     }
 }
 
 impl<S: BucketStore> State<S> {
-    pub(crate) fn with_store(config: RateLimitConfig, store: S, now: Instant) -> Self {
+    pub(crate) fn with_store(
+        config: RateLimitConfig,
+        store: S,
+        shared: Arc<Shared>,
+        now: Instant,
+    ) -> Self {
         Self {
-            guards: Guards::new(config.invalid_request_ceiling, now),
+            shared,
+            notices: None,
+            swept_buckets: 0,
             sweep_every: (config.eviction_ttl / 4).max(Duration::from_millis(100)),
             config,
             store,
-            queues: HashMap::new(),
-            waiters: HashMap::new(),
-            gates: HashMap::new(),
+            queues: FastMap::default(),
+            waiters: FastMap::default(),
+            gates: FastMap::default(),
             next_id: 0,
             queued: 0,
             wakes: Vec::new(),
@@ -146,6 +189,51 @@ impl<S: BucketStore> State<S> {
     /// Wakers of tasks to wake once the lock around the state is released.
     pub(crate) fn take_wakes(&mut self) -> Vec<Waker> {
         std::mem::take(&mut self.wakes)
+    }
+
+    /// Spreads the shards' sweeps over the sweep interval: shard `part` of `of` sweeps
+    /// `part / of` of an interval earlier than it otherwise would, so that no acquire
+    /// sweeps more than about one shard.
+    pub(crate) fn stagger_sweep(&mut self, part: u32, of: u32) {
+        let early = self.sweep_every * part / of.max(1);
+        self.last_sweep = self
+            .last_sweep
+            .checked_sub(early)
+            .unwrap_or(self.last_sweep);
+    }
+
+    /// Route knowledge learned since the last call, for the other shards.
+    pub(crate) fn take_notices(&mut self) -> Vec<Notice> {
+        self.notices
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    fn notify(&mut self, notice: Notice) {
+        if let Some(notices) = self.notices.as_mut() {
+            notices.push(notice);
+        }
+    }
+
+    /// Applies route knowledge another shard learned: a route's new bucket hash (queued
+    /// requests of the route follow it, in order) or a learned sublimit.
+    pub(crate) fn adopt(&mut self, notice: &Notice, now: Instant) {
+        match notice {
+            Notice::Hash(route, hash) => {
+                if let HashUpdate::Changed { old, new } = self.store.learn_hash(route, hash, now) {
+                    self.move_route(route, &old, &new);
+                }
+            }
+            Notice::Sublimit {
+                route,
+                limit,
+                period,
+                expires_at,
+            } => self
+                .store
+                .adopt_sublimit(route, *limit, *period, *expires_at, now),
+        }
     }
 
     /// A new request: go now, queue, or fail.
@@ -164,7 +252,7 @@ impl<S: BucketStore> State<S> {
 
         let mut head_wait = None;
         if self.queues.contains_key(&bucket) {
-            if let Err(error) = self.guards.check(key, now) {
+            if let Err(error) = self.shared.guards.check(key, now) {
                 return Self::fail(error);
             }
         } else {
@@ -183,7 +271,7 @@ impl<S: BucketStore> State<S> {
                 capacity,
             }));
         }
-        if self.queued >= self.config.total_queue_capacity {
+        if !self.shared.enqueue(self.config.total_queue_capacity) {
             let capacity = self.config.total_queue_capacity;
             return Self::fail(RateLimitError::new(ErrorKind::QueueFull {
                 scope: QueueScope::Total,
@@ -193,6 +281,7 @@ impl<S: BucketStore> State<S> {
         if let Some(deadline) = key.deadline {
             let predicted = head_wait.unwrap_or_else(|| self.store.predict(&bucket, position, now));
             if predicted > deadline {
+                self.shared.dequeue();
                 return Self::fail(RateLimitError::new(ErrorKind::RateLimitTimeout {
                     predicted_wait: predicted.saturating_duration_since(now),
                 }));
@@ -326,7 +415,7 @@ impl<S: BucketStore> State<S> {
         id: WaiterId,
         now: Instant,
     ) -> Eval {
-        if let Err(error) = self.guards.check(key, now) {
+        if let Err(error) = self.shared.guards.check(key, now) {
             return Eval::Fail(error);
         }
         let major = key.major;
@@ -367,13 +456,20 @@ impl<S: BucketStore> State<S> {
         if let Err(t) = self.store.sublimit_check(route, major, now) {
             later(&mut until, t);
         }
-        if let Err(t) = self.store.global_check(key.pool, now) {
-            later(&mut until, t);
-        }
         if gate || event || until.is_some() {
+            if let Err(t) = self.store.global_check(key.pool, now) {
+                later(&mut until, t);
+            }
             Eval::Wait { until, gate }
         } else {
-            Eval::Go
+            // Charged here, in the same step as the check: `Go` always dispatches.
+            match self.store.global_try_charge(key.pool, now) {
+                Ok(()) => Eval::Go,
+                Err(t) => Eval::Wait {
+                    until: Some(t),
+                    gate: false,
+                },
+            }
         }
     }
 
@@ -384,8 +480,8 @@ impl<S: BucketStore> State<S> {
         bucket: BucketKey,
         now: Instant,
     ) -> Ticket {
+        // The global pool was charged by `evaluate`.
         self.store.reserve(&bucket, now);
-        self.store.global_charge(key.pool, now);
         self.store.record_dispatch(&route, key.major, now);
         let gate = self.gates.entry(key.major).or_default();
         gate.in_flight += 1;
@@ -405,6 +501,7 @@ impl<S: BucketStore> State<S> {
     fn remove_waiter(&mut self, id: WaiterId) -> Option<Waiter> {
         let waiter = self.waiters.remove(&id)?;
         self.queued -= 1;
+        self.shared.dequeue();
         let mut was_head = false;
         if let Some(queue) = self.queues.get_mut(&waiter.bucket) {
             if let Ok(i) = queue.binary_search(&id) {
@@ -496,7 +593,7 @@ impl<S: BucketStore> State<S> {
     }
 
     /// A route moved from bucket `old` to `new`: its queued requests follow, in order.
-    fn move_route(&mut self, route: &RouteName, old: &str, new: &std::sync::Arc<str>) {
+    fn move_route(&mut self, route: &RouteName, old: &str, new: &Name) {
         let sources: Vec<BucketKey> = self
             .queues
             .keys()
@@ -533,9 +630,17 @@ impl<S: BucketStore> State<S> {
         self.last_sweep = now;
         let queues = &self.queues;
         let removed = self.store.evict(now, &|key| queues.contains_key(key));
-        self.guards.evict(now);
+        let invalid = self.shared.guards.with(|g| {
+            g.evict(now);
+            g.invalid.count(now)
+        });
         let stats = self.store.stats(now);
-        crate::metrics::gauges(stats.buckets, self.queued, self.guards.invalid.count(now));
+        let total = &self.shared.buckets;
+        total.fetch_add(stats.buckets, std::sync::atomic::Ordering::Relaxed);
+        let buckets = total.fetch_sub(self.swept_buckets, std::sync::atomic::Ordering::Relaxed)
+            - self.swept_buckets;
+        self.swept_buckets = stats.buckets;
+        crate::metrics::gauges(buckets, self.shared.queued(), invalid);
         debug!(
             removed,
             buckets = stats.buckets,
@@ -546,7 +651,12 @@ impl<S: BucketStore> State<S> {
 
     /// Forgets a 401 on the bot token.
     pub(crate) fn clear_token_invalid(&mut self) {
-        self.guards.token_invalid = false;
+        self.shared.guards.with(|g| g.token_invalid = false);
+    }
+
+    /// The names of the routes this state tracks (to count routes across shards).
+    pub(crate) fn route_names(&self) -> Vec<String> {
+        self.store.route_names()
     }
 
     pub(crate) fn snapshot(&mut self, now: Instant) -> RateLimitSnapshot {
@@ -561,12 +671,16 @@ impl<S: BucketStore> State<S> {
             .collect();
         queues.sort_by(|a, b| b.depth.cmp(&a.depth).then_with(|| a.bucket.cmp(&b.bucket)));
         queues.truncate(RateLimitSnapshot::MAX_QUEUES);
-        let dead_webhooks = self
-            .guards
-            .dead_webhooks
-            .values()
-            .filter(|&&until| until > now)
-            .count();
+        let (dead_webhooks, invalid_requests, banned_until, token_invalid) =
+            self.shared.guards.with(|g| {
+                let dead = g
+                    .dead_webhooks
+                    .values()
+                    .filter(|&&until| until > now)
+                    .count();
+                let banned = g.banned_until.filter(|&until| until > now);
+                (dead, g.invalid.count(now), banned, g.token_invalid)
+            });
         RateLimitSnapshot {
             buckets: stats.buckets,
             routes: stats.routes,
@@ -575,10 +689,10 @@ impl<S: BucketStore> State<S> {
             queues,
             bot: stats.bot,
             unauthenticated: stats.unauthenticated,
-            invalid_requests: self.guards.invalid.count(now),
+            invalid_requests,
             invalid_request_ceiling: self.config.invalid_request_ceiling,
-            banned_until: self.guards.banned_until.filter(|&until| until > now),
-            token_invalid: self.guards.token_invalid,
+            banned_until,
+            token_invalid,
             dead_webhooks,
             sublimits: stats.sublimits,
         }

@@ -6,8 +6,9 @@
 //! method is one atomic step keyed by a bucket, route or pool, so a Redis backend can
 //! implement each as one script call (see `docs/rate-limiting.md`).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,9 +16,12 @@ use tokio::time::Instant;
 
 use super::bucket::{Bucket, Capacity};
 use super::global::GlobalWindow;
+use super::shared::Shared;
 use super::sublimit::{RECENT_PER_ROUTE, Sublimit};
 use crate::config::RateLimitConfig;
+use crate::hash::FastMap;
 use crate::key::{GlobalPool, Major, RouteName};
+use crate::name::Name;
 use crate::snapshot::{PoolSnapshot, SublimitSnapshot};
 
 /// Where a request's capacity is counted.
@@ -26,7 +30,7 @@ pub(crate) enum BucketKey {
     /// The route's bucket hash is not known yet: a private probe bucket per route.
     Route(RouteName, Major),
     /// A known bucket: Discord's hash plus the major parameter.
-    Hash(Arc<str>, Major),
+    Hash(Name, Major),
 }
 
 impl BucketKey {
@@ -54,11 +58,11 @@ impl fmt::Display for BucketKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum HashUpdate {
     /// The route already had this hash.
-    Same(Arc<str>),
+    Same(Name),
     /// The route's hash was unknown.
-    Discovered(Arc<str>),
+    Discovered(Name),
     /// The route moved from one hash to another.
-    Changed { old: Arc<str>, new: Arc<str> },
+    Changed { old: Name, new: Name },
 }
 
 /// Counts the store reports for a snapshot.
@@ -75,11 +79,11 @@ pub(crate) struct StoreStats {
 /// The shared-state boundary. See the module docs.
 pub(crate) trait BucketStore: fmt::Debug + Send {
     /// The route's current bucket hash (marks the route used).
-    fn route_hash(&mut self, route: &RouteName, now: Instant) -> Option<Arc<str>>;
+    fn route_hash(&mut self, route: &RouteName, now: Instant) -> Option<Name>;
     /// Records the hash a response named for the route.
     fn learn_hash(&mut self, route: &RouteName, hash: &str, now: Instant) -> HashUpdate;
     /// Every distinct known hash.
-    fn known_hashes(&self) -> Vec<Arc<str>>;
+    fn known_hashes(&self) -> Vec<Name>;
     /// Whether one more request may go from the bucket now (creates it if needed).
     fn capacity(&mut self, key: &BucketKey, now: Instant) -> Capacity;
     /// Like `capacity`, and `None` for a bucket that is not tracked.
@@ -130,11 +134,21 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
         retry_after: Duration,
         sent_at: Instant,
         now: Instant,
-    ) -> (u32, Duration);
+    ) -> (u32, Duration, Instant);
+    /// Applies a sublimit another shard learned for the route (limit, period, expiry).
+    fn adopt_sublimit(
+        &mut self,
+        route: &RouteName,
+        limit: u32,
+        period: Duration,
+        expires_at: Instant,
+        now: Instant,
+    );
     /// Whether the pool lets one more request go now, else when.
     fn global_check(&mut self, pool: GlobalPool, now: Instant) -> Result<(), Instant>;
-    /// Charges the pool at dispatch.
-    fn global_charge(&mut self, pool: GlobalPool, now: Instant);
+    /// Charges the pool at dispatch if it lets one more request go now, else says when
+    /// it will; one atomic step, so that shards dispatching at once never overcharge.
+    fn global_try_charge(&mut self, pool: GlobalPool, now: Instant) -> Result<(), Instant>;
     /// Refunds an unsent request.
     fn global_refund(&mut self, pool: GlobalPool, at: Instant);
     /// A global 429.
@@ -144,11 +158,13 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
     fn evict(&mut self, now: Instant, keep: &dyn Fn(&BucketKey) -> bool) -> usize;
     /// Counts for a snapshot.
     fn stats(&mut self, now: Instant) -> StoreStats;
+    /// The names of the tracked routes (`METHOD template`).
+    fn route_names(&self) -> Vec<String>;
 }
 
 #[derive(Debug, Clone)]
 struct RouteEntry {
-    hash: Option<Arc<str>>,
+    hash: Option<Name>,
     last_used: Instant,
     recent: VecDeque<(Major, Instant)>,
     sublimit: Option<Box<Sublimit>>,
@@ -168,25 +184,21 @@ impl RouteEntry {
 /// The in-process store.
 #[derive(Debug)]
 pub(crate) struct MemoryStore {
-    buckets: HashMap<BucketKey, Bucket>,
-    routes: HashMap<RouteName, RouteEntry>,
-    bot: GlobalWindow,
-    unauthenticated: GlobalWindow,
+    buckets: FastMap<BucketKey, Bucket>,
+    routes: FastMap<RouteName, RouteEntry>,
+    shared: Arc<Shared>,
     margin: Duration,
     ttl: Duration,
     sublimit_ttl: Duration,
 }
 
 impl MemoryStore {
-    pub(crate) fn new(config: &RateLimitConfig) -> Self {
+    /// A store whose global pools are those of `shared`.
+    pub(crate) fn new(config: &RateLimitConfig, shared: Arc<Shared>) -> Self {
         Self {
-            buckets: HashMap::new(),
-            routes: HashMap::new(),
-            bot: GlobalWindow::new(config.global_per_second, config.safety_margin),
-            unauthenticated: GlobalWindow::new(
-                config.unauthenticated_per_second,
-                config.safety_margin,
-            ),
+            buckets: FastMap::default(),
+            routes: FastMap::default(),
+            shared,
             margin: config.safety_margin,
             ttl: config.eviction_ttl,
             sublimit_ttl: config.sublimit_ttl,
@@ -200,14 +212,6 @@ impl MemoryStore {
         self.buckets.get_mut(key).expect("inserted above")
     }
 
-    fn pool(&mut self, pool: GlobalPool) -> Option<&mut GlobalWindow> {
-        match pool {
-            GlobalPool::Bot => Some(&mut self.bot),
-            GlobalPool::Unauthenticated => Some(&mut self.unauthenticated),
-            GlobalPool::Exempt => None,
-        }
-    }
-
     fn route(&mut self, route: &RouteName, now: Instant) -> &mut RouteEntry {
         if !self.routes.contains_key(route) {
             self.routes.insert(route.clone(), RouteEntry::new(now));
@@ -217,14 +221,21 @@ impl MemoryStore {
 }
 
 impl BucketStore for MemoryStore {
-    fn route_hash(&mut self, route: &RouteName, now: Instant) -> Option<Arc<str>> {
+    fn route_hash(&mut self, route: &RouteName, now: Instant) -> Option<Name> {
         let entry = self.routes.get_mut(route)?;
         entry.last_used = now;
         entry.hash.clone()
     }
 
     fn learn_hash(&mut self, route: &RouteName, hash: &str, now: Instant) -> HashUpdate {
-        // Share one allocation per distinct hash among routes.
+        if let Some(entry) = self.routes.get_mut(route) {
+            entry.last_used = now;
+            if let Some(current) = entry.hash.as_ref().filter(|h| &***h == hash) {
+                return HashUpdate::Same(current.clone());
+            }
+        }
+        // Share one allocation per distinct hash among routes (a route's hash is new or
+        // changed here, which is rare: the scan is off the hot path).
         let shared = self
             .routes
             .values()
@@ -235,7 +246,7 @@ impl BucketStore for MemoryStore {
             Some(current) if &**current == hash => HashUpdate::Same(current.clone()),
             current => {
                 let old = current.clone();
-                let new: Arc<str> = shared.unwrap_or_else(|| Arc::from(hash));
+                let new: Name = shared.unwrap_or_else(|| Name::from(hash));
                 entry.hash = Some(new.clone());
                 match old {
                     Some(old) => HashUpdate::Changed { old, new },
@@ -245,8 +256,8 @@ impl BucketStore for MemoryStore {
         }
     }
 
-    fn known_hashes(&self) -> Vec<Arc<str>> {
-        let mut hashes: Vec<Arc<str>> = self
+    fn known_hashes(&self) -> Vec<Name> {
+        let mut hashes: Vec<Name> = self
             .routes
             .values()
             .filter_map(|r| r.hash.clone())
@@ -380,7 +391,7 @@ impl BucketStore for MemoryStore {
         retry_after: Duration,
         sent_at: Instant,
         now: Instant,
-    ) -> (u32, Duration) {
+    ) -> (u32, Duration, Instant) {
         let (margin, ttl) = (self.margin, self.sublimit_ttl);
         let entry = self.route(route, now);
         let mut recent: Vec<Instant> = entry
@@ -402,38 +413,71 @@ impl BucketStore for MemoryStore {
             ttl,
             now,
         );
-        let shape = (learned.limit, learned.period);
+        let shape = (learned.limit, learned.period, learned.expires_at);
         entry.sublimit = Some(Box::new(learned));
         shape
     }
 
-    fn global_check(&mut self, pool: GlobalPool, now: Instant) -> Result<(), Instant> {
-        self.pool(pool).map_or(Ok(()), |g| g.check(now))
+    fn adopt_sublimit(
+        &mut self,
+        route: &RouteName,
+        limit: u32,
+        period: Duration,
+        expires_at: Instant,
+        now: Instant,
+    ) {
+        let entry = self.route(route, now);
+        match entry.sublimit.as_mut().filter(|s| s.expires_at > now) {
+            Some(sub) => sub.tighten(limit, period, expires_at),
+            None => entry.sublimit = Some(Box::new(Sublimit::adopted(limit, period, expires_at))),
+        }
     }
 
-    fn global_charge(&mut self, pool: GlobalPool, now: Instant) {
-        if let Some(g) = self.pool(pool) {
-            g.charge(now);
-        }
+    fn global_check(&mut self, pool: GlobalPool, now: Instant) -> Result<(), Instant> {
+        self.shared
+            .pools
+            .with(pool, |g| g.check(now))
+            .unwrap_or(Ok(()))
+    }
+
+    fn global_try_charge(&mut self, pool: GlobalPool, now: Instant) -> Result<(), Instant> {
+        self.shared
+            .pools
+            .with(pool, |g| {
+                g.check(now)?;
+                g.charge(now);
+                Ok(())
+            })
+            .unwrap_or(Ok(()))
     }
 
     fn global_refund(&mut self, pool: GlobalPool, at: Instant) {
-        if let Some(g) = self.pool(pool) {
-            g.refund(at);
-        }
+        self.shared.pools.with(pool, |g| g.refund(at));
     }
 
     fn global_pause(&mut self, pool: GlobalPool, until: Instant) {
-        if let Some(g) = self.pool(pool) {
-            g.pause(until);
-        }
+        self.shared.pools.with(pool, |g| g.pause(until));
     }
 
     fn evict(&mut self, now: Instant, keep: &dyn Fn(&BucketKey) -> bool) -> usize {
         let ttl = self.ttl;
         let before = self.buckets.len() + self.routes.len();
-        self.buckets
-            .retain(|key, bucket| keep(key) || !bucket.is_idle(now, ttl));
+        let live = self
+            .buckets
+            .iter()
+            .filter(|(key, bucket)| keep(key) || !bucket.is_idle(now, ttl))
+            .count();
+        // Rebuilt rather than filtered in place: a table that only removes in place keeps
+        // its deleted slots, and once they run out it doubles even though the live set
+        // did not grow (the one late step of resident memory under churn). A fresh table
+        // sized for the live set stays at that size while the set is steady.
+        let mut fresh = FastMap::with_capacity_and_hasher(live, BuildHasherDefault::default());
+        fresh.extend(
+            self.buckets
+                .drain()
+                .filter(|(key, bucket)| keep(key) || !bucket.is_idle(now, ttl)),
+        );
+        self.buckets = fresh;
         self.routes.retain(|_, route| {
             if let Some(sub) = route.sublimit.as_mut() {
                 if sub.expires_at <= now {
@@ -447,11 +491,20 @@ impl BucketStore for MemoryStore {
         before - self.buckets.len() - self.routes.len()
     }
 
+    fn route_names(&self) -> Vec<String> {
+        self.routes.keys().map(ToString::to_string).collect()
+    }
+
     fn stats(&mut self, now: Instant) -> StoreStats {
-        let pool = |g: &mut GlobalWindow| PoolSnapshot {
-            limit_per_second: g.limit(),
-            used_in_window: g.used(now),
-            paused_until: g.paused_until(),
+        let pool = |pool| {
+            self.shared
+                .pools
+                .with(pool, |g: &mut GlobalWindow| PoolSnapshot {
+                    limit_per_second: g.limit(),
+                    used_in_window: g.used(now),
+                    paused_until: g.paused_until(),
+                })
+                .expect("not the exempt pool")
         };
         let sublimits = self
             .routes
@@ -472,9 +525,42 @@ impl BucketStore for MemoryStore {
             buckets: self.buckets.len(),
             routes: self.routes.len(),
             in_flight: self.buckets.values().map(|b| u64::from(b.in_flight)).sum(),
-            bot: pool(&mut self.bot),
-            unauthenticated: pool(&mut self.unauthenticated),
+            bot: pool(GlobalPool::Bot),
+            unauthenticated: pool(GlobalPool::Unauthenticated),
             sublimits,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bucket_table_stays_sized_for_the_live_set_under_churn() {
+        // A new bucket every millisecond, idle after a 6 s TTL, swept every 1.5 s: the
+        // live set stays between 6,000 and 7,500 buckets. Filtered in place, the table
+        // would keep its deleted slots and double once they ran out; rebuilt, it never
+        // holds more than twice the live set after a sweep.
+        let config = RateLimitConfig::default().with_eviction_ttl(Duration::from_secs(6));
+        let start = Instant::now();
+        let mut store = MemoryStore::new(&config, Arc::new(Shared::new(&config, start)));
+        let hash = Name::from("h");
+        for ms in 0..60_000_u64 {
+            let now = start + Duration::from_millis(ms);
+            let key = BucketKey::Hash(hash.clone(), Major::Channel(ms));
+            store.reserve(&key, now);
+            store.finish(&key, now);
+            if ms % 1_500 == 0 {
+                store.evict(now, &|_| false);
+                let live = store.buckets.len();
+                assert!(live <= 7_501, "{live}");
+                assert!(
+                    store.buckets.capacity() <= 2 * live.max(8),
+                    "at {ms} ms: capacity {} for {live} live buckets",
+                    store.buckets.capacity()
+                );
+            }
         }
     }
 }

@@ -3,11 +3,12 @@
 //! announce in headers. It is learned per route template and applied to every major
 //! parameter of that template until it expires.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::hash::FastMap;
 use crate::key::Major;
 
 /// Recent dispatches kept per route to estimate a sublimit's count when one is hit.
@@ -19,7 +20,7 @@ pub(crate) struct Sublimit {
     pub(crate) limit: u32,
     pub(crate) period: Duration,
     pub(crate) expires_at: Instant,
-    logs: HashMap<Major, VecDeque<Instant>>,
+    logs: FastMap<Major, VecDeque<Instant>>,
 }
 
 impl Sublimit {
@@ -42,7 +43,7 @@ impl Sublimit {
         let mut period = counted
             .first()
             .map_or(retry_after, |&first| window_end - first);
-        let mut logs = HashMap::new();
+        let mut logs = FastMap::default();
         if let Some(prev) = previous.filter(|p| p.expires_at > now) {
             limit = limit.min(prev.limit);
             period = period.max(prev.period);
@@ -57,6 +58,24 @@ impl Sublimit {
             expires_at: window_end + ttl,
             logs,
         }
+    }
+
+    /// A sublimit another shard learned: no dispatch is logged here yet.
+    pub(crate) fn adopted(limit: u32, period: Duration, expires_at: Instant) -> Self {
+        Self {
+            limit,
+            period,
+            expires_at,
+            logs: FastMap::default(),
+        }
+    }
+
+    /// Merges a sublimit learned elsewhere for the same route, as [`Sublimit::learn`]
+    /// merges with a previous one: the lower limit, the longer period, the later expiry.
+    pub(crate) fn tighten(&mut self, limit: u32, period: Duration, expires_at: Instant) {
+        self.limit = self.limit.min(limit);
+        self.period = self.period.max(period);
+        self.expires_at = self.expires_at.max(expires_at);
     }
 
     fn prune(log: &mut VecDeque<Instant>, period: Duration, now: Instant) {

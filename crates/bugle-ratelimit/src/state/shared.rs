@@ -1,0 +1,146 @@
+//! The state every shard of the engine shares: the global pools, the breakers and the
+//! total queue count.
+//!
+//! The engine keeps its buckets, queues and gates in shards keyed by major parameter
+//! (see [`crate::RateLimiter`]); a major parameter's requests never leave their shard.
+//! What limits requests of every major parameter at once lives here, each part behind
+//! its own small lock or in atomics, on its own cache line, so that shards working in
+//! parallel do not serialise on anything but what they really share. Locks here are
+//! always taken after a shard's lock and never held while taking another.
+
+use std::ops::Deref;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use tokio::time::Instant;
+
+use super::global::GlobalWindow;
+use super::guards::Guards;
+use crate::config::RateLimitConfig;
+use crate::error::RateLimitError;
+use crate::key::{GlobalPool, RequestKey};
+
+/// Keeps a value on its own cache line, so that writes to it do not slow readers of its
+/// neighbours on other cores.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+pub(crate) struct Padded<T>(pub(crate) T);
+
+impl<T> Deref for Padded<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The breakers, with a lock-free answer for the common case that none is tripped.
+#[derive(Debug)]
+pub(crate) struct SharedGuards {
+    /// True while no breaker can refuse any request (no ban, valid token, no invalid
+    /// request counted, no dead webhook): [`SharedGuards::check`] then takes no lock.
+    quiet: Padded<AtomicBool>,
+    inner: Padded<Mutex<Guards>>,
+}
+
+impl SharedGuards {
+    fn new(config: &RateLimitConfig, now: Instant) -> Self {
+        let guards = Guards::new(config.invalid_request_ceiling, now);
+        Self {
+            quiet: Padded(AtomicBool::new(guards.is_quiet())),
+            inner: Padded(Mutex::new(guards)),
+        }
+    }
+
+    /// Runs `f` on the breakers under their lock.
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut Guards) -> R) -> R {
+        let mut guards = lock(&self.inner);
+        let out = f(&mut guards);
+        self.quiet.store(guards.is_quiet(), Ordering::Release);
+        out
+    }
+
+    /// Refuses the request if a breaker is tripped.
+    pub(crate) fn check(&self, key: &RequestKey, now: Instant) -> Result<(), RateLimitError> {
+        if self.quiet.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        self.with(|g| g.check(key, now))
+    }
+}
+
+/// The two global pools.
+#[derive(Debug)]
+pub(crate) struct Pools {
+    bot: Padded<Mutex<GlobalWindow>>,
+    unauthenticated: Padded<Mutex<GlobalWindow>>,
+}
+
+impl Pools {
+    pub(crate) fn new(config: &RateLimitConfig) -> Self {
+        let window = |limit| Padded(Mutex::new(GlobalWindow::new(limit, config.safety_margin)));
+        Self {
+            bot: window(config.global_per_second),
+            unauthenticated: window(config.unauthenticated_per_second),
+        }
+    }
+
+    /// Runs `f` on the pool's window under its lock; `None` for an exempt request.
+    pub(crate) fn with<R>(
+        &self,
+        pool: GlobalPool,
+        f: impl FnOnce(&mut GlobalWindow) -> R,
+    ) -> Option<R> {
+        let window = match pool {
+            GlobalPool::Bot => &self.bot,
+            GlobalPool::Unauthenticated => &self.unauthenticated,
+            GlobalPool::Exempt => return None,
+        };
+        Some(f(&mut lock(window)))
+    }
+}
+
+/// Everything the shards share. See the module docs.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) guards: SharedGuards,
+    pub(crate) pools: Pools,
+    /// Requests queued in all shards.
+    queued: Padded<AtomicUsize>,
+    /// Buckets tracked by all shards, as of each shard's last sweep (for the gauge).
+    pub(crate) buckets: Padded<AtomicUsize>,
+}
+
+impl Shared {
+    pub(crate) fn new(config: &RateLimitConfig, now: Instant) -> Self {
+        Self {
+            guards: SharedGuards::new(config, now),
+            pools: Pools::new(config),
+            queued: Padded(AtomicUsize::new(0)),
+            buckets: Padded(AtomicUsize::new(0)),
+        }
+    }
+
+    /// Takes one place in the total queue, unless all `capacity` places are taken.
+    pub(crate) fn enqueue(&self, capacity: usize) -> bool {
+        self.queued
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |q| {
+                (q < capacity).then_some(q + 1)
+            })
+            .is_ok()
+    }
+
+    /// Gives a place in the total queue back.
+    pub(crate) fn dequeue(&self) {
+        self.queued.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    /// Requests queued in all shards.
+    pub(crate) fn queued(&self) -> usize {
+        self.queued.load(Ordering::Acquire)
+    }
+}
