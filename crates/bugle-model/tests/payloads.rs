@@ -384,7 +384,9 @@ fn forum_channel_parses_tags_overwrites_and_default_reaction() {
     assert_eq!(forum.kind, ChannelType::GuildForum);
     assert!(forum.flags.unwrap().contains(ChannelFlags::REQUIRE_TAG));
     assert_eq!(
-        forum.available_tags[1].emoji_id.map(bugle_model::id::Id::get),
+        forum.available_tags[1]
+            .emoji_id
+            .map(bugle_model::id::Id::get),
         Some(1_031_286_512_634_286_120)
     );
     assert!(forum.available_tags[1].moderated);
