@@ -499,7 +499,6 @@ async fn every_documented_limit_is_refused_locally_naming_the_field() {
 }
 
 #[tokio::test(start_paused = true)]
-#[ignore = "bug: send_dm opens the dm channel before it validates the message"]
 async fn an_invalid_dm_sends_nothing() {
     let (client, fake, _spy) = setup();
     let error = client
@@ -518,7 +517,6 @@ async fn an_invalid_dm_sends_nothing() {
 }
 
 #[tokio::test(start_paused = true)]
-#[ignore = "bug: send_long_message sends the first parts before it validates the template of the last"]
 async fn an_invalid_long_message_template_sends_nothing() {
     let (client, fake, _spy) = setup();
     let template = CreateMessage::new().embeds((0..11).map(|_| embed().build()));

@@ -13,6 +13,7 @@ use bugle_model::id::ChannelId;
 use bugle_model::request::{CreateMessage, EditMessage, ExecuteWebhook};
 use bugle_ratelimit::RateLimitConfig as ClientLimits;
 use bugle_sim::fake::RateLimitConfig as ServerLimits;
+use bugle_transport::{Transport, TransportFuture, TransportRequest};
 use client_support::{TEXT, config_builder, fake_builder};
 use http::StatusCode;
 
@@ -105,7 +106,6 @@ async fn a_cloudflare_ban_stops_the_client_at_once_without_a_retry_loop() {
 }
 
 #[tokio::test(start_paused = true)]
-#[ignore = "bug: the request that receives the ban page reports RateLimited, not Banned"]
 async fn the_call_that_meets_a_cloudflare_ban_reports_the_ban() {
     let fake = banning_fake().build();
     let client =
@@ -116,6 +116,44 @@ async fn the_call_that_meets_a_cloudflare_ban_reports_the_ban() {
         .await
         .expect_err("the ip is banned");
     assert_eq!(met.kind(), &ErrorKind::Banned { retry_after: BAN });
+}
+
+/// Answers every request with Discord's own 429 (scope `user`, a JSON body)
+/// asking for a two-minute wait: a rate limit, not a ban.
+#[derive(Debug, Clone, Copy)]
+struct SlowDown;
+
+impl Transport for SlowDown {
+    fn send(&self, _request: TransportRequest) -> TransportFuture<'_> {
+        Box::pin(async {
+            Ok(http::Response::builder()
+                .status(StatusCode::TOO_MANY_REQUESTS)
+                .header("retry-after", "120")
+                .header("x-ratelimit-scope", "user")
+                .header("content-type", "application/json")
+                .body(bytes::Bytes::from_static(
+                    br#"{"message": "You are being rate limited.", "retry_after": 120.0, "global": false}"#,
+                ))
+                .expect("response"))
+        })
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_long_429_from_discord_is_a_rate_limit_not_a_ban() {
+    let client = DiscordClient::with_transport(config_builder().build().expect("config"), SlowDown);
+    let error = client
+        .send_message(TEXT_ID, CreateMessage::new().content("later"))
+        .await
+        .expect_err("rate limited");
+    assert_eq!(
+        error.kind(),
+        &ErrorKind::RateLimited {
+            retry_after: Duration::from_secs(120),
+            global: false
+        }
+    );
+    assert_eq!(client.rate_limiter().snapshot().banned_until, None);
 }
 
 #[tokio::test(start_paused = true)]

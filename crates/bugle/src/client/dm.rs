@@ -10,6 +10,7 @@ use http::Method;
 
 use super::DiscordClient;
 use super::body::{Body, decode};
+use super::message::NewMessage;
 use super::request::{Call, Target};
 use crate::error::{DiscordError, ErrorKind};
 
@@ -33,7 +34,7 @@ impl DiscordClient {
             Target::Bot("/users/@me/channels".to_owned()),
         )
         .body(Body::encode(&body)?)
-        .dedupe_safe(true);
+        .idempotent(true);
         let channel: Channel = decode(&self.execute(call).await?)?;
         self.dm_cache().insert(user, channel.id);
         Ok(channel)
@@ -41,11 +42,13 @@ impl DiscordClient {
 
     /// Sends `message` to `user` in their DM channel, opening it first unless
     /// it is already known. With the protective defaults of
-    /// [`send_message`](Self::send_message).
+    /// [`send_message`](Self::send_message); the message is validated before
+    /// the channel is opened, so invalid input sends nothing.
     ///
     /// # Errors
     ///
-    /// As [`create_dm`](Self::create_dm) and
+    /// [`Validation`](ErrorKind::Validation) (nothing sent); otherwise as
+    /// [`create_dm`](Self::create_dm) and
     /// [`send_message`](Self::send_message). When Discord no longer knows a
     /// remembered channel, it is forgotten so the next call opens it again.
     pub async fn send_dm(
@@ -53,12 +56,13 @@ impl DiscordClient {
         user: UserId,
         message: CreateMessage,
     ) -> Result<Message, DiscordError> {
+        let message = NewMessage::prepare(message)?;
         let known = self.dm_cache().get(&user).copied();
         let channel = match known {
             Some(channel) => channel,
             None => self.create_dm(user).await?.id,
         };
-        let result = self.create_message(channel, message).await;
+        let result = self.post_message(channel, message).await;
         if let Err(error) = &result {
             if matches!(error.kind(), ErrorKind::NotFound { .. }) {
                 self.dm_cache().remove(&user);

@@ -76,12 +76,16 @@ impl DiscordClient {
     ///
     /// `template` supplies everything but the content: the first message
     /// carries its reply reference, the last one its embeds, components and
-    /// files, and every one its `allowed_mentions` and flags. The messages are
-    /// sent in order, each after the previous one succeeded.
+    /// files, and every one its `allowed_mentions` and flags. Every message is
+    /// built and validated before the first is sent, so invalid input sends
+    /// nothing; then they are sent in order, each after the previous one
+    /// succeeded.
     ///
     /// # Errors
     ///
-    /// As [`send_message`](Self::send_message), for the first message that
+    /// [`Validation`](ErrorKind::Validation) when any of the messages is
+    /// invalid (nothing sent); otherwise as
+    /// [`send_message`](Self::send_message), for the first message that
     /// fails; the messages before it were sent.
     pub async fn send_long_message(
         &self,
@@ -90,33 +94,13 @@ impl DiscordClient {
         template: CreateMessage,
     ) -> Result<Vec<Message>, DiscordError> {
         let channel = self.channel(&channel.into())?;
-        let chunks = split_message(text, CONTENT_MAX_CHARS);
-        if chunks.is_empty() {
-            return Ok(vec![self.create_message(channel, template).await?]);
-        }
-        let last = chunks.len() - 1;
-        let mut sent = Vec::with_capacity(chunks.len());
-        for (index, chunk) in chunks.into_iter().enumerate() {
-            let mut message = CreateMessage {
-                content: Some(chunk),
-                allowed_mentions: template.allowed_mentions.clone(),
-                flags: template.flags,
-                tts: template.tts,
-                ..CreateMessage::default()
-            };
-            if index == 0 {
-                message
-                    .message_reference
-                    .clone_from(&template.message_reference);
-            }
-            if index == last {
-                message.embeds.clone_from(&template.embeds);
-                message.components.clone_from(&template.components);
-                message.sticker_ids.clone_from(&template.sticker_ids);
-                message.attachments = template.attachments.clone();
-                message.poll.clone_from(&template.poll);
-            }
-            sent.push(self.create_message(channel, message).await?);
+        let prepared = long_message_parts(text, template)
+            .into_iter()
+            .map(NewMessage::prepare)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut sent = Vec::with_capacity(prepared.len());
+        for message in prepared {
+            sent.push(self.post_message(channel, message).await?);
         }
         Ok(sent)
     }
@@ -125,6 +109,11 @@ impl DiscordClient {
     ///
     /// When the content changes and the edit does not set
     /// `allowed_mentions`, mentions in the new content do not ping.
+    ///
+    /// An edit sets the fields it carries, so sending it again leaves the
+    /// message as sending it once does: a failure after the edit may have
+    /// reached Discord (a lost answer, a 500) is retried like an idempotent
+    /// request.
     ///
     /// # Errors
     ///
@@ -142,8 +131,9 @@ impl DiscordClient {
         }
         edit.validate()?;
         let path = format!("/channels/{channel}/messages/{message_id}");
-        let call =
-            Call::new("edit_message", Method::PATCH, Target::Bot(path)).body(Body::encode(&edit)?);
+        let call = Call::new("edit_message", Method::PATCH, Target::Bot(path))
+            .body(Body::encode(&edit)?)
+            .idempotent(true);
         decode(&self.execute(call).await?)
     }
 
@@ -208,8 +198,44 @@ impl DiscordClient {
     pub(super) async fn create_message(
         &self,
         channel: ChannelId,
-        mut message: CreateMessage,
+        message: CreateMessage,
     ) -> Result<Message, DiscordError> {
+        self.post_message(channel, NewMessage::prepare(message)?)
+            .await
+    }
+
+    /// Sends a message [prepared](NewMessage::prepare) earlier to `channel`.
+    pub(super) async fn post_message(
+        &self,
+        channel: ChannelId,
+        message: NewMessage,
+    ) -> Result<Message, DiscordError> {
+        let path = format!("/channels/{channel}/messages");
+        let call = Call::new("send_message", Method::POST, Target::Bot(path))
+            .body(message.body)
+            .dedupe_safe(message.dedupe_safe);
+        decode(&self.execute(call).await?)
+    }
+}
+
+/// A message create with the protective defaults applied, validated and
+/// encoded: what is left to do is send it, so an operation that prepares
+/// every message before sending any sends nothing for invalid input.
+pub(super) struct NewMessage {
+    body: Body,
+    dedupe_safe: bool,
+}
+
+impl NewMessage {
+    /// Applies the protective defaults to `message` (mentions do not ping
+    /// unless it sets `allowed_mentions`; a random nonce with
+    /// `enforce_nonce` unless it has a nonce), validates and encodes it.
+    ///
+    /// # Errors
+    ///
+    /// [`Validation`](ErrorKind::Validation) when the message breaks one of
+    /// Discord's limits or cannot be encoded.
+    pub(super) fn prepare(mut message: CreateMessage) -> Result<Self, DiscordError> {
         message
             .allowed_mentions
             .get_or_insert_with(AllowedMentions::none);
@@ -218,11 +244,46 @@ impl DiscordClient {
             message.enforce_nonce = true;
         }
         message.validate()?;
-        let dedupe_safe = message.enforce_nonce;
-        let path = format!("/channels/{channel}/messages");
-        let call = Call::new("send_message", Method::POST, Target::Bot(path))
-            .body(Body::encode(&message)?)
-            .dedupe_safe(dedupe_safe);
-        decode(&self.execute(call).await?)
+        Ok(Self {
+            body: Body::encode(&message)?,
+            dedupe_safe: message.enforce_nonce,
+        })
     }
+}
+
+/// The messages [`DiscordClient::send_long_message`] sends: `text` cut into
+/// parts, each with what `template` gives it; just `template` when `text`
+/// is empty.
+fn long_message_parts(text: &str, template: CreateMessage) -> Vec<CreateMessage> {
+    let chunks = split_message(text, CONTENT_MAX_CHARS);
+    if chunks.is_empty() {
+        return vec![template];
+    }
+    let last = chunks.len() - 1;
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(index, chunk)| {
+            let mut message = CreateMessage {
+                content: Some(chunk),
+                allowed_mentions: template.allowed_mentions.clone(),
+                flags: template.flags,
+                tts: template.tts,
+                ..CreateMessage::default()
+            };
+            if index == 0 {
+                message
+                    .message_reference
+                    .clone_from(&template.message_reference);
+            }
+            if index == last {
+                message.embeds.clone_from(&template.embeds);
+                message.components.clone_from(&template.components);
+                message.sticker_ids.clone_from(&template.sticker_ids);
+                message.attachments = template.attachments.clone();
+                message.poll.clone_from(&template.poll);
+            }
+            message
+        })
+        .collect()
 }

@@ -75,6 +75,7 @@ pub(super) struct Call<'a> {
     target: Target<'a>,
     query: String,
     body: Body,
+    idempotent: bool,
     dedupe_safe: bool,
     audit_reason: Option<String>,
 }
@@ -88,6 +89,7 @@ impl<'a> Call<'a> {
             target,
             query: String::new(),
             body: Body::Empty,
+            idempotent: false,
             dedupe_safe: false,
             audit_reason: None,
         }
@@ -102,6 +104,16 @@ impl<'a> Call<'a> {
     /// Sets the body.
     pub(super) fn body(mut self, body: Body) -> Self {
         self.body = body;
+        self
+    }
+
+    /// Marks the operation as idempotent whatever its method: it sets
+    /// resources to the values it carries (a message edit, a `PATCH`), so
+    /// sending it twice leaves what sending it once does, and a retry after
+    /// a failure that may have taken effect cannot create a duplicate.
+    /// Methods idempotent by definition (GET, PUT, DELETE) need no mark.
+    pub(super) fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = idempotent;
         self
     }
 
@@ -155,7 +167,7 @@ impl DiscordClient {
         span: &Span,
     ) -> Result<TransportResponse, DiscordError> {
         let config = &self.inner.config;
-        let idempotent = is_idempotent(&call.method);
+        let idempotent = call.idempotent || is_idempotent(&call.method);
         let mut retries = RetryState::new();
         // When the first attempt that may have taken effect was sent.
         let mut effect_since: Option<Instant> = None;
@@ -285,10 +297,32 @@ impl DiscordClient {
                 permit.complete(Outcome::response(status.as_u16(), headers));
                 match DiscordError::from_response(status, response.headers(), response.body()) {
                     None => Attempt::Answered(response),
-                    Some(error) => Attempt::Failed(error, server_retry_after(&response)),
+                    Some(error) => {
+                        Attempt::Failed(self.ban_of(error), server_retry_after(&response))
+                    }
                 }
             }
         })
+    }
+
+    /// `error` as [`ErrorKind::Banned`] when it is a 429 the rate limiter,
+    /// just told of it, took for a ban (a page without Discord's rate-limit
+    /// scope, say, or a wait past its ban threshold); otherwise `error`
+    /// unchanged. The limiter alone decides what a ban looks like; this
+    /// reads its verdict, so the call that meets the ban reports what every
+    /// later call, refused by the limiter, will. The 429 is kept as source.
+    fn ban_of(&self, error: DiscordError) -> DiscordError {
+        if !matches!(error.kind(), ErrorKind::RateLimited { .. }) {
+            return error;
+        }
+        let now = Instant::now();
+        match self.inner.limiter.snapshot().banned_until {
+            Some(until) if until > now => DiscordError::new(ErrorKind::Banned {
+                retry_after: until - now,
+            })
+            .with_source(error),
+            _ => error,
+        }
     }
 
     /// The HTTP request for one attempt. The bot token is exposed here, and

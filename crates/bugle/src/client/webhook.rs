@@ -223,6 +223,11 @@ impl DiscordClient {
     /// When the content changes and the edit does not set
     /// `allowed_mentions`, mentions in the new content do not ping.
     ///
+    /// An edit sets the fields it carries, so sending it again leaves the
+    /// message as sending it once does: a failure after the edit may have
+    /// reached Discord (a lost answer, a 500) is retried like an idempotent
+    /// request.
+    ///
     /// # Errors
     ///
     /// As [`execute_webhook`](Self::execute_webhook);
@@ -250,7 +255,8 @@ impl DiscordClient {
             webhook_target(url, format!("/messages/{message_id}")),
         )
         .query(query.to_query_string())
-        .body(Body::encode(&edit)?);
+        .body(Body::encode(&edit)?)
+        .idempotent(true);
         decode(&self.execute(call).await?)
     }
 

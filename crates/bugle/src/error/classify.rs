@@ -60,6 +60,10 @@ impl DiscordError {
     /// kinds, 5xx [`ErrorKind::ServerError`], and every other status
     /// [`ErrorKind::BadRequest`] with Discord's code, message and field errors.
     ///
+    /// Whether a 429 is a ban (a Cloudflare page rather than Discord's
+    /// answer) is the rate limiter's call, not this function's: the client
+    /// reports a 429 the limiter took for a ban as [`ErrorKind::Banned`].
+    ///
     /// ```
     /// use bugle::{DiscordError, ErrorKind};
     /// use http::{HeaderMap, StatusCode};

@@ -173,8 +173,9 @@ pub enum ErrorKind {
     /// that leaves unknown whether Discord delivered it, so it was not retried.
     MayHaveBeenDelivered,
     /// Discord (or Cloudflare in front of it) banned this client's IP after
-    /// too many invalid requests; the rate limiter refuses every request until
-    /// the ban ends.
+    /// too many invalid requests. The call whose 429 the rate limiter took
+    /// for a ban reports it, and the rate limiter refuses every later
+    /// request until the ban ends.
     Banned {
         /// How long until the ban is expected to end.
         retry_after: Duration,
@@ -406,7 +407,7 @@ impl fmt::Display for ErrorKind {
             ),
             Self::Banned { retry_after } => write!(
                 f,
-                "discord banned this client's ip after too many invalid requests, so nothing was sent; wait about {:.0}s and fix what makes requests fail (401, 403, 429)",
+                "discord banned this client's ip after too many invalid requests, so requests are refused until the ban ends; wait about {:.0}s and fix what makes requests fail (401, 403, 429)",
                 retry_after.as_secs_f64()
             ),
             Self::InvalidRequestCeiling { retry_after } => write!(

@@ -11,7 +11,10 @@
 //!   Discord's edge sends when no backend took the request; a connection that
 //!   failed before any byte was sent);
 //! - the method is idempotent (GET, PUT, DELETE: repeating has the same
-//!   effect as doing it once);
+//!   effect as doing it once), or the operation is: a message edit (a
+//!   `PATCH` of a channel's or a webhook's message) sets the fields it
+//!   carries, so repeating it leaves the message as doing it once does
+//!   (`PATCH` in general is not idempotent, and is not treated as such);
 //! - the request is dedupe-safe: a message create carrying a nonce with
 //!   `enforce_nonce`, which Discord itself drops if it already saw it.
 //!
@@ -131,7 +134,9 @@ pub struct RetryContext {
     pub rate_limits: u32,
     /// 5xx answers and network failures so far, this one included.
     pub backoff_failures: u32,
-    /// Whether the request's method is idempotent (GET, PUT, DELETE, …).
+    /// Whether repeating the request has the same effect as sending it
+    /// once: its method is idempotent (GET, PUT, DELETE, …), or the
+    /// operation is (a message edit).
     pub method_idempotent: bool,
     /// Whether Discord drops a repeat of this request by itself (a message
     /// create with a nonce and `enforce_nonce`).
@@ -139,7 +144,8 @@ pub struct RetryContext {
 }
 
 impl RetryContext {
-    /// Marks the request's method as idempotent (or not).
+    /// Marks the request as idempotent (or not), by its method or by what
+    /// the operation does.
     #[must_use]
     pub fn idempotent(mut self, idempotent: bool) -> Self {
         self.method_idempotent = idempotent;
