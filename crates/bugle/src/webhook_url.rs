@@ -106,7 +106,13 @@ impl WebhookUrl {
     ///
     /// A [`WebhookUrlError`] naming the first problem found.
     pub fn parse(text: &str) -> Result<Self, WebhookUrlError> {
-        let url = Url::parse(text.trim()).map_err(|_| WebhookUrlError::NotAUrl)?;
+        let trimmed = text.trim();
+        // The WHATWG parser silently drops tabs and line breaks anywhere and control
+        // characters at either end; a strict parse refuses them instead.
+        if trimmed.bytes().any(|b| b.is_ascii_control()) {
+            return Err(WebhookUrlError::NotAUrl);
+        }
+        let url = Url::parse(trimmed).map_err(|_| WebhookUrlError::NotAUrl)?;
         match url.scheme() {
             "https" => {}
             "http" => return Err(WebhookUrlError::Scheme),

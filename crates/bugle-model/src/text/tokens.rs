@@ -26,6 +26,10 @@ impl<'a> Scan<'a> {
         let mut fences = Vec::new();
         let mut open = false;
         let mut index = 0;
+        // Byte offset of the next line break (or the text's end) at or after the last
+        // place one was looked for. `index` only moves forward, so each part of the text is
+        // searched once, however many fences share a line.
+        let mut line_end: Option<usize> = None;
         while index < bytes.len() {
             let rest = &text[index..];
             if rest.starts_with("```") {
@@ -35,7 +39,12 @@ impl<'a> Scan<'a> {
                     None
                 } else {
                     let line = &text[end..];
-                    let tag_len = line.find('\n').unwrap_or(line.len());
+                    let next_break = match line_end {
+                        Some(at) if at >= end => at,
+                        _ => end + line.find('\n').unwrap_or(line.len()),
+                    };
+                    line_end = Some(next_break);
+                    let tag_len = next_break - end;
                     let tag = &line[..tag_len];
                     let is_tag = !tag.is_empty()
                         && tag_len < line.len()
