@@ -1,0 +1,111 @@
+//! The bugle side: `DiscordClient` over `HyperTransport`, configured as a user would.
+
+use bugle::client::WebhookTarget;
+use bugle::{DiscordClient, DiscordConfig, ExecuteWebhookParams, WebhookUrl};
+use bugle_model::id::{ChannelId, MessageId, WebhookId};
+use bugle_model::request::{CreateMessage, EditMessage, ExecuteWebhook};
+use bugle_ratelimit::RateLimitConfig;
+use secrecy::SecretString;
+
+use crate::scenario::Spec;
+use crate::server::BENCH_BOT_TOKEN;
+
+/// bugle's client, pointed at `FakeDiscord` on `127.0.0.1:port`.
+#[derive(Debug)]
+pub struct BugleDriver {
+    client: DiscordClient,
+    webhooks: Vec<WebhookUrl>,
+}
+
+impl BugleDriver {
+    /// A client with the scenario's client-side settings (a raised global limit where the
+    /// server's is lifted, a short eviction TTL for `many-buckets`), plain http to the
+    /// loopback port, and the scenario's webhooks.
+    ///
+    /// # Errors
+    ///
+    /// When the configuration or the client cannot be built.
+    pub fn new(spec: &Spec, port: u16) -> Result<Self, String> {
+        let mut limits = RateLimitConfig::default();
+        if let Some(global) = spec.client_global_per_second {
+            limits = limits
+                .with_global_per_second(global)
+                .with_unauthenticated_per_second(global);
+        }
+        if let Some(ttl) = spec.client_eviction_ttl {
+            limits = limits.with_eviction_ttl(ttl);
+        }
+        let config = DiscordConfig::builder()
+            .bot_token(BENCH_BOT_TOKEN)
+            .base_url(format!("http://127.0.0.1:{port}/api"))
+            .allow_plain_http(true)
+            .rate_limit(limits)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let client = DiscordClient::new(config).map_err(|e| e.to_string())?;
+        let webhooks = (0..spec.webhooks)
+            .map(|n| {
+                let (id, token, _) = Spec::webhook(n);
+                WebhookUrl::from_parts(WebhookId::new(id), SecretString::from(token))
+                    .map_err(|e| e.to_string())
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { client, webhooks })
+    }
+
+    /// Creates a message; its id.
+    ///
+    /// # Errors
+    ///
+    /// The client's error, as text.
+    pub async fn create(&self, channel: u64, content: String) -> Result<u64, String> {
+        let message = CreateMessage::new().content(content);
+        self.client
+            .send_message(ChannelId::new(channel), message)
+            .await
+            .map(|m| m.id.get())
+            .map_err(|e| e.to_string())
+    }
+
+    /// Edits a message's content.
+    ///
+    /// # Errors
+    ///
+    /// The client's error, as text.
+    pub async fn edit(&self, channel: u64, message: u64, content: String) -> Result<(), String> {
+        let edit = EditMessage::new().content(content);
+        self.client
+            .edit_message(ChannelId::new(channel), MessageId::new(message), edit)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Deletes a message.
+    ///
+    /// # Errors
+    ///
+    /// The client's error, as text.
+    pub async fn delete(&self, channel: u64, message: u64) -> Result<(), String> {
+        self.client
+            .delete_message(ChannelId::new(channel), MessageId::new(message))
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// Executes webhook number `webhook` (waiting for the saved message); its id.
+    ///
+    /// # Errors
+    ///
+    /// The client's error, as text.
+    pub async fn execute(&self, webhook: usize, content: String) -> Result<u64, String> {
+        let url = self.webhooks.get(webhook).ok_or("no such webhook")?.clone();
+        let params = ExecuteWebhookParams::new(ExecuteWebhook::new().content(content))
+            .target(WebhookTarget::url(url));
+        match self.client.execute_webhook(params).await {
+            Ok(Some(message)) => Ok(message.id.get()),
+            Ok(None) => Err("the execute returned no message".to_owned()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}

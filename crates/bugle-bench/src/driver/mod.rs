@@ -1,0 +1,126 @@
+//! The clients a workload can drive: bugle always, twilight-http with the `twilight`
+//! feature.
+
+mod bugle;
+#[cfg(feature = "twilight")]
+mod twilight;
+
+pub use self::bugle::BugleDriver;
+#[cfg(feature = "twilight")]
+pub use self::twilight::TwilightDriver;
+
+use crate::scenario::Spec;
+
+/// Which client drives the workload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ClientKind {
+    /// bugle's `DiscordClient`.
+    Bugle,
+    /// twilight-http's `Client` (needs the `twilight` feature).
+    Twilight,
+}
+
+impl ClientKind {
+    /// The name in JSON lines and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Bugle => "bugle",
+            Self::Twilight => "twilight",
+        }
+    }
+}
+
+impl std::str::FromStr for ClientKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "bugle" => Ok(Self::Bugle),
+            "twilight" => Ok(Self::Twilight),
+            other => Err(format!("unknown client {other:?}; bugle or twilight")),
+        }
+    }
+}
+
+/// A client ready to run operations against `FakeDiscord`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Driver {
+    /// bugle.
+    Bugle(BugleDriver),
+    /// twilight-http (boxed: its client is much larger than bugle's handle).
+    #[cfg(feature = "twilight")]
+    Twilight(Box<TwilightDriver>),
+}
+
+impl Driver {
+    /// A driver of `kind` for `spec`, pointed at `127.0.0.1:port`.
+    ///
+    /// # Errors
+    ///
+    /// When the client cannot be built, or twilight is asked for without the feature.
+    pub fn new(kind: ClientKind, spec: &Spec, port: u16) -> Result<Self, String> {
+        match kind {
+            ClientKind::Bugle => BugleDriver::new(spec, port).map(Self::Bugle),
+            #[cfg(feature = "twilight")]
+            ClientKind::Twilight => Ok(Self::Twilight(Box::new(TwilightDriver::new(spec, port)))),
+            #[cfg(not(feature = "twilight"))]
+            ClientKind::Twilight => {
+                Err("twilight is not built in; rebuild with `--features twilight`".to_owned())
+            }
+        }
+    }
+
+    /// Creates a message in `channel`; its id.
+    ///
+    /// # Errors
+    ///
+    /// The client's error, as text.
+    pub async fn create(&self, channel: u64, content: String) -> Result<u64, String> {
+        match self {
+            Self::Bugle(d) => d.create(channel, content).await,
+            #[cfg(feature = "twilight")]
+            Self::Twilight(d) => d.create(channel, content).await,
+        }
+    }
+
+    /// Edits a message's content.
+    ///
+    /// # Errors
+    ///
+    /// The client's error, as text.
+    pub async fn edit(&self, channel: u64, message: u64, content: String) -> Result<(), String> {
+        match self {
+            Self::Bugle(d) => d.edit(channel, message, content).await,
+            #[cfg(feature = "twilight")]
+            Self::Twilight(d) => d.edit(channel, message, content).await,
+        }
+    }
+
+    /// Deletes a message.
+    ///
+    /// # Errors
+    ///
+    /// The client's error, as text.
+    pub async fn delete(&self, channel: u64, message: u64) -> Result<(), String> {
+        match self {
+            Self::Bugle(d) => d.delete(channel, message).await,
+            #[cfg(feature = "twilight")]
+            Self::Twilight(d) => d.delete(channel, message).await,
+        }
+    }
+
+    /// Executes webhook number `webhook`, waiting for the message; its id.
+    ///
+    /// # Errors
+    ///
+    /// The client's error, as text.
+    pub async fn execute(&self, webhook: usize, content: String) -> Result<u64, String> {
+        match self {
+            Self::Bugle(d) => d.execute(webhook, content).await,
+            #[cfg(feature = "twilight")]
+            Self::Twilight(d) => d.execute(webhook, content).await,
+        }
+    }
+}

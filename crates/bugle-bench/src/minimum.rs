@@ -1,0 +1,200 @@
+//! The theoretical minimum time of a workload: the configured limits replayed with an ideal
+//! sender.
+//!
+//! The ideal sender knows every limit in advance (hidden sublimits and shared limits too),
+//! has zero latency and never meets a fault. It sends each request at the earliest instant
+//! every limit the request counts against has room, in workload order, and a request that
+//! depends on another (an edit after its create) goes no earlier than that one. Windows are
+//! fixed and start at their first request, as `FakeDiscord`'s (and Discord's) do. The
+//! minimum is the instant of the last send: with zero latency, nothing can finish earlier.
+
+use std::time::Duration;
+
+/// One limit: at most `limit` requests per `window`, the window starting at its first
+/// request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Requests allowed per window (at least 1).
+    pub limit: u32,
+    /// The window's length.
+    pub window: Duration,
+}
+
+impl Limit {
+    /// `limit` requests per `window`.
+    pub fn new(limit: u32, window: Duration) -> Self {
+        Self {
+            limit: limit.max(1),
+            window,
+        }
+    }
+}
+
+/// One request of the workload, as the ideal sender sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IdealRequest {
+    /// Indices into the limit table of every counter this request draws from (its bucket,
+    /// the global pool, a sublimit, a shared limit).
+    pub limits: Vec<usize>,
+    /// The index of an earlier request this one must not precede.
+    pub after: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Counter {
+    start: Option<Duration>,
+    used: u32,
+}
+
+/// The earliest instant at which the last of `requests` can be sent under `limits`.
+///
+/// # Panics
+///
+/// When a request names a limit index outside `limits`, or depends on itself or on a later
+/// request (the workload is then malformed).
+pub fn minimum_time(limits: &[Limit], requests: &[IdealRequest]) -> Duration {
+    let mut counters = vec![Counter::default(); limits.len()];
+    let mut sent_at: Vec<Option<Duration>> = vec![None; requests.len()];
+    let mut pending: Vec<usize> = (0..requests.len()).collect();
+    for (index, request) in requests.iter().enumerate() {
+        if let Some(after) = request.after {
+            assert!(after < index, "request {index} depends on a later request");
+        }
+    }
+    let mut now = Duration::ZERO;
+    let mut last = Duration::ZERO;
+    while !pending.is_empty() {
+        let mut next = None::<Duration>;
+        pending.retain(|&index| {
+            let request = &requests[index];
+            if request.after.is_some_and(|after| sent_at[after].is_none()) {
+                return true;
+            }
+            let mut blocked_until = None::<Duration>;
+            for &key in &request.limits {
+                let limit = limits[key];
+                let counter = &mut counters[key];
+                if counter
+                    .start
+                    .is_some_and(|start| now >= start + limit.window)
+                {
+                    *counter = Counter::default();
+                }
+                if counter.used >= limit.limit {
+                    let reset = counter.start.unwrap_or(now) + limit.window;
+                    blocked_until = Some(blocked_until.map_or(reset, |b: Duration| b.max(reset)));
+                }
+            }
+            if let Some(until) = blocked_until {
+                next = Some(next.map_or(until, |n| n.min(until)));
+                return true;
+            }
+            for &key in &request.limits {
+                let counter = &mut counters[key];
+                counter.start.get_or_insert(now);
+                counter.used += 1;
+            }
+            sent_at[index] = Some(now);
+            last = last.max(now);
+            false
+        });
+        // With no `next`, only requests waiting on a predecessor remain, and every
+        // predecessor is earlier in the list, so one more pass at the same instant sends
+        // them.
+        if let Some(at) = next {
+            now = at.max(now);
+        }
+    }
+    last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secs(s: u64) -> Duration {
+        Duration::from_secs(s)
+    }
+
+    fn on(limits: &[usize]) -> IdealRequest {
+        IdealRequest {
+            limits: limits.to_vec(),
+            after: None,
+        }
+    }
+
+    #[test]
+    fn no_limits_means_everything_at_once() {
+        let requests = vec![IdealRequest::default(); 1000];
+        assert_eq!(minimum_time(&[], &requests), Duration::ZERO);
+    }
+
+    #[test]
+    fn one_bucket_of_five_per_five_seconds_sends_fifty_by_forty_five_seconds() {
+        let limits = [Limit::new(5, secs(5))];
+        let requests = vec![on(&[0]); 50];
+        assert_eq!(minimum_time(&limits, &requests), secs(45));
+    }
+
+    #[test]
+    fn global_limit_binds_across_buckets() {
+        // 2,000 requests over 400 buckets of 5 per 5 s, 50 per second in all: 40 windows
+        // of the global limit, the last starting at 39 s.
+        let mut limits = vec![Limit::new(50, secs(1))];
+        limits.extend((0..400).map(|_| Limit::new(5, secs(5))));
+        let requests: Vec<IdealRequest> = (0..2000).map(|i| on(&[0, 1 + i % 400])).collect();
+        assert_eq!(minimum_time(&limits, &requests), secs(39));
+    }
+
+    #[test]
+    fn the_bucket_binds_when_the_global_limit_has_room() {
+        // 400 over 20 buckets of 5 per 5 s: each bucket needs four windows (0, 5, 10,
+        // 15 s), and each round of 100 needs two seconds of the 50/s global limit, so the
+        // last 50 go at 16 s.
+        let mut limits = vec![Limit::new(50, secs(1))];
+        limits.extend((0..20).map(|_| Limit::new(5, secs(5))));
+        let requests: Vec<IdealRequest> = (0..400).map(|i| on(&[0, 1 + i % 20])).collect();
+        assert_eq!(minimum_time(&limits, &requests), secs(16));
+    }
+
+    #[test]
+    fn a_hidden_sublimit_is_known_to_the_ideal_sender() {
+        // 100 executes: bucket 5 per 2 s, sublimit 30 per 20 s. The sublimit allows 30 at
+        // 0, 20, 40 and 10 more at 60 s; the bucket fits 30 into 12 s of each window.
+        let limits = [Limit::new(5, secs(2)), Limit::new(30, secs(20))];
+        let requests = vec![on(&[0, 1]); 100];
+        assert_eq!(minimum_time(&limits, &requests), secs(62));
+    }
+
+    #[test]
+    fn a_dependent_request_waits_for_its_predecessor() {
+        // Two creates fill the 1-per-10-s bucket at 0 and 10 s; the edit of the second
+        // shares the bucket and comes after it, at 20 s.
+        let limits = [Limit::new(1, secs(10))];
+        let requests = vec![
+            on(&[0]),
+            on(&[0]),
+            IdealRequest {
+                limits: vec![0],
+                after: Some(1),
+            },
+        ];
+        assert_eq!(minimum_time(&limits, &requests), secs(20));
+    }
+
+    #[test]
+    fn a_window_starts_at_its_first_request_not_at_zero() {
+        // The second limit is first used at 10 s, so its window runs from 10 to 15 s and
+        // the request after it waits until 15 s.
+        let limits = [Limit::new(1, secs(10)), Limit::new(1, secs(5))];
+        let requests = vec![
+            on(&[0]),
+            on(&[0, 1]),
+            IdealRequest {
+                limits: vec![1],
+                after: Some(1),
+            },
+        ];
+        assert_eq!(minimum_time(&limits, &requests), secs(15));
+    }
+}

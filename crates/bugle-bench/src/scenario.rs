@@ -1,0 +1,378 @@
+//! The scenarios of issue 6, each a workload plus the limits and faults `FakeDiscord` applies.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use bugle_sim::fake::RouteKind;
+
+/// First channel id used by the workloads (ids are `CHANNEL_BASE + n`).
+pub const CHANNEL_BASE: u64 = 100_000;
+/// First webhook id used by the webhook workload.
+pub const WEBHOOK_BASE: u64 = 900_000;
+
+/// A named scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Scenario {
+    /// 400 creates over 20 channels, 50 in flight, Discord's default limits.
+    Spread,
+    /// 50 concurrent creates to one channel (5 per 5 s).
+    OneChannel,
+    /// 2,000 creates over 400 channels: the 50/s global limit binds.
+    Global,
+    /// `spread` with edits and deletes in the create bucket, a hidden sublimit, a shared
+    /// limit, 2% 5xx and 1% dropped connections.
+    Hostile,
+    /// 300 webhook executes over 3 webhooks with a hidden per-webhook sublimit.
+    Webhooks,
+    /// 20,000 creates with the limits lifted: client overhead.
+    Throughput,
+    /// 1,000,000 distinct channels, one create each: memory under eviction.
+    ManyBuckets,
+}
+
+impl Scenario {
+    /// Every scenario, in the issue's order.
+    pub const ALL: [Scenario; 7] = [
+        Self::Spread,
+        Self::OneChannel,
+        Self::Global,
+        Self::Hostile,
+        Self::Webhooks,
+        Self::Throughput,
+        Self::ManyBuckets,
+    ];
+
+    /// The name used on the command line and in the JSON lines.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Spread => "spread",
+            Self::OneChannel => "one-channel",
+            Self::Global => "global",
+            Self::Hostile => "hostile",
+            Self::Webhooks => "webhooks",
+            Self::Throughput => "throughput",
+            Self::ManyBuckets => "many-buckets",
+        }
+    }
+
+    /// The workload and limits, with the issue's message count unless `messages` overrides
+    /// it (for `many-buckets` it is the channel count).
+    pub fn spec(self, messages: Option<u64>) -> Spec {
+        let secs = Duration::from_secs;
+        let base = Spec {
+            scenario: self,
+            jobs: 0,
+            channels: 1,
+            webhooks: 0,
+            concurrency: 50,
+            buckets: ServerLimits::discord_defaults(),
+            faults: Faults::default(),
+            client_global_per_second: None,
+            client_eviction_ttl: None,
+        };
+        let spec = match self {
+            Self::Spread => Spec {
+                jobs: 400,
+                channels: 20,
+                ..base
+            },
+            Self::OneChannel => Spec {
+                jobs: 50,
+                channels: 1,
+                ..base
+            },
+            Self::Global => Spec {
+                jobs: 2_000,
+                channels: 400,
+                concurrency: 100,
+                ..base
+            },
+            Self::Hostile => Spec {
+                jobs: 400,
+                channels: 20,
+                buckets: ServerLimits {
+                    sublimits: vec![(RouteKind::EditMessage, 2, secs(10))],
+                    shared: vec![(RouteKind::DeleteMessage, 1, secs(2))],
+                    ..ServerLimits::discord_defaults()
+                },
+                faults: Faults {
+                    error_before: 0.01,
+                    error_after: 0.01,
+                    drop_before: 0.005,
+                    drop_after: 0.005,
+                },
+                ..base
+            },
+            Self::Webhooks => Spec {
+                jobs: 300,
+                channels: 3,
+                webhooks: 3,
+                concurrency: 30,
+                buckets: ServerLimits {
+                    sublimits: vec![(RouteKind::ExecuteWebhook, 30, secs(20))],
+                    ..ServerLimits::discord_defaults()
+                },
+                ..base
+            },
+            Self::Throughput => Spec {
+                jobs: 20_000,
+                channels: 100,
+                concurrency: 64,
+                buckets: ServerLimits::lifted(),
+                client_global_per_second: Some(1_000_000),
+                ..base
+            },
+            Self::ManyBuckets => Spec {
+                jobs: 1_000_000,
+                channels: 1_000_000,
+                concurrency: 64,
+                buckets: ServerLimits {
+                    global_per_second: 1_000_000,
+                    ..ServerLimits::discord_defaults()
+                },
+                client_global_per_second: Some(1_000_000),
+                client_eviction_ttl: Some(secs(10)),
+                ..base
+            },
+        };
+        match messages {
+            None => spec,
+            Some(n) => spec.scaled(n),
+        }
+    }
+}
+
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Scenario {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|scenario| scenario.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|s| s.name()).collect();
+                format!("unknown scenario {s:?}; one of {}", names.join(", "))
+            })
+    }
+}
+
+/// The limits `FakeDiscord` enforces, in the terms both the server and the ideal sender use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerLimits {
+    /// `false`: `FakeDiscord` enforces nothing and sends no rate-limit headers.
+    pub enabled: bool,
+    /// Message create, edit and delete: one bucket per channel (limit, window).
+    pub messages: (u32, Duration),
+    /// Webhook execute: one bucket per webhook (limit, window).
+    pub webhooks: (u32, Duration),
+    /// Requests per second per bot token (and per IP for webhook routes).
+    pub global_per_second: u32,
+    /// Hidden sublimits per route and major parameter.
+    pub sublimits: Vec<(RouteKind, u32, Duration)>,
+    /// Shared-scope limits per route and major parameter.
+    pub shared: Vec<(RouteKind, u32, Duration)>,
+}
+
+impl ServerLimits {
+    /// Discord's limits as `FakeDiscord`'s defaults have them, without the default webhook
+    /// sublimit (scenarios add their own).
+    pub fn discord_defaults() -> Self {
+        Self {
+            enabled: true,
+            messages: (5, Duration::from_secs(5)),
+            webhooks: (5, Duration::from_secs(2)),
+            global_per_second: 50,
+            sublimits: Vec::new(),
+            shared: Vec::new(),
+        }
+    }
+
+    /// No limits at all.
+    pub fn lifted() -> Self {
+        Self {
+            enabled: false,
+            ..Self::discord_defaults()
+        }
+    }
+}
+
+/// Fault rates (probabilities per request).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Faults {
+    /// 5xx before processing.
+    pub error_before: f64,
+    /// 5xx after processing (the change happened).
+    pub error_after: f64,
+    /// Dropped connection before processing.
+    pub drop_before: f64,
+    /// Dropped connection after processing.
+    pub drop_after: f64,
+}
+
+/// Where a job posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A channel, by id.
+    Channel(u64),
+    /// A webhook, by index (`0..webhooks`).
+    Webhook(usize),
+}
+
+/// One unit of work: a create (or webhook execute), optionally followed by an edit and a
+/// delete of the same message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Job {
+    /// The job's number, also the tag in the message content.
+    pub tag: u64,
+    /// Where to post.
+    pub target: Target,
+    /// Edit the message after creating it.
+    pub edit: bool,
+    /// Delete the message after that.
+    pub delete: bool,
+}
+
+/// A scenario's workload and limits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    /// Which scenario.
+    pub scenario: Scenario,
+    /// Number of jobs (creates or executes).
+    pub jobs: u64,
+    /// Number of channels the creates spread over, round robin.
+    pub channels: u64,
+    /// Number of webhooks the executes spread over (0: the jobs create messages).
+    pub webhooks: usize,
+    /// Jobs in flight at once.
+    pub concurrency: usize,
+    /// The server's limits.
+    pub buckets: ServerLimits,
+    /// The server's faults.
+    pub faults: Faults,
+    /// The client's global limit, when the scenario raises it.
+    pub client_global_per_second: Option<u32>,
+    /// The client's bucket eviction TTL, when the scenario shortens it.
+    pub client_eviction_ttl: Option<Duration>,
+}
+
+impl Spec {
+    /// The same scenario with `n` jobs; `many-buckets` keeps one job per channel, the
+    /// others keep their channel count (capped at `n`).
+    #[must_use]
+    pub fn scaled(mut self, n: u64) -> Self {
+        let n = n.max(1);
+        self.jobs = n;
+        self.channels = if self.scenario == Scenario::ManyBuckets {
+            n
+        } else {
+            self.channels.min(n)
+        };
+        self
+    }
+
+    /// Job number `index` (`0..jobs`).
+    pub fn job(&self, index: u64) -> Job {
+        let hostile = self.scenario == Scenario::Hostile;
+        let target = if self.webhooks > 0 {
+            let webhooks = self.webhooks as u64;
+            Target::Webhook(usize::try_from(index % webhooks).unwrap_or_default())
+        } else {
+            Target::Channel(CHANNEL_BASE + index % self.channels)
+        };
+        // Edits and deletes go by round (one job per channel per round), so every
+        // channel gets the same share; they come in the first rounds, close together, so
+        // the hidden edit sublimit and the shared delete limit bite.
+        let round = index / self.channels.max(1);
+        Job {
+            tag: index,
+            target,
+            edit: hostile && round < 5,
+            delete: hostile && round < 3,
+        }
+    }
+
+    /// The channel id of channel number `n`.
+    pub fn channel_id(n: u64) -> u64 {
+        CHANNEL_BASE + n
+    }
+
+    /// The id, token and channel of webhook number `n`.
+    pub fn webhook(n: usize) -> (u64, String, u64) {
+        (
+            WEBHOOK_BASE + n as u64,
+            format!("bench-webhook-token-{n}"),
+            CHANNEL_BASE + n as u64,
+        )
+    }
+
+    /// Whether the delivery check reads every channel's messages back (affordable up to a
+    /// thousand channels; above that only `FakeDiscord`'s creation count is compared).
+    pub fn checks_content(&self) -> bool {
+        self.channels <= 1_000
+    }
+}
+
+/// The message content of job `tag`.
+pub fn content(tag: u64) -> String {
+    format!("bench {tag}")
+}
+
+/// The content an edit of job `tag` sets (the tag survives the edit).
+pub fn edited_content(tag: u64) -> String {
+    format!("bench {tag} edited")
+}
+
+/// The job tag in a message's content, if it is a benchmark message.
+pub fn tag_of(content: &str) -> Option<u64> {
+    let mut words = content.split(' ');
+    (words.next() == Some("bench"))
+        .then(|| words.next()?.parse().ok())
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_parses_back() {
+        for scenario in Scenario::ALL {
+            assert_eq!(scenario.name().parse::<Scenario>().unwrap(), scenario);
+        }
+        assert!("nope".parse::<Scenario>().unwrap_err().contains("spread"));
+    }
+
+    #[test]
+    fn tags_survive_edits() {
+        assert_eq!(tag_of(&content(17)), Some(17));
+        assert_eq!(tag_of(&edited_content(17)), Some(17));
+        assert_eq!(tag_of("hello 17"), None);
+    }
+
+    #[test]
+    fn hostile_jobs_edit_in_the_first_five_rounds_and_delete_in_the_first_three() {
+        let spec = Scenario::Hostile.spec(None);
+        let jobs: Vec<Job> = (0..spec.jobs).map(|i| spec.job(i)).collect();
+        assert_eq!(jobs.iter().filter(|j| j.edit).count(), 100);
+        assert_eq!(jobs.iter().filter(|j| j.delete).count(), 60);
+        let first_channel_edits = jobs.iter().filter(|j| j.edit && j.tag % 20 == 0).count();
+        assert_eq!(first_channel_edits, 5);
+        assert_eq!(jobs[21].target, Target::Channel(CHANNEL_BASE + 1));
+    }
+
+    #[test]
+    fn many_buckets_scales_channels_with_messages() {
+        let spec = Scenario::ManyBuckets.spec(Some(1_000));
+        assert_eq!((spec.jobs, spec.channels), (1_000, 1_000));
+        let spread = Scenario::Spread.spec(Some(5));
+        assert_eq!((spread.jobs, spread.channels), (5, 5));
+    }
+}

@@ -1,0 +1,279 @@
+//! `FakeDiscord` in a child process (`bugle-bench serve`), so the client process's CPU and
+//! memory figures are the client's alone.
+//!
+//! The child prints one JSON line ([`ServeReady`]: its port and the scenario's theoretical
+//! minimum), then answers each [`ReportRequest`] line on its stdin with a [`ServerReport`]
+//! line, and exits when its stdin closes.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::process::Stdio;
+
+use bugle_sim::fake::{
+    BucketRule, FakeDiscord, FaultConfig, MESSAGES_BUCKET, RateLimitConfig, RouteKind, SharedLimit,
+    Sublimit, WEBHOOKS_BUCKET,
+};
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+
+use crate::ideal::scenario_minimum;
+use crate::scenario::{Spec, tag_of};
+
+/// The bot token the benchmark's `FakeDiscord` accepts.
+pub const BENCH_BOT_TOKEN: &str = "bench-bot-token-0123456789";
+
+/// The child's first line.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ServeReady {
+    /// The loopback port `FakeDiscord` listens on.
+    pub port: u16,
+    /// The scenario's theoretical minimum, seconds.
+    pub minimum_s: f64,
+}
+
+/// What the parent asks for after the workload.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReportRequest {
+    /// Tags of the messages the client deleted (they no longer show in the channels).
+    pub deleted_tags: Vec<u64>,
+}
+
+/// `FakeDiscord`'s own account of the run.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ServerReport {
+    /// Requests received.
+    pub requests: u64,
+    /// 429s from a route bucket.
+    pub rate_limited_user: u64,
+    /// 429s from a hidden sublimit (reported to the client as scope `user`).
+    pub rate_limited_sublimit: u64,
+    /// 429s from the global limit.
+    pub rate_limited_global: u64,
+    /// 429s from a shared limit.
+    pub rate_limited_shared: u64,
+    /// Cloudflare-style answers to a banned IP.
+    pub banned: u64,
+    /// 401, 403 and non-shared 429 answers.
+    pub invalid_requests: u64,
+    /// Creates answered with an earlier message because of `enforce_nonce`.
+    pub duplicates_prevented: u64,
+    /// Faults injected.
+    pub faults_injected: u64,
+    /// Messages created (including ones deleted later).
+    pub messages_created: u64,
+    /// Distinct workload messages found (surviving in the channels, or deleted by the
+    /// client); `None` when the scenario has too many channels to read back.
+    pub distinct_delivered: Option<u64>,
+}
+
+/// `FakeDiscord` configured for `spec`.
+pub fn build_fake(spec: &Spec) -> FakeDiscord {
+    let mut builder = FakeDiscord::builder()
+        .bot_token(BENCH_BOT_TOKEN)
+        .seed(6)
+        .auto_create_channels(true)
+        .rate_limits(rate_limits(spec))
+        .faults(
+            FaultConfig::none()
+                .error_before(spec.faults.error_before)
+                .error_after(spec.faults.error_after)
+                .drop_before(spec.faults.drop_before)
+                .drop_after(spec.faults.drop_after),
+        );
+    for n in 0..spec.webhooks {
+        let (id, token, channel) = Spec::webhook(n);
+        builder = builder.webhook(channel, id, token);
+    }
+    builder.build()
+}
+
+fn rate_limits(spec: &Spec) -> RateLimitConfig {
+    let limits = &spec.buckets;
+    if !limits.enabled {
+        return RateLimitConfig::disabled();
+    }
+    let mut config = RateLimitConfig::discord_defaults()
+        .without_sublimits()
+        .global_per_second(limits.global_per_second)
+        .ip_global_per_second(limits.global_per_second)
+        .bucket(BucketRule::new(
+            MESSAGES_BUCKET,
+            limits.messages.0,
+            limits.messages.1,
+            [
+                RouteKind::CreateMessage,
+                RouteKind::EditMessage,
+                RouteKind::DeleteMessage,
+            ],
+        ))
+        .bucket(BucketRule::new(
+            WEBHOOKS_BUCKET,
+            limits.webhooks.0,
+            limits.webhooks.1,
+            [
+                RouteKind::ExecuteWebhook,
+                RouteKind::GetWebhookMessage,
+                RouteKind::EditWebhookMessage,
+                RouteKind::DeleteWebhookMessage,
+            ],
+        ));
+    for &(route, n, window) in &limits.sublimits {
+        config = config.sublimit(Sublimit::new(route, n, window));
+    }
+    for &(route, n, window) in &limits.shared {
+        config = config.shared(SharedLimit::new(route, n, window));
+    }
+    config
+}
+
+/// `FakeDiscord`'s report, reading the channels back when the scenario allows.
+pub fn report(fake: &FakeDiscord, spec: &Spec, request: &ReportRequest) -> ServerReport {
+    let counters = fake.counters();
+    let distinct_delivered = spec.checks_content().then(|| {
+        let mut found: HashSet<u64> = request
+            .deleted_tags
+            .iter()
+            .copied()
+            .filter(|&t| t < spec.jobs)
+            .collect();
+        for n in 0..spec.channels {
+            for message in fake.messages(Spec::channel_id(n)) {
+                if let Some(tag) = tag_of(&message.content).filter(|&t| t < spec.jobs) {
+                    found.insert(tag);
+                }
+            }
+        }
+        found.len() as u64
+    });
+    ServerReport {
+        requests: counters.requests,
+        rate_limited_user: counters.rate_limited_user,
+        rate_limited_sublimit: counters.rate_limited_sublimit,
+        rate_limited_global: counters.rate_limited_global,
+        rate_limited_shared: counters.rate_limited_shared,
+        banned: counters.banned,
+        invalid_requests: counters.invalid_requests,
+        duplicates_prevented: counters.duplicates_prevented,
+        faults_injected: counters.faults_injected,
+        messages_created: counters.messages_created,
+        distinct_delivered,
+    }
+}
+
+/// The `serve` subcommand: `FakeDiscord` for `spec` on loopback until stdin closes.
+///
+/// # Errors
+///
+/// I/O errors binding the port or talking over stdin and stdout.
+pub async fn serve_child(spec: &Spec) -> std::io::Result<()> {
+    let minimum = scenario_minimum(spec);
+    let fake = build_fake(spec);
+    let handle = fake.serve(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    let ready = ServeReady {
+        port: handle.local_addr().port(),
+        minimum_s: minimum.as_secs_f64(),
+    };
+    let mut stdout = tokio::io::stdout();
+    write_line(&mut stdout, &ready).await?;
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    while let Some(line) = lines.next_line().await? {
+        let request: ReportRequest = serde_json::from_str(&line).map_err(std::io::Error::other)?;
+        let report = report(&fake, spec, &request);
+        write_line(&mut stdout, &report).await?;
+    }
+    handle.shutdown().await;
+    Ok(())
+}
+
+async fn write_line<W: AsyncWriteExt + Unpin>(
+    out: &mut W,
+    value: &impl Serialize,
+) -> std::io::Result<()> {
+    let mut text = serde_json::to_string(value).map_err(std::io::Error::other)?;
+    text.push('\n');
+    out.write_all(text.as_bytes()).await?;
+    out.flush().await
+}
+
+/// The parent's handle on a `FakeDiscord` child process.
+#[derive(Debug)]
+pub struct ServerProcess {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Lines<BufReader<ChildStdout>>,
+    ready: ServeReady,
+}
+
+impl ServerProcess {
+    /// Starts `bugle-bench serve` for `scenario` (with `messages` if given) and waits for
+    /// its port.
+    ///
+    /// # Errors
+    ///
+    /// When the child cannot be started or does not announce its port.
+    pub async fn start(scenario: &str, messages: Option<u64>) -> std::io::Result<Self> {
+        let mut command = Command::new(std::env::current_exe()?);
+        command.args(["serve", "--scenario", scenario]);
+        if let Some(n) = messages {
+            command.args(["--messages", &n.to_string()]);
+        }
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()?;
+        let stdin = child.stdin.take().ok_or_else(|| missing("stdin"))?;
+        let stdout = child.stdout.take().ok_or_else(|| missing("stdout"))?;
+        let mut lines = BufReader::new(stdout).lines();
+        let line = lines
+            .next_line()
+            .await?
+            .ok_or_else(|| missing("port line"))?;
+        let ready = serde_json::from_str(&line).map_err(std::io::Error::other)?;
+        Ok(Self {
+            child,
+            stdin,
+            lines,
+            ready,
+        })
+    }
+
+    /// The port and minimum the child announced.
+    pub fn ready(&self) -> &ServeReady {
+        &self.ready
+    }
+
+    /// `FakeDiscord`'s report after the workload.
+    ///
+    /// # Errors
+    ///
+    /// When the child does not answer.
+    pub async fn report(&mut self, request: &ReportRequest) -> std::io::Result<ServerReport> {
+        write_line(&mut self.stdin, request).await?;
+        let line = self
+            .lines
+            .next_line()
+            .await?
+            .ok_or_else(|| missing("report line"))?;
+        serde_json::from_str(&line).map_err(std::io::Error::other)
+    }
+
+    /// Closes the child's stdin and waits for it to exit.
+    ///
+    /// # Errors
+    ///
+    /// When waiting fails.
+    pub async fn stop(self) -> std::io::Result<()> {
+        let Self {
+            mut child, stdin, ..
+        } = self;
+        drop(stdin);
+        child.wait().await.map(drop)
+    }
+}
+
+fn missing(what: &str) -> std::io::Error {
+    std::io::Error::other(format!("the fake discord child process closed its {what}"))
+}

@@ -1,0 +1,123 @@
+//! The shape of the JSON line a run prints, and a smoke run of the binary.
+
+use std::process::Command;
+
+use bugle_bench::report::{ClientSide, RunReport};
+use bugle_bench::server::ServerReport;
+use serde_json::Value;
+
+const FIELDS: [&str; 23] = [
+    "scenario",
+    "client",
+    "messages_sent",
+    "operations",
+    "failed",
+    "creates_ok",
+    "deadline_hit",
+    "delivered",
+    "duplicates",
+    "delivery_check",
+    "wall_s",
+    "minimum_s",
+    "utilization",
+    "rate_limited",
+    "banned",
+    "invalid_requests",
+    "requests",
+    "faults_injected",
+    "requests_per_s",
+    "client_cpu_s",
+    "cpu_us_per_request",
+    "peak_rss_kib",
+    "rss_samples_kib",
+];
+
+fn check_shape(line: &str) -> Value {
+    assert!(!line.contains('\n'), "one line: {line}");
+    let value: Value = serde_json::from_str(line).unwrap();
+    let object = value.as_object().unwrap();
+    for field in FIELDS {
+        assert!(object.contains_key(field), "missing {field} in {line}");
+    }
+    let scopes = object["rate_limited"].as_object().unwrap();
+    for scope in ["user", "sublimit", "global", "shared"] {
+        assert!(scopes[scope].is_u64(), "rate_limited.{scope} in {line}");
+    }
+    value
+}
+
+#[test]
+fn a_report_is_one_json_line_with_every_field() {
+    let side = ClientSide {
+        messages_sent: 400,
+        operations: 400,
+        failed: 0,
+        creates_ok: 400,
+        deadline_hit: false,
+        wall_s: 20.0,
+        cpu_s: 0.5,
+        peak_rss_kib: 20_000,
+        rss_samples_kib: vec![10_000, 12_000],
+    };
+    let server = ServerReport {
+        requests: 500,
+        rate_limited_user: 3,
+        rate_limited_global: 1,
+        messages_created: 401,
+        distinct_delivered: Some(400),
+        ..ServerReport::default()
+    };
+    let report = RunReport::new("spread", "bugle", 16.0, side, &server);
+    let value = check_shape(&report.to_json_line());
+    assert_eq!(value["delivered"], 400);
+    assert_eq!(value["duplicates"], 1);
+    assert_eq!(value["delivery_check"], "content");
+    assert_eq!(value["utilization"], 0.8);
+    assert_eq!(value["cpu_us_per_request"], 1000.0);
+    assert_eq!(value["rate_limited"]["user"], 3);
+}
+
+#[test]
+fn without_a_content_check_delivery_is_the_creation_count() {
+    let side = ClientSide {
+        messages_sent: 10,
+        creates_ok: 9,
+        wall_s: 1.0,
+        ..ClientSide::default()
+    };
+    let server = ServerReport {
+        messages_created: 12,
+        ..ServerReport::default()
+    };
+    let value =
+        check_shape(&RunReport::new("many-buckets", "bugle", 0.0, side, &server).to_json_line());
+    assert_eq!(value["delivered"], 10);
+    assert_eq!(value["duplicates"], 2);
+    assert_eq!(value["delivery_check"], "count");
+    assert!(value["utilization"].is_null());
+}
+
+/// A real run over loopback, small enough for CI (20 creates, no waiting on limits).
+#[test]
+fn a_small_spread_run_delivers_every_message_once() {
+    let output = Command::new(env!("CARGO_BIN_EXE_bugle-bench"))
+        .args(["run", "--scenario", "spread", "--messages", "20"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let line = stdout.lines().next().unwrap();
+    let value = check_shape(line);
+    assert_eq!(value["scenario"], "spread");
+    assert_eq!(value["client"], "bugle");
+    assert_eq!(value["messages_sent"], 20);
+    assert_eq!(value["delivered"], 20);
+    assert_eq!(value["duplicates"], 0);
+    assert_eq!(value["failed"], 0);
+    assert_eq!(value["requests"], 20);
+    assert!(value["peak_rss_kib"].as_u64().unwrap() > 0);
+}
