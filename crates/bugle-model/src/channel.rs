@@ -74,7 +74,7 @@ pub struct Channel {
     /// When the last message was pinned.
     #[serde(
         default,
-        with = "time::serde::rfc3339::option",
+        with = "crate::timestamp::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub last_pin_timestamp: Option<OffsetDateTime>,

@@ -28,7 +28,7 @@ pub struct Embed {
     /// The timestamp shown in the footer.
     #[serde(
         default,
-        with = "time::serde::rfc3339::option",
+        with = "crate::timestamp::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub timestamp: Option<OffsetDateTime>,

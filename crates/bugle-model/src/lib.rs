@@ -7,6 +7,7 @@ pub mod emoji;
 pub mod error;
 pub mod id;
 pub mod message;
+pub mod timestamp;
 pub mod user;
 pub mod webhook;
 

@@ -39,10 +39,10 @@ pub struct Message {
     #[serde(default)]
     pub content: String,
     /// When it was sent.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::timestamp")]
     pub timestamp: OffsetDateTime,
     /// When it was last edited; `None` if never.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::timestamp::option")]
     pub edited_timestamp: Option<OffsetDateTime>,
     /// Whether it was sent as text-to-speech.
     #[serde(default)]
@@ -164,10 +164,10 @@ pub struct SnapshotMessage {
     #[serde(default)]
     pub attachments: Vec<Attachment>,
     /// When it was sent.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::timestamp")]
     pub timestamp: OffsetDateTime,
     /// When it was last edited.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::timestamp::option")]
     pub edited_timestamp: Option<OffsetDateTime>,
     /// Its flags.
     #[serde(default)]

@@ -36,7 +36,7 @@ pub struct ThreadMetadata {
     /// Minutes of inactivity before it is archived.
     pub auto_archive_duration: AutoArchiveDuration,
     /// When its archive state last changed.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::timestamp::option")]
     pub archive_timestamp: Option<OffsetDateTime>,
     /// Whether it is locked: only moderators can unarchive it.
     #[serde(default)]
@@ -47,7 +47,7 @@ pub struct ThreadMetadata {
     /// When it was created (only threads made after 2022-01-09).
     #[serde(
         default,
-        with = "time::serde::rfc3339::option",
+        with = "crate::timestamp::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub create_timestamp: Option<OffsetDateTime>,
@@ -63,7 +63,7 @@ pub struct ThreadMember {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<UserId>,
     /// When the user last joined.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::timestamp")]
     pub join_timestamp: OffsetDateTime,
     /// Notification settings, as raw bits.
     #[serde(default)]

@@ -61,7 +61,7 @@ pub struct Attachment {
     /// When a clip was made.
     #[serde(
         default,
-        with = "time::serde::rfc3339::option",
+        with = "crate::timestamp::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub clip_created_at: Option<OffsetDateTime>,

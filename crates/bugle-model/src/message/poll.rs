@@ -15,7 +15,7 @@ pub struct Poll {
     #[serde(default)]
     pub answers: Vec<PollAnswer>,
     /// When the poll ends; `None` for polls that never expire.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "crate::timestamp::option")]
     pub expiry: Option<OffsetDateTime>,
     /// Whether more than one answer may be chosen.
     #[serde(default)]
