@@ -1,7 +1,6 @@
 //! [`DiscordConfigBuilder`]: set what you need, then [`build`](DiscordConfigBuilder::build).
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,7 +21,8 @@ use crate::webhook_url::{WebhookUrl, WebhookUrlError};
 /// Builds a [`DiscordConfig`]. Every setter is optional; invalid values are
 /// reported by [`build`](Self::build), naming the field.
 #[must_use]
-#[derive(Default)]
+// Debug is derived: secrets are `SecretString`s (Debug prints `[REDACTED]`).
+#[derive(Default, Debug)]
 pub struct DiscordConfigBuilder {
     bot_token: Option<SecretString>,
     webhook: Option<Result<WebhookUrl, WebhookUrlError>>,
@@ -260,26 +260,4 @@ fn bad_webhook(field: &str, reason: WebhookUrlError) -> DiscordError {
         field: Some(field.to_owned()),
         reason,
     })
-}
-
-impl fmt::Debug for DiscordConfigBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DiscordConfigBuilder")
-            .field("bot_token", &self.bot_token.as_ref().map(|_| "[redacted]"))
-            .field("webhook", &self.webhook)
-            .field("webhooks", &self.webhooks)
-            .field("api_version", &self.api_version)
-            .field("base_url", &self.base_url)
-            .field("user_agent", &self.user_agent)
-            .field("request_timeout", &self.request_timeout)
-            .field("operation_timeout", &self.operation_timeout)
-            .field("max_rate_limit_wait", &self.max_rate_limit_wait)
-            .field("retry_policy", &self.retry_policy)
-            .field("rate_limit", &self.rate_limit)
-            .field("routes", &self.routes)
-            .field("simulation", &self.simulation)
-            .field("allow_plain_http", &self.allow_plain_http)
-            .field("env", &self.env)
-            .finish()
-    }
 }

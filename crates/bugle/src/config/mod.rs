@@ -32,7 +32,6 @@ mod check;
 pub mod env;
 mod simulation;
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -67,7 +66,9 @@ pub fn default_user_agent() -> String {
 }
 
 /// A checked client configuration. Cheap to clone.
-#[derive(Clone)]
+// Debug is derived: the token is a `SecretString`, whose Debug prints `[REDACTED]`, and
+// webhook URLs redact their own token.
+#[derive(Clone, Debug)]
 pub struct DiscordConfig {
     bot_token: Option<SecretString>,
     webhook: Option<WebhookUrl>,
@@ -227,27 +228,6 @@ impl DiscordConfig {
     /// Whether plain `http` base URLs are allowed.
     pub fn allow_plain_http(&self) -> bool {
         self.allow_plain_http
-    }
-}
-
-impl fmt::Debug for DiscordConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DiscordConfig")
-            .field("bot_token", &self.bot_token.as_ref().map(|_| "[redacted]"))
-            .field("webhook", &self.webhook)
-            .field("webhooks", &self.webhooks)
-            .field("api_version", &self.api_version)
-            .field("base_url", &self.base_url)
-            .field("user_agent", &self.user_agent)
-            .field("request_timeout", &self.request_timeout)
-            .field("operation_timeout", &self.operation_timeout)
-            .field("max_rate_limit_wait", &self.max_rate_limit_wait)
-            .field("retry_policy", &self.retry_policy)
-            .field("rate_limit", &self.rate_limit)
-            .field("routes", &self.routes)
-            .field("simulation", &self.simulation)
-            .field("allow_plain_http", &self.allow_plain_http)
-            .finish()
     }
 }
 
