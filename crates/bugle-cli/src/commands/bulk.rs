@@ -100,9 +100,19 @@ impl Progress {
         }
     }
 
+    /// A 20-cell bar of how much is sent, e.g. `[#####...............]`.
+    fn bar(&self) -> String {
+        const CELLS: usize = 20;
+        let filled = (self.sent * CELLS)
+            .checked_div(self.total)
+            .map_or(CELLS, |cells| cells.min(CELLS));
+        format!("[{}{}]", "#".repeat(filled), ".".repeat(CELLS - filled))
+    }
+
     fn status(&self) -> String {
         format!(
-            "sent {}/{}, {} rate-limit wait{} ({})",
+            "{} sent {}/{}, {} rate-limit wait{} ({})",
+            self.bar(),
             self.sent,
             self.total,
             self.waits,
@@ -163,9 +173,21 @@ mod tests {
         progress.terminal = false;
         progress.waited(Duration::from_millis(4900));
         progress.sent(5);
-        assert_eq!(progress.status(), "sent 5/20, 1 rate-limit wait (4.9s)");
+        assert_eq!(
+            progress.status(),
+            "[#####...............] sent 5/20, 1 rate-limit wait (4.9s)"
+        );
         progress.waited(Duration::from_secs(5));
-        assert_eq!(progress.status(), "sent 5/20, 2 rate-limit waits (9.9s)");
+        assert_eq!(
+            progress.status(),
+            "[#####...............] sent 5/20, 2 rate-limit waits (9.9s)"
+        );
+        progress.sent(20);
+        assert!(
+            progress
+                .status()
+                .starts_with("[####################] sent 20/20")
+        );
     }
 
     #[test]
