@@ -34,7 +34,7 @@ impl Default for RateLimitConfig {
             total_queue_capacity: 65_536,
             invalid_request_ceiling: 9_000,
             eviction_ttl: Duration::from_secs(300),
-            safety_margin: Duration::from_millis(50),
+            safety_margin: Duration::from_millis(5),
             ban_threshold: Duration::from_secs(3_600),
             default_ban: Duration::from_secs(3_600),
             webhook_dead_ttl: Duration::from_secs(3_600),
@@ -82,8 +82,11 @@ impl RateLimitConfig {
         self
     }
 
-    /// Time added to every reset and to the global window to absorb latency jitter
-    /// (default 50 ms).
+    /// Time added to every reset and to the global window (default 5 ms). Correctness
+    /// does not rest on it: resets count from the answer's arrival and a global slot
+    /// frees a window after its answer, so the measured round trip is already waited
+    /// for. It covers what latency cannot: Discord rounding `Reset-After` to the
+    /// millisecond and the timer's granularity.
     pub fn with_safety_margin(mut self, margin: Duration) -> Self {
         self.safety_margin = margin;
         self

@@ -24,6 +24,7 @@ impl<S: BucketStore> State<S> {
         let headers = &outcome.headers;
         let major = ticket.major;
         self.store.finish(&ticket.bucket, now);
+        self.store.global_answer(ticket.pool, ticket.sent_at, now);
         self.leave_gate(&ticket);
 
         let mut target = ticket.bucket.clone();

@@ -1,22 +1,33 @@
-//! A global pool: at most N dispatches in any rolling window, charged at dispatch.
+//! A global pool: at most N requests in any rolling window, as Discord counts them.
 //!
-//! The log keeps runs of dispatches rather than one entry per dispatch: a dispatch less
-//! than [`GRAIN`] after the first of the newest run joins it, and a run counts as
-//! dispatched at its latest instant. A dispatch therefore leaves the window at most one
-//! grain later than it really would (never earlier, so the limit still holds in every
-//! rolling window), and the log holds at most one run per grain of the window however
-//! high the rate: charging and checking are O(1) amortised and memory is bounded. A pool
-//! that is full is asked when it frees by walking its runs, at most one per grain.
+//! Discord counts a request when it arrives, at some unknown instant between our dispatch
+//! and our reading of its answer. A slot is therefore taken at dispatch and given back one
+//! window (1 s plus the safety margin) after the answer: a request dispatched then cannot
+//! arrive within a window of one already counted, whatever the latency, and the wait
+//! added to each window is the round trip actually measured (a millisecond on loopback,
+//! tens of milliseconds over the internet) rather than a fixed guess. A request still
+//! unanswered [`LATEST_ARRIVAL`] after dispatch is taken to have arrived by then, so that
+//! a few hung requests cannot hold the pool.
+//!
+//! Both logs keep runs of requests rather than one entry each: a request less than
+//! [`GRAIN`] after the first of the newest run joins it, and a run counts at its latest
+//! instant. A slot is therefore given back at most one grain late (never early, so the
+//! limit holds in every rolling window), and each log holds at most one run per grain of
+//! its span however high the rate: charging and checking are O(1) amortised and memory
+//! is bounded. A pool that is full is asked when it frees by walking its runs.
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-/// The longest span of one run of dispatches.
+/// The longest span of one run of requests.
 pub(crate) const GRAIN: Duration = Duration::from_millis(1);
 
-/// Dispatches that left within one grain, counted at the latest of them.
+/// How long after dispatch an unanswered request is taken to have reached Discord.
+pub(crate) const LATEST_ARRIVAL: Duration = Duration::from_secs(1);
+
+/// Requests within one grain, counted at the latest of them.
 #[derive(Debug, Clone, Copy)]
 struct Run {
     first: Instant,
@@ -24,95 +35,159 @@ struct Run {
     count: u32,
 }
 
-/// A sliding log of dispatch runs for one global pool.
+/// Runs in time order, with their total.
+#[derive(Debug, Clone, Default)]
+struct Log {
+    runs: VecDeque<Run>,
+    total: u64,
+}
+
+impl Log {
+    /// Adds one request at `at`, into the run whose grain holds it.
+    fn add(&mut self, at: Instant) {
+        self.total += 1;
+        // Answers come nearly in order: look from the back for the run to join or to
+        // follow.
+        let i = self.runs.iter().rposition(|run| run.first <= at);
+        if let Some(run) = i.map(|i| &mut self.runs[i]) {
+            if at < run.first + GRAIN {
+                run.last = run.last.max(at);
+                run.count += 1;
+                return;
+            }
+        }
+        let run = Run {
+            first: at,
+            last: at,
+            count: 1,
+        };
+        self.runs.insert(i.map_or(0, |i| i + 1), run);
+    }
+
+    /// Takes away one request made at `at`; false if no run holds it (it left already).
+    fn remove(&mut self, at: Instant) -> bool {
+        let Some(i) = self
+            .runs
+            .iter()
+            .rposition(|run| run.first <= at && at <= run.last)
+        else {
+            return false;
+        };
+        self.total -= 1;
+        self.runs[i].count -= 1;
+        if self.runs[i].count == 0 {
+            self.runs.remove(i);
+        }
+        true
+    }
+
+    /// Drops the runs whose latest request is at or before `cutoff`.
+    fn drop_until(&mut self, cutoff: Instant) {
+        while let Some(run) = self.runs.front() {
+            if run.last > cutoff {
+                break;
+            }
+            self.total -= u64::from(run.count);
+            self.runs.pop_front();
+        }
+    }
+}
+
+/// The requests of one global pool that still hold a slot.
 #[derive(Debug, Clone)]
 pub(crate) struct GlobalWindow {
     limit: u32,
-    /// One second plus the safety margin (absorbs latency jitter between dispatch and
-    /// arrival at Discord).
+    /// One second plus the safety margin.
     window: Duration,
-    log: VecDeque<Run>,
-    /// Dispatches in the log.
-    total: u64,
+    /// Dispatched and not answered yet, by dispatch instant.
+    sent: Log,
+    /// Answered, by the instant the slot's window starts (the answer, or dispatch +
+    /// [`LATEST_ARRIVAL`] if that came first).
+    answered: Log,
     paused_until: Option<Instant>,
 }
 
 impl GlobalWindow {
     pub(crate) fn new(limit: u32, margin: Duration) -> Self {
-        let limit = limit.max(1);
         Self {
-            limit,
+            limit: limit.max(1),
             window: Duration::from_secs(1) + margin,
-            log: VecDeque::new(),
-            total: 0,
+            sent: Log::default(),
+            answered: Log::default(),
             paused_until: None,
         }
     }
 
     fn prune(&mut self, now: Instant) {
-        while let Some(run) = self.log.front() {
-            if run.last + self.window > now {
-                break;
+        if let Some(cutoff) = now.checked_sub(self.window) {
+            self.answered.drop_until(cutoff);
+            if let Some(cutoff) = cutoff.checked_sub(LATEST_ARRIVAL) {
+                self.sent.drop_until(cutoff);
             }
-            self.total -= u64::from(run.count);
-            self.log.pop_front();
         }
         if self.paused_until.is_some_and(|p| p <= now) {
             self.paused_until = None;
         }
     }
 
-    /// `Ok` if one more request may go now, else the instant a slot frees.
+    fn total(&self) -> u64 {
+        self.sent.total + self.answered.total
+    }
+
+    /// `Ok` if one more request may go now, else the earliest instant a slot can free.
     pub(crate) fn check(&mut self, now: Instant) -> Result<(), Instant> {
         self.prune(now);
         if let Some(until) = self.paused_until {
             return Err(until);
         }
         let limit = u64::from(self.limit);
-        if self.total < limit {
+        let mut remaining = self.total();
+        if remaining < limit {
             return Ok(());
         }
-        // The oldest runs leave first: a slot frees when the count falls below the limit.
-        let mut remaining = self.total;
-        for run in &self.log {
-            remaining -= u64::from(run.count);
+        // Each run frees its slots a window after its start: an answered run's is known,
+        // an unanswered run's is at the soonest now (if answered this instant). Walk both
+        // logs in order of that instant until enough slots have freed.
+        let window = self.window;
+        let mut answered = (self.answered.runs.iter())
+            .map(|run| (run.last + window, run.count))
+            .peekable();
+        let mut sent = (self.sent.runs.iter())
+            .map(|run| (now.min(run.last + LATEST_ARRIVAL) + window, run.count))
+            .peekable();
+        loop {
+            let next = match (answered.peek(), sent.peek()) {
+                (Some(a), Some(s)) if a.0 <= s.0 => answered.next(),
+                (Some(_), None) => answered.next(),
+                _ => sent.next(),
+            };
+            // The runs hold `total` ≥ `limit` ≥ 1 slots, so the walk ends inside them.
+            let Some((frees, count)) = next else {
+                return Err(now + window);
+            };
+            remaining -= u64::from(count);
             if remaining < limit {
-                return Err(run.last + self.window);
+                return Err(frees);
             }
         }
-        Err(now)
     }
 
+    /// Takes a slot for a request dispatched at `now`.
     pub(crate) fn charge(&mut self, now: Instant) {
-        self.total += 1;
-        if let Some(run) = self.log.back_mut() {
-            if now >= run.last && now < run.first + GRAIN {
-                run.last = now;
-                run.count += 1;
-                return;
-            }
-        }
-        self.log.push_back(Run {
-            first: now,
-            last: now,
-            count: 1,
-        });
+        self.sent.add(now);
     }
 
-    /// Gives back the slot charged at `at` (the request was never sent).
-    pub(crate) fn refund(&mut self, at: Instant) {
-        let Some(i) = self
-            .log
-            .iter()
-            .rposition(|run| run.first <= at && at <= run.last)
-        else {
-            return;
-        };
-        self.total -= 1;
-        self.log[i].count -= 1;
-        if self.log[i].count == 0 {
-            self.log.remove(i);
+    /// The request dispatched at `sent_at` was answered at `now`: its slot frees a window
+    /// after the earlier of `now` and `sent_at` + [`LATEST_ARRIVAL`].
+    pub(crate) fn answer(&mut self, sent_at: Instant, now: Instant) {
+        if self.sent.remove(sent_at) {
+            self.answered.add(now.min(sent_at + LATEST_ARRIVAL));
         }
+    }
+
+    /// Gives back the slot taken at `sent_at` (the request was never sent).
+    pub(crate) fn refund(&mut self, sent_at: Instant) {
+        self.sent.remove(sent_at);
     }
 
     /// A global 429: nothing from this pool before `until`.
@@ -120,9 +195,10 @@ impl GlobalWindow {
         self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
     }
 
+    /// Slots taken now (in flight or answered within the window).
     pub(crate) fn used(&mut self, now: Instant) -> u32 {
         self.prune(now);
-        u32::try_from(self.total).unwrap_or(u32::MAX)
+        u32::try_from(self.total()).unwrap_or(u32::MAX)
     }
 
     pub(crate) fn limit(&self) -> u32 {
@@ -135,67 +211,4 @@ impl GlobalWindow {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn never_more_than_limit_in_a_rolling_window() {
-        let start = Instant::now();
-        let mut g = GlobalWindow::new(3, Duration::ZERO);
-        for i in 0..3 {
-            let t = start + Duration::from_millis(i * 100);
-            assert!(g.check(t).is_ok());
-            g.charge(t);
-        }
-        let t = start + Duration::from_millis(300);
-        assert_eq!(g.check(t), Err(start + Duration::from_secs(1)));
-        assert!(g.check(start + Duration::from_secs(1)).is_ok());
-    }
-
-    #[test]
-    fn refund_and_pause() {
-        let now = Instant::now();
-        let mut g = GlobalWindow::new(1, Duration::ZERO);
-        g.charge(now);
-        assert!(g.check(now).is_err());
-        g.refund(now);
-        assert!(g.check(now).is_ok());
-        g.pause(now + Duration::from_secs(2));
-        assert_eq!(g.check(now), Err(now + Duration::from_secs(2)));
-        assert!(g.check(now + Duration::from_secs(2)).is_ok());
-    }
-
-    #[test]
-    fn a_run_counts_at_its_latest_dispatch_and_memory_stays_bounded() {
-        let start = Instant::now();
-        let mut g = GlobalWindow::new(1_000_000, Duration::ZERO);
-        // 10,000 dispatches 10 µs apart: 100 runs of one grain each.
-        for i in 0..10_000 {
-            let t = start + Duration::from_micros(i * 10);
-            assert!(g.check(t).is_ok());
-            g.charge(t);
-        }
-        assert_eq!(g.log.len(), 100);
-        assert_eq!(g.used(start + Duration::from_millis(100)), 10_000);
-        // The first run (dispatches at 0..990 µs) leaves one second after its last.
-        let first_last = start + Duration::from_micros(990);
-        assert_eq!(g.used(first_last + Duration::from_secs(1)), 9_900);
-    }
-
-    #[test]
-    fn a_full_pool_frees_when_the_oldest_runs_leave() {
-        let start = Instant::now();
-        let mut g = GlobalWindow::new(3, Duration::ZERO);
-        g.charge(start);
-        g.charge(start);
-        g.charge(start + Duration::from_millis(500));
-        assert_eq!(g.check(start), Err(start + Duration::from_secs(1)));
-        g.refund(start);
-        assert!(g.check(start).is_ok());
-        g.charge(start + Duration::from_millis(600));
-        assert_eq!(
-            g.check(start + Duration::from_millis(700)),
-            Err(start + Duration::from_secs(1))
-        );
-    }
-}
+mod tests;

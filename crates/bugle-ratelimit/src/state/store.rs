@@ -149,8 +149,11 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
     /// Charges the pool at dispatch if it lets one more request go now, else says when
     /// it will; one atomic step, so that shards dispatching at once never overcharge.
     fn global_try_charge(&mut self, pool: GlobalPool, now: Instant) -> Result<(), Instant>;
-    /// Refunds an unsent request.
-    fn global_refund(&mut self, pool: GlobalPool, at: Instant);
+    /// Refunds an unsent request dispatched at `sent_at`.
+    fn global_refund(&mut self, pool: GlobalPool, sent_at: Instant);
+    /// The request dispatched at `sent_at` was answered at `now` (or failed in a way
+    /// that may have reached Discord): its slot frees a window later.
+    fn global_answer(&mut self, pool: GlobalPool, sent_at: Instant, now: Instant);
     /// A global 429.
     fn global_pause(&mut self, pool: GlobalPool, until: Instant);
     /// Evicts idle buckets and routes (`keep` protects buckets with local waiters);
@@ -451,8 +454,12 @@ impl BucketStore for MemoryStore {
             .unwrap_or(Ok(()))
     }
 
-    fn global_refund(&mut self, pool: GlobalPool, at: Instant) {
-        self.shared.pools.with(pool, |g| g.refund(at));
+    fn global_refund(&mut self, pool: GlobalPool, sent_at: Instant) {
+        self.shared.pools.with(pool, |g| g.refund(sent_at));
+    }
+
+    fn global_answer(&mut self, pool: GlobalPool, sent_at: Instant, now: Instant) {
+        self.shared.pools.with(pool, |g| g.answer(sent_at, now));
     }
 
     fn global_pause(&mut self, pool: GlobalPool, until: Instant) {
