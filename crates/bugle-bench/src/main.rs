@@ -55,8 +55,34 @@ enum Command {
     },
 }
 
+/// The environment variable that turns diagnostics on: a `tracing` filter such as
+/// `bugle_ratelimit=debug,bugle=debug`, logged to stderr with tokio-clock offsets.
+const LOG_ENV: &str = "BUGLE_BENCH_LOG";
+
+/// Logs `tracing` events to stderr when [`LOG_ENV`] holds a filter; off otherwise, so a
+/// measured run pays nothing for it.
+fn init_logging() {
+    let Ok(filter) = std::env::var(LOG_ENV) else {
+        return;
+    };
+    let filter = match tracing_subscriber::EnvFilter::try_new(&filter) {
+        Ok(filter) => filter,
+        Err(error) => {
+            eprintln!("bugle-bench: ignoring {LOG_ENV}: {error}");
+            return;
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_timer(tracing_subscriber::fmt::time::uptime())
+        .with_ansi(false)
+        .init();
+}
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

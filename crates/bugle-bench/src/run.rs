@@ -1,6 +1,7 @@
 //! One run: `FakeDiscord` in a child process, the workload through one client, one report.
 
-use std::sync::Arc;
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::task::JoinSet;
@@ -23,6 +24,82 @@ pub fn deadline(minimum: Duration, jobs: u64) -> Duration {
     minimum * 3 + Duration::from_secs(60) + Duration::from_millis(jobs)
 }
 
+/// The environment variable naming a file to write every operation's timing to (CSV:
+/// tag, operation, channel, start and end in milliseconds from the workload's start, and
+/// whether it succeeded). Unset: nothing is recorded.
+pub const TRACE_ENV: &str = "BUGLE_BENCH_TRACE";
+
+/// One operation's timing, for the diagnostic trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpTiming {
+    /// The job's tag.
+    pub tag: u64,
+    /// `create`, `execute`, `edit` or `delete`.
+    pub op: &'static str,
+    /// The channel (0 for a webhook execute).
+    pub channel: u64,
+    /// When the client was asked, from the workload's start.
+    pub start: Duration,
+    /// When the client answered, from the workload's start.
+    pub end: Duration,
+    /// Whether it succeeded.
+    pub ok: bool,
+}
+
+/// The trace of a run, when one is recorded: the workload's start and the timings.
+#[derive(Debug)]
+struct Trace {
+    started: Instant,
+    ops: Mutex<Vec<OpTiming>>,
+}
+
+impl Trace {
+    async fn time<T, E>(
+        trace: Option<&Self>,
+        (tag, op, channel): (u64, &'static str, u64),
+        work: impl Future<Output = Result<T, E>>,
+    ) -> Result<T, E> {
+        let Some(trace) = trace else {
+            return work.await;
+        };
+        let start = trace.started.elapsed();
+        let result = work.await;
+        let timing = OpTiming {
+            tag,
+            op,
+            channel,
+            start,
+            end: trace.started.elapsed(),
+            ok: result.is_ok(),
+        };
+        trace
+            .ops
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(timing);
+        result
+    }
+}
+
+/// The trace as CSV, one operation a line, in order of start.
+pub fn trace_csv(ops: &mut [OpTiming]) -> String {
+    ops.sort_by_key(|o| (o.start, o.tag));
+    let mut out = String::from("tag,op,channel,start_ms,end_ms,ok\n");
+    for o in ops.iter() {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{}",
+            o.tag,
+            o.op,
+            o.channel,
+            o.start.as_millis(),
+            o.end.as_millis(),
+            o.ok
+        );
+    }
+    out
+}
+
 /// What one job did.
 #[derive(Debug, Clone, Copy, Default)]
 struct JobResult {
@@ -33,17 +110,25 @@ struct JobResult {
     timed_out: bool,
 }
 
-async fn run_job(driver: &Driver, job: Job) -> JobResult {
+async fn run_job(driver: &Driver, job: Job, trace: Option<&Trace>) -> JobResult {
     let mut result = JobResult {
         operations: 1,
         ..JobResult::default()
     };
+    let tag = job.tag;
     let created = match job.target {
-        Target::Channel(channel) => driver
-            .create(channel, content(job.tag))
-            .await
-            .map(|id| (channel, id)),
-        Target::Webhook(n) => driver.execute(n, content(job.tag)).await.map(|id| (0, id)),
+        Target::Channel(channel) => Trace::time(
+            trace,
+            (tag, "create", channel),
+            driver.create(channel, content(tag)),
+        )
+        .await
+        .map(|id| (channel, id)),
+        Target::Webhook(n) => {
+            Trace::time(trace, (tag, "execute", 0), driver.execute(n, content(tag)))
+                .await
+                .map(|id| (0, id))
+        }
     };
     let (channel, id) = match created {
         Ok(created) => created,
@@ -56,14 +141,15 @@ async fn run_job(driver: &Driver, job: Job) -> JobResult {
     result.created = true;
     if job.edit {
         result.operations += 1;
-        if let Err(error) = driver.edit(channel, id, edited_content(job.tag)).await {
+        let edit = driver.edit(channel, id, edited_content(tag));
+        if let Err(error) = Trace::time(trace, (tag, "edit", channel), edit).await {
             eprintln!("job {} edit: {error}", job.tag);
             result.failed += 1;
         }
     }
     if job.delete {
         result.operations += 1;
-        match driver.delete(channel, id).await {
+        match Trace::time(trace, (tag, "delete", channel), driver.delete(channel, id)).await {
             Ok(()) => result.deleted = Some(job.tag),
             Err(error) => {
                 eprintln!("job {} delete: {error}", job.tag);
@@ -76,12 +162,14 @@ async fn run_job(driver: &Driver, job: Job) -> JobResult {
 
 /// The client side of one run: every job of `spec` through `driver`, at most
 /// `spec.concurrency` jobs in flight, each abandoned (and failed) if it has not finished
-/// `limit` after the start. Returns the measurements and the deleted tags.
+/// `limit` after the start. Returns the measurements and the deleted tags; with `trace`,
+/// also every operation's timing.
 pub async fn run_workload(
     spec: &Spec,
     driver: Arc<Driver>,
     limit: Duration,
-) -> (ClientSide, Vec<u64>) {
+    trace: bool,
+) -> (ClientSide, Vec<u64>, Vec<OpTiming>) {
     let mut side = ClientSide::default();
     let mut deleted = Vec::new();
     let sample_every = (spec.jobs / RSS_SAMPLES).max(1);
@@ -96,6 +184,12 @@ pub async fn run_workload(
     let cpu_before = procstat::own_cpu_seconds();
     let started = Instant::now();
     let deadline = started + limit;
+    let trace = trace.then(|| {
+        Arc::new(Trace {
+            started,
+            ops: Mutex::new(Vec::new()),
+        })
+    });
     for index in 0..spec.jobs {
         while tasks.len() >= spec.concurrency.max(1) {
             if let Some(Ok(result)) = tasks.join_next().await {
@@ -104,8 +198,9 @@ pub async fn run_workload(
         }
         let job = spec.job(index);
         let driver = Arc::clone(&driver);
+        let trace = trace.clone();
         tasks.spawn(async move {
-            tokio::time::timeout_at(deadline, run_job(&driver, job))
+            tokio::time::timeout_at(deadline, run_job(&driver, job, trace.as_deref()))
                 .await
                 .unwrap_or(JobResult {
                     operations: 1,
@@ -127,7 +222,10 @@ pub async fn run_workload(
     side.wall_s = started.elapsed().as_secs_f64();
     side.cpu_s = procstat::own_cpu_seconds() - cpu_before;
     side.peak_rss_kib = procstat::own_peak_rss_kib();
-    (side, deleted)
+    let ops = trace.map_or_else(Vec::new, |trace| {
+        std::mem::take(&mut *trace.ops.lock().unwrap_or_else(PoisonError::into_inner))
+    });
+    (side, deleted, ops)
 }
 
 /// One full run: starts `FakeDiscord` for `scenario` in a child process, drives the workload
@@ -148,7 +246,13 @@ pub async fn run_once(
     let ready = server.ready().clone();
     let driver = Arc::new(Driver::new(client, &spec, ready.port)?);
     let limit = deadline(Duration::from_secs_f64(ready.minimum_s), spec.jobs);
-    let (side, deleted_tags) = run_workload(&spec, driver, limit).await;
+    let trace_path = std::env::var_os(TRACE_ENV);
+    let (side, deleted_tags, mut ops) =
+        run_workload(&spec, driver, limit, trace_path.is_some()).await;
+    if let Some(path) = trace_path {
+        std::fs::write(&path, trace_csv(&mut ops))
+            .map_err(|e| format!("cannot write the trace named by {TRACE_ENV}: {e}"))?;
+    }
     let server_report = server
         .report(&ReportRequest { deleted_tags })
         .await

@@ -11,6 +11,15 @@ pub const CHANNEL_BASE: u64 = 100_000;
 /// First webhook id used by the webhook workload.
 pub const WEBHOOK_BASE: u64 = 900_000;
 
+/// `hostile`: how many rounds each channel edits the message it created.
+pub const HOSTILE_EDIT_ROUNDS: u64 = 5;
+/// `hostile`: how many rounds each channel deletes it after that.
+pub const HOSTILE_DELETE_ROUNDS: u64 = 3;
+/// `hostile`: how many rounds channel 0 edits ahead of the others. Ten rounds of five
+/// requests per window put the others' first edit two bucket windows (10 s) after the
+/// start, one window after channel 0's third edit meets the sublimit.
+pub const HOSTILE_LEAD_ROUNDS: u64 = 10;
+
 /// A named scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -22,7 +31,8 @@ pub enum Scenario {
     /// 2,000 creates over 400 channels: the 50/s global limit binds.
     Global,
     /// `spread` with edits and deletes in the create bucket, a hidden sublimit, a shared
-    /// limit, 2% 5xx and 1% dropped connections.
+    /// limit, 2% 5xx and 1% dropped connections. Channel 0 edits and deletes first; the
+    /// other channels follow [`HOSTILE_LEAD_ROUNDS`] rounds later.
     Hostile,
     /// 300 webhook executes over 3 webhooks with a hidden per-webhook sublimit.
     Webhooks,
@@ -287,15 +297,21 @@ impl Spec {
         } else {
             Target::Channel(CHANNEL_BASE + index % self.channels)
         };
-        // Edits and deletes go by round (one job per channel per round), so every
-        // channel gets the same share; they come in the first rounds, close together, so
-        // the hidden edit sublimit and the shared delete limit bite.
-        let round = index / self.channels.max(1);
+        // Edits and deletes go by round (one job per channel per round), five edits and
+        // three deletes per channel, close together so that the hidden edit sublimit and
+        // the shared delete limit bite. Channel 0 scouts: it edits in rounds 0 to 4, and
+        // meets the sublimit with its third edit when its bucket's second window opens
+        // (5 s). Every other channel starts editing HOSTILE_LEAD_ROUNDS later, in its
+        // bucket's third window (10 s) at the earliest: a client can learn the sublimit
+        // from channel 0 and apply it to the others before any of them reaches it.
+        let channel = index % self.channels.max(1);
+        let first = if channel == 0 { 0 } else { HOSTILE_LEAD_ROUNDS };
+        let round = (index / self.channels.max(1)).checked_sub(first);
         Job {
             tag: index,
             target,
-            edit: hostile && round < 5,
-            delete: hostile && round < 3,
+            edit: hostile && round.is_some_and(|r| r < HOSTILE_EDIT_ROUNDS),
+            delete: hostile && round.is_some_and(|r| r < HOSTILE_DELETE_ROUNDS),
         }
     }
 
@@ -358,14 +374,49 @@ mod tests {
     }
 
     #[test]
-    fn hostile_jobs_edit_in_the_first_five_rounds_and_delete_in_the_first_three() {
+    fn hostile_jobs_edit_five_rounds_and_delete_three_channel_zero_first() {
         let spec = Scenario::Hostile.spec(None);
         let jobs: Vec<Job> = (0..spec.jobs).map(|i| spec.job(i)).collect();
         assert_eq!(jobs.iter().filter(|j| j.edit).count(), 100);
         assert_eq!(jobs.iter().filter(|j| j.delete).count(), 60);
-        let first_channel_edits = jobs.iter().filter(|j| j.edit && j.tag % 20 == 0).count();
-        assert_eq!(first_channel_edits, 5);
+        assert!(jobs.iter().all(|j| j.edit || !j.delete));
+        let rounds = |channel: u64, pick: fn(&Job) -> bool| -> Vec<u64> {
+            jobs.iter()
+                .filter(|j| j.target == Target::Channel(CHANNEL_BASE + channel) && pick(j))
+                .map(|j| j.tag / 20)
+                .collect()
+        };
+        assert_eq!(rounds(0, |j| j.edit), [0, 1, 2, 3, 4]);
+        assert_eq!(rounds(0, |j| j.delete), [0, 1, 2]);
+        for channel in 1..20 {
+            assert_eq!(rounds(channel, |j| j.edit), [10, 11, 12, 13, 14]);
+            assert_eq!(rounds(channel, |j| j.delete), [10, 11, 12]);
+        }
         assert_eq!(jobs[21].target, Target::Channel(CHANNEL_BASE + 1));
+    }
+
+    #[test]
+    fn the_other_channels_first_edit_comes_a_bucket_window_after_the_scouts_third() {
+        // Requests a channel must send before its n-th edit (each edit follows its own
+        // create), at the least.
+        let spec = Scenario::Hostile.spec(None);
+        let before_edit = |channel: u64, n: usize| -> u64 {
+            let jobs: Vec<Job> = (0..spec.jobs)
+                .map(|i| spec.job(i))
+                .filter(|j| j.target == Target::Channel(CHANNEL_BASE + channel))
+                .collect();
+            let edit_at = jobs.iter().filter(|j| j.edit).nth(n - 1).unwrap().tag / 20;
+            let creates = edit_at + 1;
+            let earlier_edits = u64::try_from(n).unwrap() - 1;
+            creates + earlier_edits
+        };
+        let per_window = u64::from(spec.buckets.messages.0);
+        // The scout's third edit can go once five requests filled its first window.
+        assert_eq!(before_edit(0, 3), per_window);
+        // Every other channel's first edit waits for eleven creates: its third window.
+        for channel in 1..spec.channels {
+            assert_eq!(before_edit(channel, 1), 2 * per_window + 1);
+        }
     }
 
     #[test]

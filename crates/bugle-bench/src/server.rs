@@ -6,6 +6,7 @@
 //! line, and exits when its stdin closes.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::process::Stdio;
 
@@ -65,6 +66,29 @@ pub struct ServerReport {
     /// Distinct workload messages found (surviving in the channels, or deleted by the
     /// client); `None` when the scenario has too many channels to read back.
     pub distinct_delivered: Option<u64>,
+}
+
+/// The environment variable naming a file the child writes `FakeDiscord`'s request log to
+/// when it reports (CSV: arrival in milliseconds from the fake's start, method, path with
+/// webhook tokens redacted, status or `dropped`). Unset: nothing is written.
+pub const REQUEST_LOG_ENV: &str = "BUGLE_BENCH_REQUEST_LOG";
+
+/// `FakeDiscord`'s request log as CSV, one request a line, in order of arrival.
+pub fn request_log_csv(fake: &FakeDiscord) -> String {
+    let mut out = String::from("at_ms,method,path,status\n");
+    for record in fake.request_log() {
+        let status = record
+            .status
+            .map_or_else(|| "dropped".to_owned(), |s| s.as_u16().to_string());
+        let _ = writeln!(
+            out,
+            "{},{},{},{status}",
+            record.at.as_millis(),
+            record.method,
+            record.path
+        );
+    }
+    out
 }
 
 /// `FakeDiscord` configured for `spec`.
@@ -180,6 +204,9 @@ pub async fn serve_child(spec: &Spec) -> std::io::Result<()> {
     while let Some(line) = lines.next_line().await? {
         let request: ReportRequest = serde_json::from_str(&line).map_err(std::io::Error::other)?;
         let report = report(&fake, spec, &request);
+        if let Some(path) = std::env::var_os(REQUEST_LOG_ENV) {
+            std::fs::write(path, request_log_csv(&fake))?;
+        }
         write_line(&mut stdout, &report).await?;
     }
     handle.shutdown().await;

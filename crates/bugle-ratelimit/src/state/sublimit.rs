@@ -2,6 +2,14 @@
 //! its bucket's reset (or arrives with capacity left) has a limit Discord does not
 //! announce in headers. It is learned per route template and applied to every major
 //! parameter of that template until it expires.
+//!
+//! A 429 only ever says that too many requests went, never that more could have: so the
+//! first one sets the estimate, and a later one lowers it only when this sublimit saw
+//! every request of that major parameter in the 429's window. A major parameter whose
+//! history began before the sublimit was known (its earlier requests were not logged)
+//! proves nothing about the limit: it is held until its window ends, and the estimate
+//! stays as it is. Lowering the estimate on such partial history would make every
+//! major parameter wait too long (one request per window where two are allowed, say).
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -14,13 +22,25 @@ use crate::key::Major;
 /// Recent dispatches kept per route to estimate a sublimit's count when one is hit.
 pub(crate) const RECENT_PER_ROUTE: usize = 16;
 
+/// What one major parameter dispatched under a learned sublimit.
+#[derive(Debug, Clone, Default)]
+struct MajorLog {
+    /// Dispatch instants within the last period, oldest first.
+    sent: VecDeque<Instant>,
+    /// A 429 said this major's window ends here (plus the safety margin).
+    held_until: Option<Instant>,
+}
+
 /// A learned sublimit: at most `limit` requests per `period`, per major parameter.
 #[derive(Debug, Clone)]
 pub(crate) struct Sublimit {
     pub(crate) limit: u32,
     pub(crate) period: Duration,
     pub(crate) expires_at: Instant,
-    logs: FastMap<Major, VecDeque<Instant>>,
+    /// Since when every dispatch of the route is logged here (`None` for an adopted
+    /// sublimit until it is first consulted).
+    tracked_since: Option<Instant>,
+    logs: FastMap<Major, MajorLog>,
 }
 
 impl Sublimit {
@@ -36,28 +56,87 @@ impl Sublimit {
         now: Instant,
     ) -> Self {
         let window_end = now + retry_after;
-        let since = now.checked_sub(retry_after).unwrap_or(now);
-        let counted: Vec<Instant> = recent.iter().copied().filter(|&t| t >= since).collect();
-        let mut limit = u32::try_from(counted.len()).unwrap_or(u32::MAX).max(1);
-        // The window began at the first request it counted and ends when the 429 says.
-        let mut period = counted
-            .first()
-            .map_or(retry_after, |&first| window_end - first);
-        let mut logs = FastMap::default();
-        if let Some(prev) = previous.filter(|p| p.expires_at > now) {
-            limit = limit.min(prev.limit);
-            period = period.max(prev.period);
-            logs.clone_from(&prev.logs);
-        }
-        // Seed this major's log so that its next slot opens when the 429 said.
-        let seed = (window_end + margin).checked_sub(period).unwrap_or(now);
-        logs.insert(major, std::iter::repeat_n(seed, limit as usize).collect());
+        let mut learned = match previous.filter(|p| p.expires_at > now) {
+            Some(prev) => {
+                let mut learned = prev.clone();
+                learned.relearn(major, retry_after, margin, now);
+                learned
+            }
+            None => Self::first(retry_after, recent, margin, now),
+        };
+        learned.expires_at = learned.expires_at.max(window_end + ttl);
+        learned.hold(major, window_end + margin);
+        learned
+    }
+
+    /// The first 429 of the route: the window it ends began at one of this major
+    /// parameter's recent requests, and counted that one and every later one.
+    ///
+    /// Which one: windows are fixed and start at their first request, so a window that
+    /// began at `t[j]` and lasts `end - t[j]` needs the requests before `t[j]` to fit
+    /// in an earlier window of that length, which ended at or before `t[j]` and began
+    /// at a request: one in `(t[j-1] - period, t[j] - period]`. The latest start that
+    /// passes this is taken (the earliest request always does, as nothing older is
+    /// known): the shortest window, and the smallest count, the requests explain.
+    ///
+    /// The period is measured from a dispatch here to the window's end there, so it
+    /// holds that request's latency; the safety margin is added for the jitter of later
+    /// ones (a request sent a period after another may arrive sooner after it).
+    fn first(retry_after: Duration, recent: &[Instant], margin: Duration, now: Instant) -> Self {
+        let window_end = now + retry_after;
+        let sent: Vec<Instant> = recent.iter().copied().filter(|&t| t < now).collect();
+        let fits = |j: usize| {
+            let period = window_end - sent[j];
+            let (Some(latest), Some(earliest)) =
+                (sent[j].checked_sub(period), sent[j - 1].checked_sub(period))
+            else {
+                return false;
+            };
+            sent[..j].iter().any(|&t| t > earliest && t <= latest)
+        };
+        let start = (1..sent.len()).rev().find(|&j| fits(j)).unwrap_or(0);
+        let (limit, period) = match sent.get(start) {
+            Some(&first) => (sent.len() - start, window_end - first),
+            None => (1, retry_after),
+        };
         Self {
-            limit,
-            period,
-            expires_at: window_end + ttl,
-            logs,
+            limit: u32::try_from(limit).unwrap_or(u32::MAX).max(1),
+            period: period + margin,
+            expires_at: window_end,
+            tracked_since: Some(now),
+            logs: FastMap::default(),
         }
+    }
+
+    /// A later 429 of the route on `major`. The estimate is lowered to what this
+    /// major parameter sent in the 429's window only when all of that window was logged
+    /// here and the major was not already held (a held major's 429 is for a request
+    /// that left before the hold: it says nothing new).
+    fn relearn(&mut self, major: Major, retry_after: Duration, margin: Duration, now: Instant) {
+        let window_end = now + retry_after;
+        let period = self.period.max(retry_after);
+        // Where the server's window began, give or take the margin.
+        let window_start = (window_end.checked_sub(period))
+            .and_then(|t| t.checked_sub(margin))
+            .unwrap_or(now);
+        let whole_window_logged = self.tracked_since.is_some_and(|s| s <= window_start);
+        let log = self.logs.get(&major);
+        let held = log
+            .and_then(|l| l.held_until)
+            .is_some_and(|until| until > now);
+        if whole_window_logged && !held {
+            let sent = log.map_or(0, |l| l.sent.iter().filter(|&&t| t >= window_start).count());
+            // The request that got the 429 is logged too, and did not count.
+            let counted = u32::try_from(sent.saturating_sub(1)).unwrap_or(u32::MAX);
+            self.limit = self.limit.min(counted.max(1));
+        }
+        self.period = period;
+    }
+
+    /// Holds `major` until `until`: its window is full.
+    fn hold(&mut self, major: Major, until: Instant) {
+        let log = self.logs.entry(major).or_default();
+        log.held_until = Some(log.held_until.map_or(until, |held| held.max(until)));
     }
 
     /// A sublimit another shard learned: no dispatch is logged here yet.
@@ -66,6 +145,7 @@ impl Sublimit {
             limit,
             period,
             expires_at,
+            tracked_since: None,
             logs: FastMap::default(),
         }
     }
@@ -78,34 +158,43 @@ impl Sublimit {
         self.expires_at = self.expires_at.max(expires_at);
     }
 
-    fn prune(log: &mut VecDeque<Instant>, period: Duration, now: Instant) {
-        while log.front().is_some_and(|&t| t + period <= now) {
-            log.pop_front();
+    fn prune(log: &mut MajorLog, period: Duration, now: Instant) {
+        while log.sent.front().is_some_and(|&t| t + period <= now) {
+            log.sent.pop_front();
+        }
+        if log.held_until.is_some_and(|until| until <= now) {
+            log.held_until = None;
         }
     }
 
     /// `Ok` if one more request on `major` fits, else when the next slot opens.
     pub(crate) fn check(&mut self, major: Major, now: Instant) -> Result<(), Instant> {
+        // Every dispatch from here on is checked first, then recorded.
+        self.tracked_since.get_or_insert(now);
         let Some(log) = self.logs.get_mut(&major) else {
             return Ok(());
         };
         Self::prune(log, self.period, now);
+        if let Some(until) = log.held_until {
+            return Err(until);
+        }
         let limit = self.limit as usize;
-        if log.len() < limit {
+        if log.sent.len() < limit {
             Ok(())
         } else {
-            Err(log[log.len() - limit] + self.period)
+            Err(log.sent[log.sent.len() - limit] + self.period)
         }
     }
 
     pub(crate) fn record(&mut self, major: Major, now: Instant) {
-        self.logs.entry(major).or_default().push_back(now);
+        self.tracked_since.get_or_insert(now);
+        self.logs.entry(major).or_default().sent.push_back(now);
     }
 
     pub(crate) fn unrecord(&mut self, major: Major, at: Instant) {
         if let Some(log) = self.logs.get_mut(&major) {
-            if let Some(i) = log.iter().rposition(|&t| t == at) {
-                log.remove(i);
+            if let Some(i) = log.sent.iter().rposition(|&t| t == at) {
+                log.sent.remove(i);
             }
         }
     }
@@ -115,7 +204,7 @@ impl Sublimit {
         let period = self.period;
         self.logs.retain(|_, log| {
             Self::prune(log, period, now);
-            !log.is_empty()
+            !log.sent.is_empty() || log.held_until.is_some()
         });
     }
 }
@@ -123,6 +212,31 @@ impl Sublimit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const S: Duration = Duration::from_secs(1);
+    const TTL: Duration = Duration::from_secs(3_600);
+
+    /// A 2-per-10-s sublimit learned on channel 1: requests at `t0` and `t0 + 1 s`
+    /// succeed, the third at `t0 + 4 s` gets a 429 saying to wait 6 s.
+    fn learned_on_channel_one(t0: Instant) -> Sublimit {
+        let now = t0 + 4 * S;
+        Sublimit::learn(
+            None,
+            Major::Channel(1),
+            6 * S,
+            &[t0, t0 + S],
+            Duration::ZERO,
+            TTL,
+            now,
+        )
+    }
+
+    /// Sends on `major` at `at` if the sublimit lets it, as the engine does.
+    fn send(s: &mut Sublimit, major: Major, at: Instant) -> Result<(), Instant> {
+        s.check(major, at)?;
+        s.record(major, at);
+        Ok(())
+    }
 
     #[test]
     fn learns_count_and_window_from_recent_requests() {
@@ -148,15 +262,191 @@ mod tests {
         );
         // Another channel is limited pre-emptively to the same shape.
         for i in 0..2 {
-            assert!(
-                s.check(Major::Channel(2), now + Duration::from_secs(i))
-                    .is_ok()
-            );
-            s.record(Major::Channel(2), now + Duration::from_secs(i));
+            assert!(send(&mut s, Major::Channel(2), now + Duration::from_secs(i)).is_ok());
         }
         assert_eq!(
             s.check(Major::Channel(2), now + Duration::from_secs(5)),
             Err(now + Duration::from_secs(600))
         );
+    }
+
+    #[test]
+    fn the_first_window_is_the_latest_start_the_earlier_requests_allow() {
+        let t0 = Instant::now();
+        let learn = |recent: &[Instant], retry_after: Duration, now: Instant| {
+            let s = Sublimit::learn(
+                None,
+                Major::Channel(1),
+                retry_after,
+                recent,
+                Duration::ZERO,
+                TTL,
+                now,
+            );
+            (s.limit, s.period)
+        };
+        let ms = Duration::from_millis;
+        // 2 per 10 s, requests at 8 ms and 1,010 ms, a 429 at 5,011 ms to wait until
+        // 10,008 ms: more than half the window was gone, yet both requests count (a
+        // window from 1,010 ms would leave the one at 8 ms in a window that never ended).
+        assert_eq!(
+            learn(&[t0 + ms(8), t0 + ms(1_010)], ms(4_997), t0 + ms(5_011)),
+            (2, 10 * S)
+        );
+        // Two full windows before: only the last one's requests count.
+        let steady = [t0, t0 + S / 10, t0 + 10 * S, t0 + 10 * S + S / 10];
+        assert_eq!(learn(&steady, 8 * S, t0 + 12 * S), (2, 10 * S));
+        // A request an hour earlier explains nothing about this window.
+        let old = t0 + 3_600 * S;
+        assert_eq!(
+            learn(&[t0, old, old + S / 10], 5 * S, old + 5 * S),
+            (2, 10 * S)
+        );
+        // No history: one request per Retry-After.
+        assert_eq!(learn(&[], 7 * S, t0), (1, 7 * S));
+    }
+
+    #[test]
+    fn the_held_major_goes_again_when_its_window_ends_plus_the_margin() {
+        let t0 = Instant::now();
+        let margin = Duration::from_millis(50);
+        let mut s = Sublimit::learn(
+            None,
+            Major::Channel(1),
+            6 * S,
+            &[t0, t0 + S],
+            margin,
+            TTL,
+            t0 + 4 * S,
+        );
+        let end = t0 + 10 * S + margin;
+        assert_eq!(s.check(Major::Channel(1), end - margin), Err(end));
+        assert_eq!(s.check(Major::Channel(1), end), Ok(()));
+        // Two more fit in the new window; the third waits a period after the first, and
+        // the margin again, as the first's latency may have been longer than its own.
+        assert_eq!(s.period, 10 * S + margin);
+        assert_eq!(send(&mut s, Major::Channel(1), end), Ok(()));
+        assert_eq!(send(&mut s, Major::Channel(1), end + S), Ok(()));
+        assert_eq!(
+            send(&mut s, Major::Channel(1), end + 2 * S),
+            Err(end + 10 * S + margin)
+        );
+    }
+
+    #[test]
+    fn a_major_whose_window_began_before_the_sublimit_was_known_does_not_lower_it() {
+        // Channel 2 sent twice at t0 (before anything was learned, so neither is
+        // logged), then a third time at 5 s: 429, wait 5 s. The route's history holds
+        // only one of its requests. That says nothing about the limit: it stays 2, and
+        // channel 2 waits for its window to end.
+        let t0 = Instant::now();
+        let mut s = learned_on_channel_one(t0);
+        let now = t0 + 5 * S;
+        assert_eq!(send(&mut s, Major::Channel(2), now), Ok(()));
+        let s = Sublimit::learn(
+            Some(&s),
+            Major::Channel(2),
+            5 * S,
+            &[t0],
+            Duration::ZERO,
+            TTL,
+            now,
+        );
+        assert_eq!((s.limit, s.period), (2, 10 * S));
+        let mut s = s;
+        assert_eq!(s.check(Major::Channel(2), now), Err(t0 + 10 * S));
+        // Channel 3, which sent nothing yet, gets its two.
+        assert_eq!(send(&mut s, Major::Channel(3), now), Ok(()));
+        assert_eq!(send(&mut s, Major::Channel(3), now), Ok(()));
+        assert_eq!(send(&mut s, Major::Channel(3), now), Err(now + 10 * S));
+    }
+
+    #[test]
+    fn a_fully_logged_major_lowers_an_estimate_that_was_too_high() {
+        // The first 429 counted three requests (one of them had failed before it
+        // counted): the estimate is 3. Channel 2, logged from its first request, sends
+        // two that count and a third that gets a 429: the limit is 2.
+        let t0 = Instant::now();
+        let mut s = Sublimit::learn(
+            None,
+            Major::Channel(1),
+            6 * S,
+            &[t0, t0, t0 + S],
+            Duration::ZERO,
+            TTL,
+            t0 + 4 * S,
+        );
+        assert_eq!(s.limit, 3);
+        let start = t0 + 20 * S;
+        for i in 0..3 {
+            assert_eq!(send(&mut s, Major::Channel(2), start + i * S), Ok(()));
+        }
+        let now = start + 2 * S;
+        let s = Sublimit::learn(
+            Some(&s),
+            Major::Channel(2),
+            8 * S,
+            &[start, start + S],
+            Duration::ZERO,
+            TTL,
+            now,
+        );
+        assert_eq!(s.limit, 2);
+    }
+
+    #[test]
+    fn a_second_429_from_the_same_window_says_nothing_new() {
+        // Two requests on channel 1 were in flight together; both got a 429. The second
+        // answer arrives while channel 1 is already held: the limit stays.
+        let t0 = Instant::now();
+        let first = learned_on_channel_one(t0);
+        let later = t0 + 4 * S + Duration::from_millis(5);
+        let second = Sublimit::learn(
+            Some(&first),
+            Major::Channel(1),
+            Duration::from_millis(5_995),
+            &[t0, t0 + S],
+            Duration::ZERO,
+            TTL,
+            later,
+        );
+        assert_eq!((second.limit, second.period), (first.limit, first.period));
+    }
+
+    #[test]
+    fn an_adopted_sublimit_logs_from_its_first_use() {
+        // Learned in another shard at 4 s and adopted here. Channel 5 had sent twice
+        // here at t0, unlogged: its 429 at 4.5 s keeps the limit. Channel 6, logged from
+        // its first request after the adoption, is held to two per window.
+        let t0 = Instant::now();
+        let mut s = Sublimit::adopted(2, 10 * S, t0 + 3_600 * S);
+        let now = t0 + 4 * S + S / 2;
+        assert_eq!(send(&mut s, Major::Channel(5), now), Ok(()));
+        let mut s = Sublimit::learn(
+            Some(&s),
+            Major::Channel(5),
+            5 * S + S / 2,
+            &[t0, t0],
+            Duration::ZERO,
+            TTL,
+            now,
+        );
+        assert_eq!(s.limit, 2);
+        assert_eq!(send(&mut s, Major::Channel(6), now), Ok(()));
+        assert_eq!(send(&mut s, Major::Channel(6), now + S), Ok(()));
+        assert_eq!(send(&mut s, Major::Channel(6), now + S), Err(now + 10 * S));
+    }
+
+    #[test]
+    fn an_unsent_request_gives_its_slot_back_and_idle_logs_are_dropped() {
+        let t0 = Instant::now();
+        let mut s = learned_on_channel_one(t0);
+        let now = t0 + 5 * S;
+        assert_eq!(send(&mut s, Major::Channel(2), now), Ok(()));
+        assert_eq!(send(&mut s, Major::Channel(2), now), Ok(()));
+        s.unrecord(Major::Channel(2), now);
+        assert_eq!(send(&mut s, Major::Channel(2), now), Ok(()));
+        s.evict(now + 20 * S);
+        assert!(s.logs.is_empty());
     }
 }
