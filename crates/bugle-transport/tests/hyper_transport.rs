@@ -104,6 +104,44 @@ async fn plain_http_loopback_works_with_the_opt_in() {
     );
 }
 
+/// With HTTP/1.1 every request in flight needs a connection of its own; the pool must keep
+/// them all between bursts, or each burst closes the surplus and opens it again (a TCP
+/// connect and, against Discord, a TLS handshake per request).
+#[tokio::test]
+async fn bursts_of_concurrent_requests_reuse_their_connections() {
+    const IN_FLIGHT: usize = 48;
+    const BURSTS: usize = 4;
+    let server = plain_server().await;
+    let transport = HyperTransport::builder()
+        .allow_plain_http(true)
+        .build()
+        .unwrap();
+    let uri = format!(
+        "http://127.0.0.1:{}/api/channels/1/messages",
+        server.addr.port()
+    );
+    for _ in 0..BURSTS {
+        let mut burst = tokio::task::JoinSet::new();
+        for _ in 0..IN_FLIGHT {
+            let transport = transport.clone();
+            let request = request(Method::POST, &uri, "{}");
+            burst.spawn(async move { transport.send(request).await });
+        }
+        while let Some(sent) = burst.join_next().await {
+            assert_eq!(sent.unwrap().unwrap().status(), StatusCode::CREATED);
+        }
+        // The pool takes a connection back once its answer is read, on a task of its own.
+        for _ in 0..IN_FLIGHT {
+            tokio::task::yield_now().await;
+        }
+    }
+    assert!(
+        server.connections() <= IN_FLIGHT,
+        "{} connections for {BURSTS} bursts of {IN_FLIGHT} requests",
+        server.connections()
+    );
+}
+
 #[tokio::test]
 async fn plain_http_without_the_opt_in_is_refused_and_nothing_is_sent() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -20,8 +20,11 @@
 //! | `discord_request_duration_seconds` | histogram | whole operations, waits and retries included |
 //! | `discord_queue_depth` | gauge | requests waiting for a rate-limit permit |
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use bugle_ratelimit::Method;
+use metrics::{Label, SharedString};
 use tracing::Span;
 use tracing::field::Empty;
 
@@ -39,16 +42,28 @@ pub const REQUEST_DURATION_SECONDS: &str = "discord_request_duration_seconds";
 pub const QUEUE_DEPTH: &str = "discord_queue_depth";
 
 /// The labels of one operation's metrics.
+///
+/// The route is written once per operation and shared: each metric's labels
+/// take a reference to it rather than a copy.
 #[derive(Debug, Clone)]
 pub(crate) struct Labels {
     operation: &'static str,
-    route: String,
+    route: Arc<str>,
 }
 
 impl Labels {
-    /// Labels for `operation` on `route` (a template, never a concrete path).
-    pub(crate) fn new(operation: &'static str, route: String) -> Self {
-        Self { operation, route }
+    /// Labels for `operation`, a `method` request on `route` (a template,
+    /// never a concrete path).
+    pub(crate) fn new(operation: &'static str, method: Method, route: &str) -> Self {
+        let method = method.as_str();
+        let mut label = String::with_capacity(method.len() + 1 + route.len());
+        label.push_str(method);
+        label.push(' ');
+        label.push_str(route);
+        Self {
+            operation,
+            route: Arc::from(label),
+        }
     }
 
     /// The span an operation runs in.
@@ -56,7 +71,7 @@ impl Labels {
         tracing::debug_span!(
             "discord.request",
             operation = self.operation,
-            route = %self.route,
+            route = &*self.route,
             bucket = Empty,
             attempt = Empty,
             status = Empty,
@@ -64,18 +79,23 @@ impl Labels {
         )
     }
 
-    fn pairs(&self) -> [(&'static str, String); 2] {
-        [
-            ("operation", self.operation.to_owned()),
-            ("route", self.route.clone()),
-        ]
+    /// The labels of one metric: `operation` and `route`, and `extra`.
+    fn labels(&self, extra: Option<Label>) -> Vec<Label> {
+        let mut labels = Vec::with_capacity(3);
+        labels.push(Label::from_static_parts("operation", self.operation));
+        labels.push(Label::new(
+            "route",
+            SharedString::from_shared(Arc::clone(&self.route)),
+        ));
+        labels.extend(extra);
+        labels
     }
 
     /// An attempt is about to be sent, after waiting `waited` for its permit.
     pub(crate) fn attempt(&self, span: &Span, attempt: u32, waited: Duration) {
         span.record("attempt", attempt);
         span.record("waited_ms", duration_ms(waited));
-        metrics::counter!(REQUESTS_TOTAL, &self.pairs()).increment(1);
+        metrics::counter!(REQUESTS_TOTAL, self.labels(None)).increment(1);
         if !waited.is_zero() {
             tracing::debug!(
                 waited_ms = duration_ms(waited),
@@ -91,7 +111,7 @@ impl Labels {
             span.record("bucket", bucket);
         }
         if status == 429 {
-            metrics::counter!(RATE_LIMITS_HIT, &self.pairs()).increment(1);
+            metrics::counter!(RATE_LIMITS_HIT, self.labels(None)).increment(1);
             tracing::debug!(status, "discord answered 429");
         }
     }
@@ -107,23 +127,20 @@ impl Labels {
 
     /// The operation finished after `elapsed`; `failure` names the error kind.
     pub(crate) fn finished(&self, elapsed: Duration, failure: Option<&'static str>) {
-        metrics::histogram!(REQUEST_DURATION_SECONDS, &self.pairs()).record(elapsed.as_secs_f64());
+        metrics::histogram!(REQUEST_DURATION_SECONDS, self.labels(None))
+            .record(elapsed.as_secs_f64());
         match failure {
-            None => metrics::counter!(REQUESTS_SUCCESS, &self.pairs()).increment(1),
+            None => metrics::counter!(REQUESTS_SUCCESS, self.labels(None)).increment(1),
             Some(kind) => {
-                let [operation, route] = self.pairs();
-                metrics::counter!(
-                    REQUESTS_FAILED,
-                    &[operation, route, ("kind", kind.to_owned())]
-                )
-                .increment(1);
+                let labels = self.labels(Some(Label::from_static_parts("kind", kind)));
+                metrics::counter!(REQUESTS_FAILED, labels).increment(1);
             }
         }
     }
 
     /// Counts this request in `discord_queue_depth` until the guard drops.
     pub(crate) fn queued(&self) -> QueuedGuard {
-        let gauge = metrics::gauge!(QUEUE_DEPTH, &self.pairs());
+        let gauge = metrics::gauge!(QUEUE_DEPTH, self.labels(None));
         gauge.increment(1.0);
         QueuedGuard { gauge }
     }

@@ -209,7 +209,11 @@ pub struct ChannelMention {
 
 /// A nonce: an integer or a string of at most 25 chars that Discord echoes
 /// back, and with `enforce_nonce` uses to drop duplicate sends.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Read from JSON by its type: a number in the signed 64-bit range is an
+/// [`Integer`](Self::Integer), a string (even of digits) a
+/// [`String`](Self::String); anything else is an error.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Nonce {
@@ -217,6 +221,43 @@ pub enum Nonce {
     Integer(i64),
     /// A string nonce (at most 25 chars).
     String(String),
+}
+
+/// Decodes by looking at the JSON type once, rather than the way
+/// `#[serde(untagged)]` does (buffer the value, try each variant, build and
+/// drop an error for each miss): every message answer carries a nonce.
+impl<'de> Deserialize<'de> for Nonce {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NonceVisitor)
+    }
+}
+
+struct NonceVisitor;
+
+impl serde::de::Visitor<'_> for NonceVisitor {
+    type Value = Nonce;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a nonce: a signed 64-bit integer or a string")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Nonce, E> {
+        Ok(Nonce::Integer(value))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Nonce, E> {
+        i64::try_from(value)
+            .map(Nonce::Integer)
+            .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(value), &self))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Nonce, E> {
+        Ok(Nonce::String(value.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Nonce, E> {
+        Ok(Nonce::String(value))
+    }
 }
 
 impl From<i64> for Nonce {
@@ -234,5 +275,45 @@ impl From<String> for Nonce {
 impl From<&str> for Nonce {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Nonce;
+
+    fn parse(json: &str) -> Result<Nonce, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn a_number_is_an_integer_nonce_and_a_string_a_string_nonce() {
+        assert_eq!(parse("42").unwrap(), Nonce::Integer(42));
+        assert_eq!(parse("-7").unwrap(), Nonce::Integer(-7));
+        assert_eq!(
+            parse(&i64::MAX.to_string()).unwrap(),
+            Nonce::Integer(i64::MAX)
+        );
+        assert_eq!(parse("\"42\"").unwrap(), Nonce::String("42".to_owned()));
+        assert_eq!(
+            parse("\"a\\\"b\"").unwrap(),
+            Nonce::String("a\"b".to_owned())
+        );
+    }
+
+    #[test]
+    fn other_json_is_not_a_nonce() {
+        let too_big = (u64::try_from(i64::MAX).unwrap() + 1).to_string();
+        for json in [too_big.as_str(), "1.5", "true", "null", "[]", "{}"] {
+            assert!(parse(json).is_err(), "{json} was read as a nonce");
+        }
+    }
+
+    #[test]
+    fn a_nonce_survives_a_round_trip() {
+        for nonce in [Nonce::Integer(-3), Nonce::String("123".to_owned())] {
+            let json = serde_json::to_string(&nonce).unwrap();
+            assert_eq!(parse(&json).unwrap(), nonce);
+        }
     }
 }

@@ -6,7 +6,7 @@ use crate::message::MessageFlags;
 use crate::validate::{
     Report, check_allowed_mentions, check_attachments, check_components,
     check_components_v2_exclusive, check_content, check_embeds, check_flags, check_poll,
-    check_sticker_ids, field,
+    check_sticker_ids, sub_path,
 };
 
 use super::{AllowedMentions, Attachments, CreatePoll};
@@ -45,28 +45,28 @@ impl MessageFields<'_> {
             .flags
             .is_some_and(|flags| flags.contains(MessageFlags::IS_COMPONENTS_V2));
         if let Some(content) = self.content {
-            check_content(report, &field(path, "content"), content);
+            check_content(report, &sub_path(path, "content"), content);
         }
         if let Some(embeds) = self.embeds {
-            check_embeds(report, &field(path, "embeds"), embeds);
+            check_embeds(report, &sub_path(path, "embeds"), embeds);
         }
         if let Some(components) = self.components {
-            check_components(report, &field(path, "components"), components, v2);
+            check_components(report, &sub_path(path, "components"), components, v2);
         }
         if let Some(mentions) = self.allowed_mentions {
-            check_allowed_mentions(report, &field(path, "allowed_mentions"), mentions);
+            check_allowed_mentions(report, &sub_path(path, "allowed_mentions"), mentions);
         }
         if let Some(count) = self.sticker_ids {
-            check_sticker_ids(report, &field(path, "sticker_ids"), count);
+            check_sticker_ids(report, &sub_path(path, "sticker_ids"), count);
         }
         if let Some(attachments) = self.attachments {
-            check_attachments(report, &field(path, "attachments"), attachments);
+            check_attachments(report, &sub_path(path, "attachments"), attachments);
         }
         if let Some(flags) = self.flags {
-            check_flags(report, &field(path, "flags"), flags, allowed_flags);
+            check_flags(report, &sub_path(path, "flags"), flags, allowed_flags);
         }
         if let Some(poll) = self.poll {
-            check_poll(report, &field(path, "poll"), poll);
+            check_poll(report, &sub_path(path, "poll"), poll);
         }
         if v2 {
             check_components_v2_exclusive(

@@ -184,7 +184,7 @@ impl Validate for CreateMessage {
         let fields = self.fields();
         fields.check(report, path, CREATE_MESSAGE_FLAGS);
         if let Some(nonce) = &self.nonce {
-            check_nonce(report, &crate::validate::field(path, "nonce"), nonce);
+            check_nonce(report, &crate::validate::sub_path(path, "nonce"), nonce);
         }
         let forward = self
             .message_reference

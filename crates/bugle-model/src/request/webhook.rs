@@ -16,7 +16,7 @@ use crate::id::{ChannelId, TagId};
 use crate::message::MessageFlags;
 use crate::validate::{
     Report, Validate, ValidationError, WEBHOOK_MESSAGE_FLAGS, check_applied_tags, check_avatar_url,
-    check_not_empty, check_thread_name, check_thread_target, check_webhook_username, field,
+    check_not_empty, check_thread_name, check_thread_target, check_webhook_username, sub_path,
 };
 
 /// The fields of which a webhook message needs at least one.
@@ -202,17 +202,17 @@ impl Validate for ExecuteWebhook {
         };
         fields.check(report, path, WEBHOOK_MESSAGE_FLAGS);
         if let Some(username) = &self.username {
-            check_webhook_username(report, &field(path, "username"), username);
+            check_webhook_username(report, &sub_path(path, "username"), username);
         }
         if let Some(url) = &self.avatar_url {
-            check_avatar_url(report, &field(path, "avatar_url"), url);
+            check_avatar_url(report, &sub_path(path, "avatar_url"), url);
         }
         if let Some(name) = &self.thread_name {
-            check_thread_name(report, &field(path, "thread_name"), name);
+            check_thread_name(report, &sub_path(path, "thread_name"), name);
         }
         check_applied_tags(
             report,
-            &field(path, "applied_tags"),
+            &sub_path(path, "applied_tags"),
             self.applied_tags.len(),
         );
         check_not_empty(report, path, fields.has_any(), WEBHOOK_NEEDS);

@@ -126,12 +126,17 @@ pub fn check_not_empty(report: &mut Report, path: &str, has_any: bool, needs: &'
 /// - [`ViolationKind::Duplicate`] at `path.users[i]` / `path.roles[i]` for
 ///   an id listed twice.
 pub fn check_allowed_mentions(report: &mut Report, path: &str, mentions: &AllowedMentions) {
+    if mentions.users.is_empty() && mentions.roles.is_empty() {
+        // Every rule is about a listed id: nothing to break (the common
+        // case, and every send checks it).
+        return;
+    }
     let users = field(path, "users");
     let roles = field(path, "roles");
     report.max_items(&users, mentions.users.len(), ALLOWED_MENTIONS_USERS_MAX);
     report.max_items(&roles, mentions.roles.len(), ALLOWED_MENTIONS_ROLES_MAX);
-    let parse = field(path, "parse");
     if mentions.parse.contains(&MentionType::Users) && !mentions.users.is_empty() {
+        let parse = field(path, "parse");
         report.push(
             &users,
             ViolationKind::Conflict {
@@ -140,6 +145,7 @@ pub fn check_allowed_mentions(report: &mut Report, path: &str, mentions: &Allowe
         );
     }
     if mentions.parse.contains(&MentionType::Roles) && !mentions.roles.is_empty() {
+        let parse = field(path, "parse");
         report.push(
             &roles,
             ViolationKind::Conflict {

@@ -44,6 +44,7 @@ pub use message::{
     check_allowed_mentions, check_attachments, check_components_v2_exclusive, check_content,
     check_flags, check_nonce, check_not_empty, check_poll, check_sticker_ids,
 };
+pub(crate) use report::sub_path;
 pub use report::{Report, char_count, field, item};
 pub use thread::{
     check_applied_tags, check_auto_archive_duration, check_avatar_url, check_rate_limit_per_user,

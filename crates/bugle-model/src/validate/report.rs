@@ -1,5 +1,7 @@
 //! [`Report`]: collects violations while a body is checked, and the path helpers.
 
+use std::borrow::Cow;
+
 use super::error::{ValidationError, Violation, ViolationKind};
 
 /// Collects the [`Violation`]s found while checking a body. Every check
@@ -92,14 +94,35 @@ pub fn char_count(text: &str) -> usize {
 
 /// The path of field `name` under `path`: `path.name`, or `name` at the root.
 pub fn field(path: &str, name: &str) -> String {
+    // Every body is checked before it is sent, so this runs for each field
+    // of each request: plain appends, not the formatting machinery.
     if path.is_empty() {
-        name.to_owned()
+        return name.to_owned();
+    }
+    let mut joined = String::with_capacity(path.len() + 1 + name.len());
+    joined.push_str(path);
+    joined.push('.');
+    joined.push_str(name);
+    joined
+}
+
+/// [`field`] without a copy at the root, where the path of a field is its
+/// name: the checks of a whole body (run before every send) name most of
+/// their fields from there.
+pub(crate) fn sub_path<'a>(path: &str, name: &'a str) -> Cow<'a, str> {
+    if path.is_empty() {
+        Cow::Borrowed(name)
     } else {
-        format!("{path}.{name}")
+        Cow::Owned(field(path, name))
     }
 }
 
 /// The path of item `index` of the array at `path`: `path[index]`.
 pub fn item(path: &str, index: usize) -> String {
-    format!("{path}[{index}]")
+    use std::fmt::Write as _;
+    let mut joined = String::with_capacity(path.len() + 6);
+    joined.push_str(path);
+    // Writing an integer into a String cannot fail.
+    let _ = write!(joined, "[{index}]");
+    joined
 }

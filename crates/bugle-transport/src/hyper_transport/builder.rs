@@ -22,7 +22,13 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long an idle pooled connection is kept, unless set otherwise.
 pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 /// How many idle connections are kept per host, unless set otherwise.
-pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 16;
+///
+/// Set well above the concurrency Discord's limits make useful (50 requests a second per
+/// bot): a cap below the number of requests in flight closes connections as their answers
+/// arrive only for the next requests to open new ones, a TCP connect and a TLS handshake
+/// each. Idle connections never outnumber the peak of requests in flight, and the idle
+/// timeout closes them after a burst.
+pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 256;
 
 /// The certificates a [`HyperTransport`] trusts.
 #[derive(Clone)]

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use http::Uri;
+use http::uri::Authority;
 
 use crate::TransportError;
 
@@ -15,11 +16,13 @@ pub(crate) enum Scheme {
 }
 
 /// Scheme, host and port of a request: safe to print.
+///
+/// It keeps the URI's authority (shared with the URI, not copied: one is made for every
+/// request) and prints only its host and port, never user info.
 #[derive(Debug, Clone)]
 pub(crate) struct Origin {
     scheme: Scheme,
-    host: String,
-    port: Option<u16>,
+    authority: Authority,
 }
 
 impl Origin {
@@ -39,15 +42,14 @@ impl Origin {
                 ));
             }
         };
-        let Some(host) = uri.host().filter(|h| !h.is_empty()) else {
+        let Some(authority) = uri.authority().filter(|a| !a.host().is_empty()) else {
             return Err(TransportError::invalid_request(
                 "the request URI has no host; give a full https URI",
             ));
         };
         Ok(Self {
             scheme,
-            host: host.to_owned(),
-            port: uri.port_u16(),
+            authority: authority.clone(),
         })
     }
 
@@ -63,8 +65,8 @@ impl fmt::Display for Origin {
             Scheme::Http => "http",
             Scheme::Https => "https",
         };
-        write!(f, "{scheme}://{}", self.host)?;
-        if let Some(port) = self.port {
+        write!(f, "{scheme}://{}", self.authority.host())?;
+        if let Some(port) = self.authority.port_u16() {
             write!(f, ":{port}")?;
         }
         Ok(())
@@ -82,6 +84,13 @@ mod tests {
             .unwrap();
         let origin = Origin::of(&uri).unwrap();
         assert_eq!(origin.to_string(), "https://discord.com:8443");
+        let no_port: Uri = "http://127.0.0.1/api".parse().unwrap();
+        assert_eq!(
+            Origin::of(&no_port).unwrap().to_string(),
+            "http://127.0.0.1"
+        );
+        let ipv6: Uri = "https://[::1]:8443/api".parse().unwrap();
+        assert_eq!(Origin::of(&ipv6).unwrap().to_string(), "https://[::1]:8443");
     }
 
     #[test]

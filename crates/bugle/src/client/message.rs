@@ -39,7 +39,8 @@ impl DiscordClient {
         message: CreateMessage,
     ) -> Result<Message, DiscordError> {
         let channel = self.channel(&channel.into())?;
-        self.create_message(channel, message).await
+        let message = NewMessage::prepare(message)?;
+        self.post_message(channel, message).await
     }
 
     /// Sends `message` as a reply to `message_id` in the same channel.

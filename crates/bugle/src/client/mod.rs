@@ -11,6 +11,7 @@
 
 mod body;
 mod dm;
+mod headers;
 mod message;
 mod reaction;
 mod request;
@@ -27,7 +28,6 @@ use bugle_model::id::{ChannelId, UserId};
 use bugle_ratelimit::RateLimiter;
 use bugle_sim::fake::FakeDiscord;
 use bugle_transport::Transport;
-use secrecy::SecretString;
 
 pub use reaction::ReactionEmoji;
 pub use request::NONCE_DEDUPE_WINDOW;
@@ -35,7 +35,8 @@ pub use thread::NewThread;
 pub use webhook::{ExecuteWebhookParams, WebhookTarget};
 
 use crate::config::DiscordConfig;
-use crate::error::{Credential, DiscordError, ErrorKind};
+use crate::error::DiscordError;
+use headers::FixedHeaders;
 use simulation::Backend;
 
 /// The Discord client: webhooks, channel messages, threads, DMs and
@@ -67,10 +68,11 @@ pub struct DiscordClient {
 
 struct Inner {
     config: DiscordConfig,
-    /// The bot token requests are sent with: the configured one, or in fake
-    /// and replay modes the fake's token when none is configured.
-    bot_token: Option<SecretString>,
     api_root: String,
+    /// The `User-Agent`, and the `Authorization` bot routes are sent with:
+    /// the configured token, or in fake and replay modes the fake's token
+    /// when none is configured. Built once, for every request.
+    headers: FixedHeaders,
     transport: Arc<dyn Transport>,
     backend: Backend,
     limiter: RateLimiter,
@@ -91,8 +93,10 @@ impl DiscordClient {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidConfig`] when the HTTPS transport cannot be built,
-    /// [`ErrorKind::SimulationLoad`] when the replay cassette cannot be read.
+    /// [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig) when the HTTPS
+    /// transport cannot be built,
+    /// [`ErrorKind::SimulationLoad`](crate::ErrorKind::SimulationLoad) when the replay
+    /// cassette cannot be read.
     pub fn new(config: DiscordConfig) -> Result<Self, DiscordError> {
         let (transport, backend) = simulation::build(&config)?;
         Ok(Self::assemble(config, transport, backend))
@@ -112,11 +116,12 @@ impl DiscordClient {
             .or_else(|| backend.fallback_bot_token());
         let limiter = RateLimiter::new(config.rate_limit().clone());
         let api_root = config.api_root();
+        let headers = FixedHeaders::new(config.user_agent(), bot_token.as_ref());
         Self {
             inner: Arc::new(Inner {
                 config,
-                bot_token,
                 api_root,
+                headers,
                 transport,
                 backend,
                 limiter,
@@ -148,8 +153,8 @@ impl DiscordClient {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::SimulationLoad`] when the file cannot be written, or when
-    /// it would still hold a secret (then nothing is written).
+    /// [`ErrorKind::SimulationLoad`](crate::ErrorKind::SimulationLoad) when the file
+    /// cannot be written, or when it would still hold a secret (then nothing is written).
     pub fn save_recording(&self) -> Result<Option<PathBuf>, DiscordError> {
         self.inner.backend.save()
     }
@@ -161,19 +166,10 @@ impl DiscordClient {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::SimulationLoad`] naming the recorded interactions that were never
-    /// replayed.
+    /// [`ErrorKind::SimulationLoad`](crate::ErrorKind::SimulationLoad) naming the recorded
+    /// interactions that were never replayed.
     pub fn check_replay_complete(&self) -> Result<(), DiscordError> {
         self.inner.backend.check_replayed()
-    }
-
-    /// The bot token, for operations that need one.
-    fn bot_token(&self) -> Result<&SecretString, DiscordError> {
-        self.inner.bot_token.as_ref().ok_or_else(|| {
-            DiscordError::new(ErrorKind::NoAuthentication {
-                needed: Credential::BotToken,
-            })
-        })
     }
 
     /// The channel a target names.

@@ -1,14 +1,18 @@
 //! The one path every operation takes: permit → send → report → classify →
 //! retry, inside the whole-operation deadline.
 
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use bugle_model::id::WebhookId;
 use bugle_ratelimit::{Method as LimitMethod, Outcome, Permit, RateLimitHeaders, RequestKey};
 use bugle_sim::cassette::CassetteError;
 use bugle_transport::{TransportRequest, TransportResponse};
-use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
-use http::{Method, StatusCode};
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use http::{Method, StatusCode, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
@@ -16,6 +20,7 @@ use tracing::{Instrument, Span};
 
 use super::DiscordClient;
 use super::body::Body;
+use super::headers::invalid_config;
 use crate::error::{DiscordError, ErrorKind, cassette_kind};
 use crate::retry::{Failure, RetryDecision, RetryState, is_idempotent};
 use crate::telemetry::Labels;
@@ -58,11 +63,11 @@ impl Target<'_> {
     /// The concrete path. For webhook routes it holds the token: it is used
     /// only to build the URI and the rate-limit key (which keeps a hash), and
     /// never logged.
-    fn concrete_path(&self) -> String {
+    fn concrete_path(&self) -> Cow<'_, str> {
         match self {
-            Self::Bot(path) => path.clone(),
+            Self::Bot(path) => Cow::Borrowed(path),
             Self::Webhook { id, token, rest } => {
-                format!("/webhooks/{id}/{}{rest}", token.expose_secret())
+                Cow::Owned(format!("/webhooks/{id}/{}{rest}", token.expose_secret()))
             }
         }
     }
@@ -131,28 +136,48 @@ impl<'a> Call<'a> {
     }
 }
 
+/// The future of [`DiscordClient::execute`].
+pub(super) type Execution<'a> =
+    Pin<Box<dyn Future<Output = Result<TransportResponse, DiscordError>> + Send + 'a>>;
+
 impl DiscordClient {
     /// Runs `call` on the request path and returns Discord's success answer.
-    pub(super) async fn execute(&self, call: Call<'_>) -> Result<TransportResponse, DiscordError> {
+    ///
+    /// The path's state (permit wait, attempts, timers, retry waits) lives
+    /// on the heap: the future an operation returns stays small, so a
+    /// caller that moves it (into `tokio::spawn`, a `JoinSet`, a `select!`)
+    /// copies a pointer rather than kilobytes.
+    pub(super) fn execute<'a>(&'a self, call: Call<'a>) -> Execution<'a> {
+        Box::pin(self.run(call))
+    }
+
+    async fn run(&self, call: Call<'_>) -> Result<TransportResponse, DiscordError> {
         let method = LimitMethod::parse(call.method.as_str()).ok_or_else(|| {
             DiscordError::new(ErrorKind::Validation {
                 message: format!("method {} is not used by discord's api", call.method),
             })
         })?;
-        let key = RequestKey::from_path(method, &call.target.concrete_path());
-        let labels = Labels::new(call.operation, format!("{} {}", method, key.route()));
+        let path = call.target.concrete_path();
+        let key = RequestKey::from_path(method, &path);
+        let labels = Labels::new(call.operation, method, key.route());
         let span = labels.span();
         let started = Instant::now();
         let timeout = self.inner.config.operation_timeout();
         let deadline = started + timeout;
-        let attempts = self
-            .attempts(&call, &key, deadline, &labels, &span)
-            .instrument(span.clone());
-        let result = match tokio::time::timeout_at(deadline, attempts).await {
-            Ok(result) => result,
-            Err(_) => Err(DiscordError::new(ErrorKind::DeadlineExceeded {
-                deadline: timeout,
-            })),
+        let result = match self.prepare(&call, &path) {
+            Ok(request) => {
+                drop(path);
+                let attempts = self
+                    .attempts(&call, request, &key, deadline, &labels, &span)
+                    .instrument(span.clone());
+                match tokio::time::timeout_at(deadline, attempts).await {
+                    Ok(result) => result,
+                    Err(_) => Err(DiscordError::new(ErrorKind::DeadlineExceeded {
+                        deadline: timeout,
+                    })),
+                }
+            }
+            Err(error) => Err(error),
         };
         labels.finished(started.elapsed(), result.as_ref().err().map(kind_label));
         result
@@ -161,6 +186,7 @@ impl DiscordClient {
     async fn attempts(
         &self,
         call: &Call<'_>,
+        request: TransportRequest,
         key: &RequestKey,
         deadline: Instant,
         labels: &Labels,
@@ -169,6 +195,9 @@ impl DiscordClient {
         let config = &self.inner.config;
         let idempotent = call.idempotent || is_idempotent(&call.method);
         let mut retries = RetryState::new();
+        // The first attempt sends the request built before the permit was
+        // taken; a retry builds it again (the transport consumed it).
+        let mut first = Some(request);
         // When the first attempt that may have taken effect was sent.
         let mut effect_since: Option<Instant> = None;
         let give_up = |error: DiscordError, effect_since: Option<Instant>| {
@@ -215,8 +244,12 @@ impl DiscordClient {
             let attempt_timeout = config
                 .request_timeout()
                 .min(deadline.saturating_duration_since(sending));
+            let request = match first.take() {
+                Some(request) => request,
+                None => self.prepare(call, &call.target.concrete_path())?,
+            };
             let (error, retry_after) = match self
-                .send_once(call, permit, attempt_timeout, labels, span)
+                .send_once(request, permit, attempt_timeout, labels, span)
                 .await?
             {
                 Attempt::Answered(response) => return Ok(response),
@@ -255,16 +288,15 @@ impl DiscordClient {
 
     /// Sends one attempt under `permit` and reports the answer to the rate
     /// limiter. `Err` only for failures no retry can change (a cassette with
-    /// no recorded answer, a request that cannot be built).
+    /// no recorded answer).
     async fn send_once(
         &self,
-        call: &Call<'_>,
+        request: TransportRequest,
         permit: Permit,
         timeout: Duration,
         labels: &Labels,
         span: &Span,
     ) -> Result<Attempt, DiscordError> {
-        let request = self.build_request(call)?;
         let sent = tokio::time::timeout(timeout, self.inner.transport.send(request)).await;
         Ok(match sent {
             Err(_elapsed) => {
@@ -325,49 +357,61 @@ impl DiscordClient {
         }
     }
 
-    /// The HTTP request for one attempt. The bot token is exposed here, and
-    /// only here, to write the `Authorization` header.
-    fn build_request(&self, call: &Call<'_>) -> Result<TransportRequest, DiscordError> {
-        let mut uri = self.inner.api_root.clone();
-        uri.push_str(&call.target.concrete_path());
+    /// The HTTP request of `call` to `path`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NoAuthentication`] for a bot route without a bot token;
+    /// [`ErrorKind::InvalidConfig`] when the URL or a header cannot be made.
+    fn prepare(&self, call: &Call<'_>, path: &str) -> Result<TransportRequest, DiscordError> {
+        let root = &self.inner.api_root;
+        let mut uri = String::with_capacity(root.len() + path.len() + 1 + call.query.len());
+        uri.push_str(root);
+        uri.push_str(path);
         if !call.query.is_empty() {
             uri.push('?');
             uri.push_str(&call.query);
         }
-        let mut request = http::Request::builder()
-            .method(call.method.clone())
-            .uri(uri)
-            .header(USER_AGENT, self.inner.config.user_agent());
-        if let Target::Bot(_) = call.target {
-            let token = self.bot_token()?;
-            let mut value = HeaderValue::try_from(format!("Bot {}", token.expose_secret()))
-                .map_err(|_| invalid_config("bot_token", "has characters a header cannot carry"))?;
-            value.set_sensitive(true);
-            request = request.header(AUTHORIZATION, value);
-        }
-        if let Some(reason) = &call.audit_reason {
-            let encoded = utf8_percent_encode(reason, REASON_ENCODE).to_string();
-            request = request.header(AUDIT_LOG_REASON, encoded);
-        }
-        let body = match &call.body {
-            Body::Empty => bytes::Bytes::new(),
-            Body::Json(json) => {
-                request = request.header(CONTENT_TYPE, "application/json");
-                json.clone()
-            }
-            Body::Multipart { content_type, body } => {
-                request = request.header(CONTENT_TYPE, content_type.as_str());
-                body.clone()
-            }
-        };
-        // The builder's error would describe the URI, which may hold a
+        // The parser's error would describe the URI, which may hold a
         // webhook token: report only which setting to check.
-        request.body(body).map_err(|_| {
+        let uri = Uri::try_from(uri).map_err(|_| {
             invalid_config(
                 "base_url",
                 "does not make a valid request url; check the base url and api version",
             )
-        })
+        })?;
+        // Room for what hyper adds (`host`) without growing.
+        let mut headers = HeaderMap::with_capacity(6);
+        headers.insert(USER_AGENT, self.inner.headers.user_agent()?);
+        if let Target::Bot(_) = call.target {
+            headers.insert(AUTHORIZATION, self.inner.headers.bot_authorization()?);
+        }
+        if let Some(reason) = &call.audit_reason {
+            let encoded = utf8_percent_encode(reason, REASON_ENCODE).to_string();
+            let value = HeaderValue::try_from(encoded).map_err(|_| {
+                invalid_config("audit_log_reason", "has characters a header cannot carry")
+            })?;
+            headers.insert(AUDIT_LOG_REASON, value);
+        }
+        let body = match &call.body {
+            Body::Empty => Bytes::new(),
+            Body::Json(json) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                json.clone()
+            }
+            Body::Multipart { content_type, body } => {
+                let value = HeaderValue::from_str(content_type).map_err(|_| {
+                    invalid_config("multipart", "the content type cannot be a header")
+                })?;
+                headers.insert(CONTENT_TYPE, value);
+                body.clone()
+            }
+        };
+        let mut request = http::Request::new(body);
+        *request.method_mut() = call.method.clone();
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        Ok(request)
     }
 }
 
@@ -417,13 +461,6 @@ fn rate_limit_headers(response: &TransportResponse) -> RateLimitHeaders {
     )
     .then(|| &response.body()[..]);
     RateLimitHeaders::parse(pairs, body)
-}
-
-fn invalid_config(field: &str, problem: &str) -> DiscordError {
-    DiscordError::new(ErrorKind::InvalidConfig {
-        field: field.to_owned(),
-        problem: problem.to_owned(),
-    })
 }
 
 /// A short, stable name for an error kind, for the `kind` metric label.
