@@ -177,8 +177,15 @@ fn too_many(fake: &FakeDiscord, route: RouteKind) -> usize {
 #[tokio::test(start_paused = true)]
 async fn the_hostile_scenario_delivers_every_message_exactly_once() {
     let fake = hostile_fake();
-    let client =
-        DiscordClient::with_transport(config_builder().build().expect("config"), fake.clone());
+    // Four edits per channel under a 2-per-30-s sublimit take two windows; an edit
+    // that a fault made repeat (its first attempt counted) can need a third, past
+    // the default 60-s operation timeout. This test is about exactly-once, so the
+    // operations may take that long.
+    let config = config_builder()
+        .operation_timeout(Duration::from_secs(180))
+        .build()
+        .expect("config");
+    let client = DiscordClient::with_transport(config, fake.clone());
 
     let ids = create_all(&client).await;
     assert_eq!(ids.len() as u64, JOBS);

@@ -202,14 +202,17 @@ impl<S: BucketStore> State<S> {
                 expires_at,
             });
             self.apply_headers(target, headers, now);
+        } else if scope == Some(Scope::Shared) {
+            // The resource's shared limit is full for this route; the bucket's own
+            // headers still say what the rest of the bucket may do.
+            info!(route = %ticket.route, scope = "shared", retry_after_s = retry_after.as_secs_f64(), "rate limit: 429; holding the route on this resource");
+            crate::metrics::too_many("shared");
+            self.store
+                .hold_route(&ticket.route, ticket.major, until, now);
+            self.apply_headers(target, headers, now);
         } else {
-            let label = if scope == Some(Scope::Shared) {
-                "shared"
-            } else {
-                "user"
-            };
-            info!(bucket = %target, scope = label, retry_after_s = retry_after.as_secs_f64(), "rate limit: 429");
-            crate::metrics::too_many(label);
+            info!(bucket = %target, scope = "user", retry_after_s = retry_after.as_secs_f64(), "rate limit: 429");
+            crate::metrics::too_many("user");
             self.store.exhaust(target, until, now);
         }
     }

@@ -35,6 +35,10 @@ use crate::key::{GlobalPool, Major, RequestKey, RouteName};
 use crate::name::Name;
 use crate::snapshot::{QueueSnapshot, RateLimitSnapshot};
 
+/// How far back in a bucket's queue a request may be and still go before requests held
+/// by their own route's limit (see `State::may_overtake`).
+const MAX_OVERTAKE: usize = 32;
+
 /// Identifies a queued request; also its arrival order.
 pub(crate) type WaiterId = u64;
 
@@ -337,7 +341,8 @@ impl<S: BucketStore> State<S> {
             .and_then(|q| q.binary_search(&id).ok())
             .unwrap_or(0);
 
-        let eval = if position == 0 {
+        let evaluated = position == 0 || self.may_overtake(&bucket, position, &route, now);
+        let eval = if evaluated {
             self.evaluate(&key, &route, &bucket, id, now)
         } else {
             Eval::Wait {
@@ -347,6 +352,10 @@ impl<S: BucketStore> State<S> {
         };
         match eval {
             Eval::Go => {
+                if position > 0 {
+                    // It went ahead of held requests: the next behind may go too.
+                    self.wake_behind(&bucket, id);
+                }
                 let waiter = self.remove_waiter(id).expect("waiter present");
                 let queued_for = now.saturating_duration_since(waiter.queued_at);
                 debug!(bucket = %bucket, waited_ms = u64::try_from(queued_for.as_millis()).unwrap_or(u64::MAX), "rate limit: wait over");
@@ -358,7 +367,12 @@ impl<S: BucketStore> State<S> {
                 Self::fail(error)
             }
             Eval::Wait { until, gate } => {
-                let predicted = if position == 0 {
+                if self.store.sublimit_check(&route, key.major, now).is_err() {
+                    // Held by its own route (or behind one of its route that is): the
+                    // next in the queue may be free to go.
+                    self.wake_behind(&bucket, id);
+                }
+                let predicted = if evaluated {
                     until.unwrap_or(now)
                 } else {
                     self.store.predict(&bucket, position, now)
@@ -528,6 +542,42 @@ impl<S: BucketStore> State<S> {
     fn wake_waiter(&mut self, id: WaiterId) {
         if let Some(waker) = self.waiters.get_mut(&id).and_then(|w| w.waker.take()) {
             self.wakes.push(waker);
+        }
+    }
+
+    /// Whether the waiter at `position` of `bucket`'s queue may go before those ahead of
+    /// it: every one of them is on another route and held by that route's own limit (a
+    /// learned sublimit or a shared-scope hold), so none could use the bucket's capacity
+    /// now. Order within a route is kept. Only the first [`MAX_OVERTAKE`] places look.
+    fn may_overtake(
+        &mut self,
+        bucket: &BucketKey,
+        position: usize,
+        route: &RouteName,
+        now: Instant,
+    ) -> bool {
+        if position > MAX_OVERTAKE {
+            return false;
+        }
+        let Some(queue) = self.queues.get(bucket) else {
+            return false;
+        };
+        let (waiters, store) = (&self.waiters, &mut self.store);
+        queue.iter().take(position).all(|ahead| {
+            waiters.get(ahead).is_some_and(|w| {
+                w.route != *route && store.sublimit_check(&w.route, w.key.major, now).is_err()
+            })
+        })
+    }
+
+    /// Wakes the waiter right behind `id` in `bucket`'s queue.
+    fn wake_behind(&mut self, bucket: &BucketKey, id: WaiterId) {
+        let next = self.queues.get(bucket).and_then(|queue| {
+            let i = queue.binary_search(&id).ok()?;
+            queue.get(i + 1).copied()
+        });
+        if let Some(next) = next {
+            self.wake_waiter(next);
         }
     }
 

@@ -115,13 +115,18 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
     fn period(&self, key: &BucketKey) -> Option<Duration>;
     /// Drops a probe bucket that has nothing in flight.
     fn drop_probe(&mut self, key: &BucketKey);
-    /// Whether a learned sublimit of the route lets one more request on `major` go.
+    /// Whether the route itself lets one more request on `major` go: a learned
+    /// sublimit, or a hold after a shared-scope 429 (see [`BucketStore::hold_route`]).
+    /// A request refused here waits on its route, not on its bucket.
     fn sublimit_check(
         &mut self,
         route: &RouteName,
         major: Major,
         now: Instant,
     ) -> Result<(), Instant>;
+    /// Holds the route on `major` until `until` (a shared-scope 429: that resource's
+    /// shared limit is full for this route; the rest of the bucket may still go).
+    fn hold_route(&mut self, route: &RouteName, major: Major, until: Instant, now: Instant);
     /// Records a dispatch on the route (recent history and sublimit logs).
     fn record_dispatch(&mut self, route: &RouteName, major: Major, now: Instant);
     /// Forgets a dispatch that was never sent.
@@ -171,6 +176,8 @@ struct RouteEntry {
     last_used: Instant,
     recent: VecDeque<(Major, Instant)>,
     sublimit: Option<Box<Sublimit>>,
+    /// Majors held after a shared-scope 429, with the hold's end (few, short-lived).
+    held: Vec<(Major, Instant)>,
 }
 
 impl RouteEntry {
@@ -180,6 +187,7 @@ impl RouteEntry {
             last_used: now,
             recent: VecDeque::new(),
             sublimit: None,
+            held: Vec::new(),
         }
     }
 }
@@ -349,6 +357,12 @@ impl BucketStore for MemoryStore {
         let Some(entry) = self.routes.get_mut(route) else {
             return Ok(());
         };
+        if !entry.held.is_empty() {
+            entry.held.retain(|&(_, until)| until > now);
+            if let Some(&(_, until)) = entry.held.iter().find(|&&(m, _)| m == major) {
+                return Err(until);
+            }
+        }
         let Some(sub) = entry.sublimit.as_mut() else {
             return Ok(());
         };
@@ -357,6 +371,15 @@ impl BucketStore for MemoryStore {
             return Ok(());
         }
         sub.check(major, now)
+    }
+
+    fn hold_route(&mut self, route: &RouteName, major: Major, until: Instant, now: Instant) {
+        let entry = self.route(route, now);
+        entry.held.retain(|&(_, end)| end > now);
+        match entry.held.iter_mut().find(|(m, _)| *m == major) {
+            Some((_, end)) => *end = (*end).max(until),
+            None => entry.held.push((major, until)),
+        }
     }
 
     fn record_dispatch(&mut self, route: &RouteName, major: Major, now: Instant) {

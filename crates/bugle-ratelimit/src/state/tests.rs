@@ -512,3 +512,62 @@ fn exempt_and_pool_of_keys() {
     );
     assert_eq!(post("/channels/1/messages").major(), Major::Channel(1));
 }
+
+/// A state whose create and edit routes on channel 1 share bucket `h` (5 per 5 s), with
+/// the edit route held for 7 s by a shared-scope 429.
+fn edit_held_by_a_shared_429() -> (State, Instant) {
+    let (mut st, t0) = warmed(5, 4, 5 * S);
+    let ticket = go(st.try_acquire(&edit(), t0));
+    st.complete(
+        ticket,
+        &Outcome::response(200, headers("h", 5, 3, 5 * S)),
+        t0,
+    );
+    let ticket = go(st.try_acquire(&edit(), t0));
+    let mut h = too_many(Some(Scope::Shared), 7 * S, false);
+    h.bucket = Some("h".into());
+    h.limit = Some(5);
+    h.remaining = Some(2);
+    h.reset_after = Some(5 * S);
+    st.complete(ticket, &Outcome::response(429, h), t0);
+    (st, t0)
+}
+
+fn edit() -> RequestKey {
+    RequestKey::from_path_at(Method::Patch, "/channels/1/messages/9", NOW_UNIX)
+}
+
+#[test]
+fn a_shared_429_holds_its_route_not_the_bucket() {
+    let (mut st, t0) = edit_held_by_a_shared_429();
+    let (_, until) = wait(st.try_acquire(&edit(), t0));
+    assert_eq!(until, Some(t0 + 7 * S));
+    // The bucket's headers said 2 remain: creates use them.
+    go(st.try_acquire(&post("/channels/1/messages"), t0));
+}
+
+#[test]
+fn a_request_held_by_its_route_does_not_block_other_routes_of_its_bucket() {
+    let (mut st, t0) = edit_held_by_a_shared_429();
+    let (held, until) = wait(st.try_acquire(&edit(), t0));
+    assert_eq!(until, Some(t0 + 7 * S));
+    // The create queues behind the held edit, yet goes at once.
+    let create = go(st.try_acquire(&post("/channels/1/messages"), t0));
+    st.complete(
+        create,
+        &Outcome::response(200, headers("h", 5, 1, 5 * S)),
+        t0,
+    );
+    // A second edit keeps its place behind the first: order within a route holds.
+    let (later, until) = wait(st.try_acquire(&edit(), t0));
+    assert_eq!(until, None);
+    let t7 = t0 + 7 * S;
+    assert!(matches!(st.poll_waiter(later, t7, None), Step::Wait { .. }));
+    let first = go(st.poll_waiter(held, t7, None));
+    st.complete(
+        first,
+        &Outcome::response(200, headers("h", 5, 4, 5 * S)),
+        t7,
+    );
+    go(st.poll_waiter(later, t7, None));
+}
