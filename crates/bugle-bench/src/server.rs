@@ -19,7 +19,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
 use crate::ideal::scenario_minimum;
-use crate::scenario::{Spec, tag_of};
+use crate::scenario::{Faults, Spec, tag_of};
 
 /// The bot token the benchmark's `FakeDiscord` accepts.
 pub const BENCH_BOT_TOKEN: &str = "bench-bot-token-0123456789";
@@ -72,6 +72,11 @@ pub struct ServerReport {
 /// when it reports (CSV: arrival in milliseconds from the fake's start, method, path with
 /// webhook tokens redacted, status or `dropped`). Unset: nothing is written.
 pub const REQUEST_LOG_ENV: &str = "BUGLE_BENCH_REQUEST_LOG";
+
+/// When set (to anything), `FakeDiscord` injects no faults whatever the scenario says: a
+/// diagnostic, to tell what the faults cost from what the limits do (the JSON line's
+/// `faults_injected` then reads 0).
+pub const NO_FAULTS_ENV: &str = "BUGLE_BENCH_NO_FAULTS";
 
 /// `FakeDiscord`'s request log as CSV, one request a line, in order of arrival.
 pub fn request_log_csv(fake: &FakeDiscord) -> String {
@@ -192,6 +197,11 @@ pub fn report(fake: &FakeDiscord, spec: &Spec, request: &ReportRequest) -> Serve
 /// I/O errors binding the port or talking over stdin and stdout.
 pub async fn serve_child(spec: &Spec) -> std::io::Result<()> {
     let minimum = scenario_minimum(spec);
+    let mut spec = spec.clone();
+    if std::env::var_os(NO_FAULTS_ENV).is_some() {
+        spec.faults = Faults::default();
+    }
+    let spec = &spec;
     let fake = build_fake(spec);
     let handle = fake.serve(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
     let ready = ServeReady {

@@ -36,7 +36,7 @@ use crate::name::Name;
 use crate::snapshot::{QueueSnapshot, RateLimitSnapshot};
 
 /// How far back in a bucket's queue a request may be and still go before requests held
-/// by their own route's limit (see `State::may_overtake`).
+/// by their own route's limit (see `State::ahead_all_held`).
 const MAX_OVERTAKE: usize = 32;
 
 /// Identifies a queued request; also its arrival order.
@@ -341,7 +341,7 @@ impl<S: BucketStore> State<S> {
             .and_then(|q| q.binary_search(&id).ok())
             .unwrap_or(0);
 
-        let evaluated = position == 0 || self.may_overtake(&bucket, position, &route, now);
+        let evaluated = position == 0 || self.ahead_all_held(&bucket, id, &route, now);
         let eval = if evaluated {
             self.evaluate(&key, &route, &bucket, id, now)
         } else {
@@ -445,12 +445,9 @@ impl<S: BucketStore> State<S> {
             // them is exhausted or has an earlier request queued.
             for hash in self.store.known_hashes() {
                 let other = BucketKey::Hash(hash, major);
-                if self
-                    .queues
-                    .get(&other)
-                    .and_then(VecDeque::front)
-                    .is_some_and(|&first| first < id)
-                {
+                // Requests queued there earlier go first, unless their own routes hold
+                // them (see `ahead_all_held`).
+                if !self.ahead_all_held(&other, id, route, now) {
                     gate = true;
                     break;
                 }
@@ -545,29 +542,27 @@ impl<S: BucketStore> State<S> {
         }
     }
 
-    /// Whether the waiter at `position` of `bucket`'s queue may go before those ahead of
-    /// it: every one of them is on another route and held by that route's own limit (a
-    /// learned sublimit or a shared-scope hold), so none could use the bucket's capacity
-    /// now. Order within a route is kept. Only the first [`MAX_OVERTAKE`] places look.
-    fn may_overtake(
+    /// Whether every request queued in `bucket` before `id` is held by its own route's
+    /// limit (a learned sublimit or a shared-scope hold), so that none of them could use
+    /// the bucket's capacity now, and none is on `route` (order within a route is kept).
+    /// Then `id` may go before them. Only the first [`MAX_OVERTAKE`] places look.
+    fn ahead_all_held(
         &mut self,
         bucket: &BucketKey,
-        position: usize,
+        id: WaiterId,
         route: &RouteName,
         now: Instant,
     ) -> bool {
-        if position > MAX_OVERTAKE {
-            return false;
-        }
         let Some(queue) = self.queues.get(bucket) else {
-            return false;
+            return true;
         };
         let (waiters, store) = (&self.waiters, &mut self.store);
-        queue.iter().take(position).all(|ahead| {
-            waiters.get(ahead).is_some_and(|w| {
+        let mut ahead = queue.iter().take_while(|&&w| w < id);
+        ahead.by_ref().take(MAX_OVERTAKE).all(|w| {
+            waiters.get(w).is_some_and(|w| {
                 w.route != *route && store.sublimit_check(&w.route, w.key.major, now).is_err()
             })
-        })
+        }) && ahead.next().is_none()
     }
 
     /// Wakes the waiter right behind `id` in `bucket`'s queue.

@@ -571,3 +571,14 @@ fn a_request_held_by_its_route_does_not_block_other_routes_of_its_bucket() {
     );
     go(st.poll_waiter(later, t7, None));
 }
+
+#[test]
+fn a_request_held_by_its_route_does_not_hold_back_a_probe_of_its_resource() {
+    let (mut st, t0) = edit_held_by_a_shared_429();
+    let (_, until) = wait(st.try_acquire(&edit(), t0));
+    assert_eq!(until, Some(t0 + 7 * S));
+    // A route never seen on channel 1 probes at once: the edit queued before it could
+    // not go anyway.
+    let pin = RequestKey::from_path_at(Method::Put, "/channels/1/pins/9", NOW_UNIX);
+    go(st.try_acquire(&pin, t0));
+}
