@@ -423,7 +423,9 @@ impl BucketStore for MemoryStore {
         let mut recent: Vec<Instant> = entry
             .recent
             .iter()
-            .filter(|&&(m, _)| m == major)
+            // Requests dispatched after the one that got the 429 were in flight with
+            // it: no evidence that the window had room for them.
+            .filter(|&&(m, t)| m == major && t <= sent_at)
             .map(|&(_, t)| t)
             .collect();
         // The request that got the 429 did not count.

@@ -19,8 +19,12 @@ use tokio::time::Instant;
 use crate::hash::FastMap;
 use crate::key::Major;
 
-/// Recent dispatches kept per route to estimate a sublimit's count when one is hit.
-pub(crate) const RECENT_PER_ROUTE: usize = 16;
+/// Recent dispatches kept per route (in each shard) to estimate a sublimit's count when
+/// one is hit. The first learn can count no more requests than this holds of the major
+/// parameter that met the limit, and the estimate is never raised afterwards, so it must
+/// hold a whole window of the largest hidden limits seen (30 executes per webhook) for
+/// a few major parameters of one shard at once. About 4 KiB per route and shard at most.
+pub(crate) const RECENT_PER_ROUTE: usize = 128;
 
 /// What one major parameter dispatched under a learned sublimit.
 #[derive(Debug, Clone, Default)]
@@ -75,7 +79,8 @@ impl Sublimit {
     /// Which one: windows are fixed and start at their first request, so a window that
     /// began at `t[j]` and lasts `end - t[j]` needs the requests before `t[j]` to fit
     /// in an earlier window of that length, which ended at or before `t[j]` and began
-    /// at a request: one in `(t[j-1] - period, t[j] - period]`. The latest start that
+    /// at a request: one in `(t[j-1] - period, t[j] - period]`, and which held no more
+    /// requests than this window (both had the same limit). The latest start that
     /// passes this is taken (the earliest request always does, as nothing older is
     /// known): the shortest window, and the smallest count, the requests explain.
     ///
@@ -92,7 +97,17 @@ impl Sublimit {
             else {
                 return false;
             };
-            sent[..j].iter().any(|&t| t > earliest && t <= latest)
+            // The previous window began at the latest request it can have begun at,
+            // and held no more than this one: it had the same limit.
+            let Some(start) = sent[..j]
+                .iter()
+                .rev()
+                .find(|&&t| t > earliest && t <= latest)
+            else {
+                return false;
+            };
+            let previous = sent[..j].iter().filter(|&&t| t >= *start).count();
+            previous <= sent.len() - j
         };
         let start = (1..sent.len()).rev().find(|&j| fits(j)).unwrap_or(0);
         let (limit, period) = match sent.get(start) {
@@ -304,6 +319,11 @@ mod tests {
         );
         // No history: one request per Retry-After.
         assert_eq!(learn(&[], 7 * S, t0), (1, 7 * S));
+        // 30 per 20 s, sent 5 every 2 s from 0 to 10 s, a 429 at 12 s to wait until
+        // 20 s. A window from 10 s (5 per 10 s) would need the 25 requests before it in
+        // one window of 10 s: more than that window's limit, so it cannot be.
+        let burst: Vec<Instant> = (0..30).map(|i| t0 + 2 * S * (i / 5)).collect();
+        assert_eq!(learn(&burst, 8 * S, t0 + 12 * S), (30, 20 * S));
     }
 
     #[test]
