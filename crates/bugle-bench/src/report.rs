@@ -107,10 +107,13 @@ impl RunReport {
             // Without reading messages back, a message counts as delivered when FakeDiscord
             // created it, up to one per job; creations beyond that are duplicates. (A
             // create the client reported failed but the server made still counts.)
-            None => (side.messages_sent.min(server.messages_created), "count"),
+            None => (
+                side.messages_sent.min(server.counters.messages_created),
+                "count",
+            ),
         };
         #[allow(clippy::cast_precision_loss)] // request counts stay far below 2^52
-        let requests = server.requests as f64;
+        let requests = server.counters.requests as f64;
         let per_s = |x: f64| {
             if side.wall_s > 0.0 {
                 x / side.wall_s
@@ -127,21 +130,21 @@ impl RunReport {
             creates_ok: side.creates_ok,
             deadline_hit: side.deadline_hit,
             delivered,
-            duplicates: server.messages_created.saturating_sub(delivered),
+            duplicates: server.counters.messages_created.saturating_sub(delivered),
             delivery_check: delivery_check.to_owned(),
             wall_s: side.wall_s,
             minimum_s,
             utilization: (minimum_s > 0.0 && side.wall_s > 0.0).then(|| minimum_s / side.wall_s),
             rate_limited: RateLimited {
-                user: server.rate_limited_user,
-                sublimit: server.rate_limited_sublimit,
-                global: server.rate_limited_global,
-                shared: server.rate_limited_shared,
+                user: server.counters.rate_limited_user,
+                sublimit: server.counters.rate_limited_sublimit,
+                global: server.counters.rate_limited_global,
+                shared: server.counters.rate_limited_shared,
             },
-            banned: server.banned,
-            invalid_requests: server.invalid_requests,
-            requests: server.requests,
-            faults_injected: server.faults_injected,
+            banned: server.counters.banned,
+            invalid_requests: server.counters.invalid_requests,
+            requests: server.counters.requests,
+            faults_injected: server.counters.faults_injected,
             requests_per_s: per_s(requests),
             client_cpu_s: side.cpu_s,
             cpu_us_per_request: if requests > 0.0 {

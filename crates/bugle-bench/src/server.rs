@@ -11,8 +11,8 @@ use std::net::SocketAddr;
 use std::process::Stdio;
 
 use bugle_sim::fake::{
-    BucketRule, FakeDiscord, FaultConfig, MESSAGES_BUCKET, RateLimitConfig, RouteKind, SharedLimit,
-    Sublimit, WEBHOOKS_BUCKET,
+    BucketRule, Counters, FakeDiscord, FaultConfig, MESSAGES_BUCKET, RateLimitConfig, RouteKind,
+    SharedLimit, Sublimit, WEBHOOKS_BUCKET,
 };
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
@@ -43,26 +43,10 @@ pub struct ReportRequest {
 /// `FakeDiscord`'s own account of the run.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ServerReport {
-    /// Requests received.
-    pub requests: u64,
-    /// 429s from a route bucket.
-    pub rate_limited_user: u64,
-    /// 429s from a hidden sublimit (reported to the client as scope `user`).
-    pub rate_limited_sublimit: u64,
-    /// 429s from the global limit.
-    pub rate_limited_global: u64,
-    /// 429s from a shared limit.
-    pub rate_limited_shared: u64,
-    /// Cloudflare-style answers to a banned IP.
-    pub banned: u64,
-    /// 401, 403 and non-shared 429 answers.
-    pub invalid_requests: u64,
-    /// Creates answered with an earlier message because of `enforce_nonce`.
-    pub duplicates_prevented: u64,
-    /// Faults injected.
-    pub faults_injected: u64,
-    /// Messages created (including ones deleted later).
-    pub messages_created: u64,
+    /// `FakeDiscord`'s counters (requests, 429s by scope, bans, invalid requests,
+    /// faults, messages created), flattened into the JSON object.
+    #[serde(flatten)]
+    pub counters: Counters,
     /// Distinct workload messages found (surviving in the channels, or deleted by the
     /// client); `None` when the scenario has too many channels to read back.
     pub distinct_delivered: Option<u64>,
@@ -176,16 +160,7 @@ pub fn report(fake: &FakeDiscord, spec: &Spec, request: &ReportRequest) -> Serve
         found.len() as u64
     });
     ServerReport {
-        requests: counters.requests,
-        rate_limited_user: counters.rate_limited_user,
-        rate_limited_sublimit: counters.rate_limited_sublimit,
-        rate_limited_global: counters.rate_limited_global,
-        rate_limited_shared: counters.rate_limited_shared,
-        banned: counters.banned,
-        invalid_requests: counters.invalid_requests,
-        duplicates_prevented: counters.duplicates_prevented,
-        faults_injected: counters.faults_injected,
-        messages_created: counters.messages_created,
+        counters,
         distinct_delivered,
     }
 }

@@ -4,6 +4,7 @@ use std::process::Command;
 
 use bugle_bench::report::{ClientSide, RunReport};
 use bugle_bench::server::ServerReport;
+use bugle_sim::fake::Counters;
 use serde_json::Value;
 
 const FIELDS: [&str; 23] = [
@@ -59,13 +60,14 @@ fn a_report_is_one_json_line_with_every_field() {
         peak_rss_kib: 20_000,
         rss_samples_kib: vec![10_000, 12_000],
     };
+    let mut counters = Counters::default();
+    counters.requests = 500;
+    counters.rate_limited_user = 3;
+    counters.rate_limited_global = 1;
+    counters.messages_created = 401;
     let server = ServerReport {
-        requests: 500,
-        rate_limited_user: 3,
-        rate_limited_global: 1,
-        messages_created: 401,
+        counters,
         distinct_delivered: Some(400),
-        ..ServerReport::default()
     };
     let report = RunReport::new("spread", "bugle", 16.0, side, &server);
     let value = check_shape(&report.to_json_line());
@@ -85,8 +87,10 @@ fn without_a_content_check_delivery_is_the_creation_count() {
         wall_s: 1.0,
         ..ClientSide::default()
     };
+    let mut counters = Counters::default();
+    counters.messages_created = 12;
     let server = ServerReport {
-        messages_created: 12,
+        counters,
         ..ServerReport::default()
     };
     let value =

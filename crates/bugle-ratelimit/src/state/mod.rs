@@ -114,7 +114,13 @@ pub(crate) enum Notice {
 #[derive(Debug)]
 enum Eval {
     Go,
-    Wait { until: Option<Instant>, gate: bool },
+    /// Not yet: until an instant or an event; `gate` if held by its major parameter's
+    /// gate, `held` if by its own route's limit (see [`BucketStore::route_check`]).
+    Wait {
+        until: Option<Instant>,
+        gate: bool,
+        held: bool,
+    },
     Fail(RateLimitError),
 }
 
@@ -348,6 +354,7 @@ impl<S: BucketStore> State<S> {
             Eval::Wait {
                 until: None,
                 gate: false,
+                held: self.store.route_check(&route, key.major, now).is_err(),
             }
         };
         match eval {
@@ -366,8 +373,8 @@ impl<S: BucketStore> State<S> {
                 self.remove_waiter(id);
                 Self::fail(error)
             }
-            Eval::Wait { until, gate } => {
-                if self.store.sublimit_check(&route, key.major, now).is_err() {
+            Eval::Wait { until, gate, held } => {
+                if held {
                     // Held by its own route (or behind one of its route that is): the
                     // next in the queue may be free to go.
                     self.wake_behind(&bucket, id);
@@ -464,14 +471,18 @@ impl<S: BucketStore> State<S> {
             Capacity::Until(t) => later(&mut until, t),
             Capacity::Event => event = true,
         }
-        if let Err(t) = self.store.sublimit_check(route, major, now) {
-            later(&mut until, t);
-        }
+        let held = match self.store.route_check(route, major, now) {
+            Ok(()) => false,
+            Err(t) => {
+                later(&mut until, t);
+                true
+            }
+        };
         if gate || event || until.is_some() {
             if let Err(t) = self.store.global_check(key.pool, now) {
                 later(&mut until, t);
             }
-            Eval::Wait { until, gate }
+            Eval::Wait { until, gate, held }
         } else {
             // Charged here, in the same step as the check: `Go` always dispatches.
             match self.store.global_try_charge(key.pool, now) {
@@ -479,6 +490,7 @@ impl<S: BucketStore> State<S> {
                 Err(t) => Eval::Wait {
                     until: Some(t),
                     gate: false,
+                    held: false,
                 },
             }
         }
@@ -560,7 +572,7 @@ impl<S: BucketStore> State<S> {
         let mut ahead = queue.iter().take_while(|&&w| w < id);
         ahead.by_ref().take(MAX_OVERTAKE).all(|w| {
             waiters.get(w).is_some_and(|w| {
-                w.route != *route && store.sublimit_check(&w.route, w.key.major, now).is_err()
+                w.route != *route && store.route_check(&w.route, w.key.major, now).is_err()
             })
         }) && ahead.next().is_none()
     }

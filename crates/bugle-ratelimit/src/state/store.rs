@@ -118,12 +118,8 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
     /// Whether the route itself lets one more request on `major` go: a learned
     /// sublimit, or a hold after a shared-scope 429 (see [`BucketStore::hold_route`]).
     /// A request refused here waits on its route, not on its bucket.
-    fn sublimit_check(
-        &mut self,
-        route: &RouteName,
-        major: Major,
-        now: Instant,
-    ) -> Result<(), Instant>;
+    fn route_check(&mut self, route: &RouteName, major: Major, now: Instant)
+    -> Result<(), Instant>;
     /// Holds the route on `major` until `until` (a shared-scope 429: that resource's
     /// shared limit is full for this route; the rest of the bucket may still go).
     fn hold_route(&mut self, route: &RouteName, major: Major, until: Instant, now: Instant);
@@ -348,7 +344,7 @@ impl BucketStore for MemoryStore {
         }
     }
 
-    fn sublimit_check(
+    fn route_check(
         &mut self,
         route: &RouteName,
         major: Major,

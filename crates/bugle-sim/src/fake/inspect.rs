@@ -27,8 +27,9 @@ pub struct RequestRecord {
     pub at: Duration,
 }
 
-/// Running totals since the fake was built.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Running totals since the fake was built. Serialisable, so a fake serving another
+/// process (a benchmark's, say) can report them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Counters {
     /// Requests received.
