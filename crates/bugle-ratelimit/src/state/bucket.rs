@@ -72,8 +72,14 @@ impl Bucket {
     }
 
     /// Whether one more request may be dispatched now.
+    ///
+    /// Never [`Capacity::Event`] with nothing in flight: no completion could end that
+    /// wait. A known bucket can get there when its window rolled while requests were in
+    /// flight and they came back saying nothing of the bucket (global 429s, answers
+    /// without headers); one request then goes to learn the window again.
     pub(crate) fn capacity(&mut self, now: Instant) -> Capacity {
         self.roll(now);
+        self.unwedge();
         if self.limit == 0 {
             if let Some(end) = self.window_end {
                 return Capacity::Until(end);
@@ -96,6 +102,7 @@ impl Bucket {
     /// When the request at queue `position` (0 = head) is expected to be dispatched.
     pub(crate) fn predict(&mut self, position: usize, now: Instant) -> Instant {
         self.roll(now);
+        self.unwedge();
         if self.limit == 0 {
             return self.window_end.unwrap_or(now);
         }
@@ -135,6 +142,13 @@ impl Bucket {
     /// with nothing in flight, no capacity and no window to wait for, one request may go
     /// to learn the window again (otherwise nothing would ever wake the queue).
     pub(crate) fn no_info(&mut self) {
+        self.unwedge();
+    }
+
+    /// A known bucket with nothing in flight, no capacity and no window to wait for lets
+    /// one request go to learn the window again: otherwise its queue would wait for a
+    /// completion that cannot come.
+    fn unwedge(&mut self) {
         if self.limit > 0 && self.window_end.is_none() && self.in_flight == 0 && self.available == 0
         {
             self.available = 1;

@@ -15,6 +15,8 @@ pub(crate) mod store;
 pub(crate) mod sublimit;
 
 #[cfg(test)]
+mod foreign_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::{BTreeSet, VecDeque};

@@ -11,18 +11,23 @@ use crate::headers::{RateLimitBody, RateLimitHeaders, Scope};
 use crate::key::{GlobalPool, Major, Method, RequestKey};
 use crate::outcome::Outcome;
 
-const NOW_UNIX: u64 = 1_750_000_000_000;
-const S: Duration = Duration::from_secs(1);
+pub(super) const NOW_UNIX: u64 = 1_750_000_000_000;
+pub(super) const S: Duration = Duration::from_secs(1);
 
-fn config() -> RateLimitConfig {
+pub(super) fn config() -> RateLimitConfig {
     RateLimitConfig::default().with_safety_margin(Duration::ZERO)
 }
 
-fn post(path: &str) -> RequestKey {
+pub(super) fn post(path: &str) -> RequestKey {
     RequestKey::from_path_at(Method::Post, path, NOW_UNIX)
 }
 
-fn headers(bucket: &str, limit: u32, remaining: u32, reset_after: Duration) -> RateLimitHeaders {
+pub(super) fn headers(
+    bucket: &str,
+    limit: u32,
+    remaining: u32,
+    reset_after: Duration,
+) -> RateLimitHeaders {
     RateLimitHeaders {
         bucket: Some(bucket.to_owned()),
         limit: Some(limit),
@@ -32,7 +37,11 @@ fn headers(bucket: &str, limit: u32, remaining: u32, reset_after: Duration) -> R
     }
 }
 
-fn too_many(scope: Option<Scope>, retry_after: Duration, global: bool) -> RateLimitHeaders {
+pub(super) fn too_many(
+    scope: Option<Scope>,
+    retry_after: Duration,
+    global: bool,
+) -> RateLimitHeaders {
     let body = RateLimitBody {
         json: true,
         retry_after: Some(retry_after),
@@ -49,7 +58,7 @@ fn too_many(scope: Option<Scope>, retry_after: Duration, global: bool) -> RateLi
 }
 
 #[track_caller]
-fn go(step: Step) -> Ticket {
+pub(super) fn go(step: Step) -> Ticket {
     match step {
         Step::Go(ticket) => ticket,
         other => panic!("expected go, got {other:?}"),
@@ -57,7 +66,7 @@ fn go(step: Step) -> Ticket {
 }
 
 #[track_caller]
-fn wait(step: Step) -> (WaiterId, Option<Instant>) {
+pub(super) fn wait(step: Step) -> (WaiterId, Option<Instant>) {
     match step {
         Step::Wait { waiter, until } => (waiter, until),
         other => panic!("expected wait, got {other:?}"),
@@ -65,7 +74,7 @@ fn wait(step: Step) -> (WaiterId, Option<Instant>) {
 }
 
 #[track_caller]
-fn fail(step: Step) -> ErrorKind {
+pub(super) fn fail(step: Step) -> ErrorKind {
     match step {
         Step::Fail(error) => error.into_kind(),
         other => panic!("expected fail, got {other:?}"),
@@ -73,7 +82,7 @@ fn fail(step: Step) -> ErrorKind {
 }
 
 /// A state whose route for channel 1 is known as bucket `h` with `limit`, `remaining`.
-fn warmed(limit: u32, remaining: u32, reset: Duration) -> (State, Instant) {
+pub(super) fn warmed(limit: u32, remaining: u32, reset: Duration) -> (State, Instant) {
     let t0 = Instant::now();
     let mut st = State::new(config(), t0);
     let ticket = go(st.try_acquire(&post("/channels/1/messages"), t0));
