@@ -54,24 +54,58 @@ impl BucketRule {
     }
 }
 
+/// How a hidden sublimit counts its requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Shape {
+    /// A fixed window that starts at its first request and resets `window` later.
+    #[default]
+    Fixed,
+    /// At most `limit` requests in any trailing `window`.
+    Sliding,
+}
+
 /// A limit that no header announces: after `limit` requests in `window` to one route and
-/// major parameter, a 429 arrives while `X-RateLimit-Remaining` still shows capacity.
+/// major parameter, a 429 of scope `user` arrives while `X-RateLimit-Remaining` still
+/// shows capacity. Its rate-limit headers describe the route's announced bucket, not the
+/// sublimit.
+///
+/// Discord documents neither the numbers nor the shape of its hidden limits, so both
+/// shapes exist: [`Sublimit::new`] (a fixed window from its first request; `Retry-After`
+/// is the rest of that window) and [`Sublimit::sliding`] (a trailing window;
+/// `Retry-After` is the wait until the oldest of the `limit` counted requests leaves it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
 pub struct Sublimit {
     pub(crate) route: RouteKind,
     pub(crate) limit: u32,
     pub(crate) window: Duration,
+    pub(crate) shape: Shape,
 }
 
 impl Sublimit {
-    /// `limit` requests per `window` to `route`, per major parameter and caller.
+    /// `limit` requests per fixed `window` to `route`, per major parameter and caller; the
+    /// window starts at its first request.
     pub fn new(route: RouteKind, limit: u32, window: Duration) -> Self {
         Self {
             route,
             limit: limit.max(1),
             window,
+            shape: Shape::Fixed,
         }
+    }
+
+    /// At most `limit` requests to `route` in any trailing `window`, per major parameter
+    /// and caller.
+    pub fn sliding(route: RouteKind, limit: u32, window: Duration) -> Self {
+        Self {
+            shape: Shape::Sliding,
+            ..Self::new(route, limit, window)
+        }
+    }
+
+    /// Whether the window slides ([`Sublimit::sliding`]) rather than being fixed.
+    pub fn is_sliding(&self) -> bool {
+        self.shape == Shape::Sliding
     }
 }
 

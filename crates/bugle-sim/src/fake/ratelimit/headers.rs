@@ -80,3 +80,39 @@ pub(crate) fn cloudflare_ban(remaining: Duration) -> Reply {
         .to_owned();
     Reply::html(StatusCode::TOO_MANY_REQUESTS, page).with_header(RETRY_AFTER, whole_secs(remaining))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
+        reply
+            .headers
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn a_hidden_limits_429_is_scope_user_and_describes_the_announced_bucket() {
+        let limited = Limited {
+            scope: Scope::Sublimit,
+            retry_after: Duration::from_millis(6_250),
+            bucket: Some(BucketState {
+                hash: "b".to_owned(),
+                limit: 5,
+                remaining: 3,
+                reset_after: Duration::from_secs(2),
+            }),
+        };
+        let reply = too_many_requests(&limited, OffsetDateTime::UNIX_EPOCH);
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(header(&reply, "x-ratelimit-scope"), Some("user"));
+        assert_eq!(header(&reply, "x-ratelimit-limit"), Some("5"));
+        assert_eq!(header(&reply, "x-ratelimit-remaining"), Some("3"));
+        assert_eq!(header(&reply, "x-ratelimit-reset-after"), Some("2.000"));
+        // Whole seconds, rounded up; the body keeps the milliseconds.
+        assert_eq!(header(&reply, "retry-after"), Some("7"));
+        assert_eq!(header(&reply, "x-ratelimit-global"), None);
+    }
+}

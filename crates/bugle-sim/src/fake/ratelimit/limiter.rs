@@ -1,5 +1,6 @@
-//! The server-side limiter: fixed windows per bucket, global, shared and hidden limits, and
-//! the invalid-request counter that bans an IP. A plain state machine driven by `now`.
+//! The server-side limiter: fixed windows per bucket, global, shared and hidden limits
+//! (hidden ones fixed or sliding), and the invalid-request counter that bans an IP. A plain
+//! state machine driven by `now`.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -7,7 +8,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::config::RateLimitConfig;
+use super::config::{RateLimitConfig, Shape, Sublimit};
 use crate::fake::route::Route;
 
 /// A fixed window that starts at its first request.
@@ -34,6 +35,30 @@ fn slot(
         };
     }
     window
+}
+
+/// The send times a sliding window still counts: at most `limit` of them, oldest first.
+#[derive(Debug, Clone, Default)]
+struct SlidingLog(VecDeque<Instant>);
+
+impl SlidingLog {
+    /// Forgets the requests that left the trailing `window` by `now`.
+    fn prune(&mut self, now: Instant, window: Duration) {
+        while self.0.front().is_some_and(|&t| t + window <= now) {
+            self.0.pop_front();
+        }
+    }
+
+    /// The wait until a request may go, when `limit` requests are in the trailing
+    /// `window`: until the oldest of them leaves it.
+    fn wait(&mut self, now: Instant, limit: u32, window: Duration) -> Option<Duration> {
+        self.prune(now, window);
+        if self.0.len() < limit as usize {
+            return None;
+        }
+        let oldest = self.0[self.0.len() - limit as usize];
+        Some(oldest + window - now)
+    }
 }
 
 /// Which limit answered a 429.
@@ -91,6 +116,7 @@ pub(crate) struct Limiter {
     buckets: HashMap<String, Window>,
     globals: HashMap<String, Window>,
     sublimits: HashMap<String, Window>,
+    sliding: HashMap<String, SlidingLog>,
     shared: HashMap<String, Window>,
     invalid: HashMap<IpAddr, VecDeque<Instant>>,
     bans: HashMap<IpAddr, Instant>,
@@ -104,6 +130,7 @@ impl Limiter {
             buckets: HashMap::new(),
             globals: HashMap::new(),
             sublimits: HashMap::new(),
+            sliding: HashMap::new(),
             shared: HashMap::new(),
             invalid: HashMap::new(),
             bans: HashMap::new(),
@@ -206,12 +233,22 @@ impl Limiter {
             .iter()
             .filter(|s| s.route == route.kind)
         {
-            let key = format!("{}|{:?}|{major}", caller.key(), sub.route);
-            let window = slot(&mut self.sublimits, key, now, sub.window);
-            if window.used >= sub.limit {
+            let key = sublimit_key(caller, sub, &major);
+            let wait = match sub.shape {
+                Shape::Fixed => {
+                    let window = slot(&mut self.sublimits, key, now, sub.window);
+                    (window.used >= sub.limit).then(|| window.start + sub.window - now)
+                }
+                Shape::Sliding => self
+                    .sliding
+                    .entry(key)
+                    .or_default()
+                    .wait(now, sub.limit, sub.window),
+            };
+            if let Some(retry_after) = wait {
                 return Err(Limited {
                     scope: Scope::Sublimit,
-                    retry_after: window.start + sub.window - now,
+                    retry_after,
                     bucket: current,
                 });
             }
@@ -240,15 +277,24 @@ impl Limiter {
             .iter()
             .filter(|s| s.route == route.kind)
         {
-            let key = format!("{}|{:?}|{major}", caller.key(), sub.route);
-            slot(&mut self.sublimits, key, now, sub.window).used += 1;
+            let key = sublimit_key(caller, sub, major);
+            match sub.shape {
+                Shape::Fixed => slot(&mut self.sublimits, key, now, sub.window).used += 1,
+                Shape::Sliding => self.sliding.entry(key).or_default().0.push_back(now),
+            }
         }
     }
+}
+
+/// The counter of `sub` for `caller` and one major parameter.
+fn sublimit_key(caller: &Caller, sub: &Sublimit, major: &str) -> String {
+    format!("{}|{:?}|{major}", caller.key(), sub.route)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fake::ratelimit::config::SharedLimit;
     use crate::fake::route::{RouteKind, match_route};
     use http::Method;
 
@@ -322,5 +368,141 @@ mod tests {
         );
         tokio::time::advance(Duration::from_secs(60)).await;
         assert!(limiter.banned_for(ip, Instant::now()).is_none());
+    }
+    fn with_sublimit(sub: Sublimit) -> Limiter {
+        Limiter::new(RateLimitConfig::discord_defaults().sublimit(sub))
+    }
+
+    /// Admits a create to channel 1 at the current instant of the paused clock.
+    fn create_now(limiter: &mut Limiter) -> Result<Option<BucketState>, Limited> {
+        limiter.admit(Instant::now(), &Caller::Bot("t".into()), &create_route(1))
+    }
+
+    async fn advance_to(start: Instant, at: u64) {
+        tokio::time::advance(start + Duration::from_secs(at) - Instant::now()).await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_fixed_sublimit_refuses_until_its_window_from_the_first_request_ends() {
+        let start = Instant::now();
+        let mut limiter = with_sublimit(Sublimit::new(
+            RouteKind::CreateMessage,
+            3,
+            Duration::from_secs(10),
+        ));
+        for at in [0, 6, 7] {
+            advance_to(start, at).await;
+            assert!(create_now(&mut limiter).is_ok(), "at {at} s");
+        }
+        advance_to(start, 8).await;
+        let refusal = create_now(&mut limiter).unwrap_err();
+        assert_eq!(refusal.scope, Scope::Sublimit);
+        assert_eq!(refusal.retry_after, Duration::from_secs(2));
+        // The headers still describe the announced bucket: its window opened at 6 s with
+        // two requests, so three of five remain, resetting at 11 s.
+        let bucket = refusal.bucket.unwrap();
+        assert_eq!((bucket.limit, bucket.remaining), (5, 3));
+        assert_eq!(bucket.reset_after, Duration::from_secs(3));
+        // At 10 s the whole window resets: three more go at once.
+        advance_to(start, 10).await;
+        for _ in 0..3 {
+            assert!(create_now(&mut limiter).is_ok());
+        }
+        assert!(create_now(&mut limiter).is_err());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_sliding_sublimit_waits_for_the_oldest_counted_request_to_leave() {
+        let start = Instant::now();
+        let mut limiter = with_sublimit(Sublimit::sliding(
+            RouteKind::CreateMessage,
+            3,
+            Duration::from_secs(10),
+        ));
+        for at in [0, 6, 7] {
+            advance_to(start, at).await;
+            assert!(create_now(&mut limiter).is_ok(), "at {at} s");
+        }
+        advance_to(start, 8).await;
+        let refusal = create_now(&mut limiter).unwrap_err();
+        assert_eq!(refusal.scope, Scope::Sublimit);
+        // The request of 0 s leaves the trailing window at 10 s.
+        assert_eq!(refusal.retry_after, Duration::from_secs(2));
+        let bucket = refusal.bucket.unwrap();
+        assert_eq!((bucket.limit, bucket.remaining), (5, 3));
+        // Refused attempts are not counted: asking again does not push the wait back.
+        advance_to(start, 9).await;
+        assert_eq!(
+            create_now(&mut limiter).unwrap_err().retry_after,
+            Duration::from_secs(1)
+        );
+        // At 10 s one request has left, so exactly one more goes (a fixed window would
+        // have let three go); the next waits for the request of 6 s to leave, at 16 s.
+        advance_to(start, 10).await;
+        assert!(create_now(&mut limiter).is_ok());
+        let refusal = create_now(&mut limiter).unwrap_err();
+        assert_eq!(refusal.retry_after, Duration::from_secs(6));
+        advance_to(start, 16).await;
+        assert!(create_now(&mut limiter).is_ok());
+        assert_eq!(
+            create_now(&mut limiter).unwrap_err().retry_after,
+            Duration::from_secs(1)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_sliding_sublimit_counts_each_channel_on_its_own() {
+        let mut limiter = with_sublimit(Sublimit::sliding(
+            RouteKind::CreateMessage,
+            1,
+            Duration::from_secs(10),
+        ));
+        let bot = Caller::Bot("t".into());
+        assert!(
+            limiter
+                .admit(Instant::now(), &bot, &create_route(1))
+                .is_ok()
+        );
+        assert!(
+            limiter
+                .admit(Instant::now(), &bot, &create_route(2))
+                .is_ok()
+        );
+        let refusal = limiter
+            .admit(Instant::now(), &bot, &create_route(1))
+            .unwrap_err();
+        assert_eq!(refusal.scope, Scope::Sublimit);
+        assert_eq!(refusal.retry_after, Duration::from_secs(10));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_shared_limit_counts_every_caller_of_one_channel() {
+        let config = RateLimitConfig::discord_defaults().shared(SharedLimit::new(
+            RouteKind::CreateMessage,
+            2,
+            Duration::from_secs(20),
+        ));
+        let mut limiter = Limiter::new(config);
+        let (one, two) = (Caller::Bot("a".into()), Caller::Bot("b".into()));
+        assert!(
+            limiter
+                .admit(Instant::now(), &one, &create_route(1))
+                .is_ok()
+        );
+        assert!(
+            limiter
+                .admit(Instant::now(), &two, &create_route(1))
+                .is_ok()
+        );
+        let refusal = limiter
+            .admit(Instant::now(), &one, &create_route(1))
+            .unwrap_err();
+        assert_eq!(refusal.scope, Scope::Shared);
+        assert_eq!(refusal.retry_after, Duration::from_secs(20));
+        assert!(
+            limiter
+                .admit(Instant::now(), &two, &create_route(2))
+                .is_ok()
+        );
     }
 }
