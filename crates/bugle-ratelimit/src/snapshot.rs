@@ -10,6 +10,9 @@ use tokio::time::Instant;
 pub struct PoolSnapshot {
     /// Requests allowed per rolling second.
     pub limit_per_second: u32,
+    /// This process's share of the limit: `limit_per_second` unless global 429s showed
+    /// that something else uses the same token (see `docs/rate-limiting.md`).
+    pub share_per_second: u32,
     /// Requests charged in the current rolling window.
     pub used_in_window: u32,
     /// When a global 429 pause ends, if one is in effect.

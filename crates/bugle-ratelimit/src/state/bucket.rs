@@ -38,6 +38,10 @@ pub(crate) struct Bucket {
     pub(crate) period_ms: u32,
     /// Last dispatch or completion.
     pub(crate) last_used: Instant,
+    /// Until when the bucket is known to be shared with another sender (a user-scope
+    /// 429 that this process's own accounting did not predict): each window then
+    /// starts with one request, whose answer says what the others left.
+    pub(crate) contended_until: Option<Instant>,
 }
 
 impl Bucket {
@@ -51,6 +55,7 @@ impl Bucket {
             min_remaining: 0,
             period_ms: 0,
             last_used: now,
+            contended_until: None,
         }
     }
 
@@ -67,6 +72,14 @@ impl Bucket {
                 // Requests still in flight may land in the new window: count them there.
                 self.available = self.limit.saturating_sub(self.in_flight);
                 self.min_remaining = self.limit;
+                if self.contended_until.is_some_and(|until| now < until) {
+                    // Another sender shares the bucket: what it leaves is known only
+                    // from an answer, so the window starts with one request (or with
+                    // the answers of those in flight).
+                    self.available = self.available.min(u32::from(self.in_flight == 0));
+                } else {
+                    self.contended_until = None;
+                }
             }
         }
     }
@@ -212,6 +225,17 @@ impl Bucket {
         self.last_used = now;
     }
 
+    /// A user-scope 429 this process's accounting did not predict: another sender uses
+    /// the bucket too. Nothing may be sent before `until`, and until `contended_until`
+    /// each window starts with a single request.
+    pub(crate) fn contend(&mut self, until: Instant, contended_until: Instant, now: Instant) {
+        self.exhaust(until, now);
+        self.contended_until = Some(
+            self.contended_until
+                .map_or(contended_until, |c| c.max(contended_until)),
+        );
+    }
+
     /// Whether the bucket holds nothing worth keeping at `now` with eviction `ttl`.
     pub(crate) fn is_idle(&self, now: Instant, ttl: Duration) -> bool {
         let last = self
@@ -318,6 +342,36 @@ mod tests {
         b.unsend(now);
         assert_eq!(b.available, 1);
         assert_eq!(b.in_flight, 0);
+    }
+
+    #[test]
+    fn a_contended_bucket_starts_each_window_with_one_request() {
+        let now = Instant::now();
+        let mut b = Bucket::new(now);
+        b.reserve(now);
+        b.finish(now);
+        b.observe(5, 4, Duration::from_secs(5), MARGIN, now);
+        b.reserve(now);
+        b.finish(now);
+        let until = now + Duration::from_secs(5);
+        b.contend(until, now + Duration::from_secs(60), now);
+        assert_eq!(b.capacity(now), Capacity::Until(until));
+        assert_eq!(b.capacity(until), Capacity::Ready);
+        assert_eq!(b.available, 1, "one request learns what the others left");
+        b.reserve(until);
+        assert_eq!(b.capacity(until), Capacity::Event);
+        b.finish(until);
+        // The others left two of five.
+        b.observe(5, 2, Duration::from_secs(5), MARGIN, until);
+        assert_eq!(b.available, 2);
+        // Once the contention is over, windows start full again.
+        let later = now + Duration::from_secs(61);
+        b.observe(5, 0, Duration::ZERO, MARGIN, later);
+        assert_eq!(
+            b.capacity(later + Duration::from_millis(1)),
+            Capacity::Ready
+        );
+        assert_eq!(b.available, 5);
     }
 
     #[test]

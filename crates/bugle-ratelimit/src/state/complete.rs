@@ -15,6 +15,8 @@ use crate::outcome::Outcome;
 const UNKNOWN_WEBHOOK: u64 = 10_015;
 /// Wait assumed for a scoped 429 that gives no Retry-After at all.
 const FALLBACK_RETRY: Duration = Duration::from_secs(1);
+/// How long after a user-scope 429 a bucket is treated as shared with another sender.
+const CONTENDED_FOR: Duration = Duration::from_secs(60);
 
 impl<S: BucketStore> State<S> {
     /// A dispatched request completed with `outcome`, observed at `now`.
@@ -170,7 +172,7 @@ impl<S: BucketStore> State<S> {
             crate::metrics::too_many("global");
             match ticket.pool {
                 GlobalPool::Exempt => self.store.exhaust(target, until, now),
-                pool => self.store.global_pause(pool, until),
+                pool => self.store.global_pause(pool, until, now),
             }
             return;
         }
@@ -211,9 +213,13 @@ impl<S: BucketStore> State<S> {
                 .hold_route(&ticket.route, ticket.major, until, now);
             self.apply_headers(target, headers, now);
         } else {
-            info!(bucket = %target, scope = "user", retry_after_s = retry_after.as_secs_f64(), "rate limit: 429");
+            // The engine never sends past a bucket's remaining, so another sender
+            // used it too (or its window was misjudged): start its windows with one
+            // request for a while.
+            info!(bucket = %target, scope = "user", retry_after_s = retry_after.as_secs_f64(), "rate limit: 429; the bucket is shared with another sender");
             crate::metrics::too_many("user");
-            self.store.exhaust(target, until, now);
+            self.store
+                .contend(target, until, until + CONTENDED_FOR, now);
         }
     }
 }

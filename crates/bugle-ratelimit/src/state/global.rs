@@ -15,6 +15,18 @@
 //! limit holds in every rolling window), and each log holds at most one run per grain of
 //! its span however high the rate: charging and checking are O(1) amortised and memory
 //! is bounded. A pool that is full is asked when it frees by walking its runs.
+//!
+//! The pool assumes this process owns the token's whole limit until a global 429 says
+//! otherwise: the engine never sends more than the limit in any window, so such a 429
+//! means something else uses the same token (another replica, a cron script, the same
+//! bot in another language) or the real limit is lower than configured. The pool then
+//! keeps to a *share* of the limit: on a global 429 the share drops to three quarters of
+//! what this process had in the window (at most once a window, however many 429s the
+//! requests in flight bring back), and while requests wait on a full share it grows by
+//! an eighth (at least one) each window without a global 429, back up to the limit.
+//! Processes that share a token without sharing state thus settle near their part of the
+//! limit instead of pausing and bursting together; sharing the state itself is the
+//! Redis store's job.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -97,6 +109,12 @@ impl Log {
 #[derive(Debug, Clone)]
 pub(crate) struct GlobalWindow {
     limit: u32,
+    /// This process's share of the limit: `limit` until a global 429 lowers it.
+    share: u32,
+    /// When a global 429 last lowered the share.
+    lowered_at: Option<Instant>,
+    /// When the share last changed (lowered, or grown one step).
+    share_changed: Option<Instant>,
     /// One second plus the safety margin.
     window: Duration,
     /// Dispatched and not answered yet, by dispatch instant.
@@ -111,6 +129,9 @@ impl GlobalWindow {
     pub(crate) fn new(limit: u32, margin: Duration) -> Self {
         Self {
             limit: limit.max(1),
+            share: limit.max(1),
+            lowered_at: None,
+            share_changed: None,
             window: Duration::from_secs(1) + margin,
             sent: Log::default(),
             answered: Log::default(),
@@ -140,8 +161,11 @@ impl GlobalWindow {
         if let Some(until) = self.paused_until {
             return Err(until);
         }
-        let limit = u64::from(self.limit);
         let mut remaining = self.total();
+        if remaining >= u64::from(self.share) {
+            self.grow_share(now);
+        }
+        let limit = u64::from(self.share);
         if remaining < limit {
             return Ok(());
         }
@@ -190,9 +214,41 @@ impl GlobalWindow {
         self.sent.remove(sent_at);
     }
 
-    /// A global 429: nothing from this pool before `until`.
-    pub(crate) fn pause(&mut self, until: Instant) {
+    /// A global 429 answered at `now`: nothing from this pool before `until`, and the
+    /// share drops to three quarters of what this process used in the window (at most
+    /// once a window).
+    pub(crate) fn pause(&mut self, until: Instant, now: Instant) {
         self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
+        self.prune(now);
+        if self.lowered_at.is_some_and(|at| now < at + self.window) {
+            // The requests in flight with the one that brought the first 429 of this
+            // window bring theirs too: one decrease is enough.
+            return;
+        }
+        let used = u32::try_from(self.total()).unwrap_or(u32::MAX);
+        let base = self.share.min(used.max(1));
+        self.share = (base - base / 4).max(1);
+        self.lowered_at = Some(now);
+        self.share_changed = Some(now);
+    }
+
+    /// One increase step of a lowered share, at most once a window: called when a
+    /// request finds the share full, so a process that sends little does not grow a
+    /// share it never tests.
+    fn grow_share(&mut self, now: Instant) {
+        if self.share >= self.limit || self.paused_until.is_some() {
+            return;
+        }
+        if self.share_changed.is_some_and(|at| now < at + self.window) {
+            return;
+        }
+        self.share = (self.share + (self.share / 8).max(1)).min(self.limit);
+        self.share_changed = Some(now);
+    }
+
+    /// This process's share of the limit (the limit unless global 429s lowered it).
+    pub(crate) fn share(&self) -> u32 {
+        self.share
     }
 
     /// Slots taken now (in flight or answered within the window).

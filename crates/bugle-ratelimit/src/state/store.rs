@@ -111,6 +111,9 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
     fn no_info(&mut self, key: &BucketKey);
     /// A 429: the bucket is empty until `until`.
     fn exhaust(&mut self, key: &BucketKey, until: Instant, now: Instant);
+    /// A user-scope 429 the bucket's own count did not predict: empty until `until`,
+    /// and shared with another sender until `contended_until`.
+    fn contend(&mut self, key: &BucketKey, until: Instant, contended_until: Instant, now: Instant);
     /// The bucket's window length estimate.
     fn period(&self, key: &BucketKey) -> Option<Duration>;
     /// Drops a probe bucket that has nothing in flight.
@@ -155,8 +158,9 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
     /// The request dispatched at `sent_at` was answered at `now` (or failed in a way
     /// that may have reached Discord): its slot frees a window later.
     fn global_answer(&mut self, pool: GlobalPool, sent_at: Instant, now: Instant);
-    /// A global 429.
-    fn global_pause(&mut self, pool: GlobalPool, until: Instant);
+    /// A global 429 answered at `now`: the pool pauses until `until`, and lowers this
+    /// process's share of it.
+    fn global_pause(&mut self, pool: GlobalPool, until: Instant, now: Instant);
     /// Evicts idle buckets and routes (`keep` protects buckets with local waiters);
     /// returns how many entries were removed.
     fn evict(&mut self, now: Instant, keep: &dyn Fn(&BucketKey) -> bool) -> usize;
@@ -331,6 +335,10 @@ impl BucketStore for MemoryStore {
         self.bucket(key, now).exhaust(until, now);
     }
 
+    fn contend(&mut self, key: &BucketKey, until: Instant, contended_until: Instant, now: Instant) {
+        self.bucket(key, now).contend(until, contended_until, now);
+    }
+
     fn period(&self, key: &BucketKey) -> Option<Duration> {
         self.buckets
             .get(key)
@@ -483,8 +491,8 @@ impl BucketStore for MemoryStore {
         self.shared.pools.with(pool, |g| g.answer(sent_at, now));
     }
 
-    fn global_pause(&mut self, pool: GlobalPool, until: Instant) {
-        self.shared.pools.with(pool, |g| g.pause(until));
+    fn global_pause(&mut self, pool: GlobalPool, until: Instant, now: Instant) {
+        self.shared.pools.with(pool, |g| g.pause(until, now));
     }
 
     fn evict(&mut self, now: Instant, keep: &dyn Fn(&BucketKey) -> bool) -> usize {
@@ -529,6 +537,7 @@ impl BucketStore for MemoryStore {
                 .pools
                 .with(pool, |g: &mut GlobalWindow| PoolSnapshot {
                     limit_per_second: g.limit(),
+                    share_per_second: g.share(),
                     used_in_window: g.used(now),
                     paused_until: g.paused_until(),
                 })

@@ -63,7 +63,7 @@ fn refund_and_pause() {
     assert!(g.check(now).is_err());
     g.refund(now);
     assert!(g.check(now).is_ok());
-    g.pause(now + Duration::from_secs(2));
+    g.pause(now + Duration::from_secs(2), now);
     assert_eq!(g.check(now), Err(now + Duration::from_secs(2)));
     assert!(g.check(now + Duration::from_secs(2)).is_ok());
 }
@@ -126,4 +126,80 @@ fn runs_keep_memory_bounded_at_any_rate() {
         g.answered.runs.len()
     );
     assert_eq!(g.used(end), 10_000);
+}
+
+/// Fills `g` with `n` requests answered at `t`.
+fn fill(g: &mut GlobalWindow, n: u32, t: Instant) {
+    for _ in 0..n {
+        assert!(g.check(t).is_ok());
+        g.charge(t);
+        g.answer(t, t);
+    }
+}
+
+#[test]
+fn a_global_429_lowers_the_share_once_a_window() {
+    let start = Instant::now();
+    let mut g = GlobalWindow::new(50, Duration::ZERO);
+    fill(&mut g, 20, start);
+    // Someone else used the other 30: Discord answers 429 though this process sent 20.
+    g.pause(start + ms(100), start);
+    assert_eq!(g.share(), 15);
+    // The other requests in flight bring their 429s too: no further decrease.
+    g.pause(start + ms(100), start + ms(50));
+    assert_eq!(g.share(), 15);
+    // Within the window the pool keeps to its share.
+    let t = start + ms(500);
+    assert_eq!(g.check(t), Err(start + ms(1_000)));
+    // A window later, a request that finds the share full grows it by one step.
+    let t = start + ms(1_000);
+    fill(&mut g, 15, t);
+    assert!(g.check(t).is_ok(), "grown to 16");
+    g.charge(t);
+    assert!(g.check(t).is_err(), "17th in the window");
+    assert_eq!(g.share(), 16);
+}
+
+#[test]
+fn a_lowered_share_grows_back_while_requests_wait_on_it() {
+    let start = Instant::now();
+    let mut g = GlobalWindow::new(50, Duration::ZERO);
+    fill(&mut g, 40, start);
+    g.pause(start + ms(10), start);
+    assert_eq!(g.share(), 30);
+    let mut t = start + ms(1_000);
+    let mut shares = Vec::new();
+    for _ in 0..12 {
+        while g.check(t).is_ok() {
+            g.charge(t);
+            g.answer(t, t);
+        }
+        shares.push(g.share());
+        t += ms(1_000);
+    }
+    assert_eq!(
+        shares.first(),
+        Some(&33),
+        "one step of an eighth per window: {shares:?}"
+    );
+    assert!(shares.windows(2).all(|w| w[0] <= w[1]), "{shares:?}");
+    assert_eq!(
+        shares.last(),
+        Some(&50),
+        "back to the whole limit: {shares:?}"
+    );
+}
+
+#[test]
+fn a_share_is_not_grown_by_a_process_that_does_not_use_it() {
+    let start = Instant::now();
+    let mut g = GlobalWindow::new(50, Duration::ZERO);
+    fill(&mut g, 8, start);
+    g.pause(start + ms(10), start);
+    assert_eq!(g.share(), 6);
+    for second in 1..10 {
+        let t = start + ms(1_000 * second);
+        fill(&mut g, 2, t);
+    }
+    assert_eq!(g.share(), 6);
 }
