@@ -4,7 +4,7 @@
 
 use super::Step;
 use super::tests::{S, go, post, too_many, wait, warmed};
-use crate::headers::Scope;
+use crate::headers::{RateLimitHeaders, Scope};
 use crate::outcome::Outcome;
 
 /// Issue 13 (d): a bucket's window rolled while its requests were in flight, and every
@@ -52,11 +52,10 @@ fn a_bucket_with_nothing_in_flight_never_waits_for_an_event() {
     let t5 = t0 + 5 * S;
     let _ = st.poll_waiter(queued, t5, None);
     // Answers with no rate-limit headers at all (a proxy in between, say).
-    st.complete(a, &Outcome::response(500, Default::default()), t5);
-    st.complete(b, &Outcome::response(500, Default::default()), t5);
+    st.complete(a, &Outcome::response(500, RateLimitHeaders::default()), t5);
+    st.complete(b, &Outcome::response(500, RateLimitHeaders::default()), t5);
     match st.poll_waiter(queued, t5, None) {
-        Step::Go(_) => {}
-        Step::Wait { until: Some(_), .. } => {}
+        Step::Go(_) | Step::Wait { until: Some(_), .. } => {}
         other => panic!("waits for nothing: {other:?}"),
     }
 }
