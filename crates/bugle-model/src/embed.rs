@@ -1,9 +1,10 @@
 //! Rich embeds and their parts, used both in requests and in responses.
 //!
-//! Every field is optional, as Discord documents. On send, Discord forces
-//! `type` to `"rich"` and ignores `provider`, `video` and the server-filled
+//! Every field is optional, as Discord documents. A client cannot send
+//! `type` (Discord sets `"rich"`), `provider`, `video` or the server-filled
 //! fields (`proxy_url`, `height`, `width`, ...); they are here because
-//! responses carry them.
+//! responses carry them, and validation refuses them in a request body. To
+//! send a received embed again, take [`Embed::without_response_fields`].
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -16,7 +17,8 @@ pub struct Embed {
     /// The title (at most 256 chars).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The kind of embed; always `rich` for embeds a bot sends.
+    /// The kind of embed (responses only: Discord sets `rich` on embeds a
+    /// bot sends, and validation refuses any other).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<EmbedType>,
     /// The description (at most 4096 chars).
@@ -59,6 +61,49 @@ pub struct Embed {
     /// The embed's flags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<EmbedFlags>,
+}
+
+impl Embed {
+    /// This embed without the fields only Discord fills in, which a request
+    /// may not carry: `type`, `provider`, `video`, the image's and the
+    /// thumbnail's `proxy_url`, `height` and `width`, and the author's and
+    /// the footer's `proxy_icon_url`. For sending a received embed again.
+    ///
+    /// ```
+    /// use bugle_model::embed::Embed;
+    /// use bugle_model::request::CreateMessage;
+    /// use bugle_model::validate::Validate;
+    ///
+    /// let received: Embed = serde_json::from_str(
+    ///     r#"{"type":"rich","title":"t","image":{"url":"https://x.test/a.png","width":64,"height":64}}"#,
+    /// ).unwrap();
+    /// assert!(CreateMessage::new().embed(received.clone()).validate().is_err());
+    /// let resent = CreateMessage::new().embed(received.without_response_fields());
+    /// assert!(resent.validate().is_ok());
+    /// ```
+    #[must_use]
+    pub fn without_response_fields(mut self) -> Self {
+        self.kind = None;
+        self.provider = None;
+        self.video = None;
+        if let Some(image) = &mut self.image {
+            image.proxy_url = None;
+            image.height = None;
+            image.width = None;
+        }
+        if let Some(thumbnail) = &mut self.thumbnail {
+            thumbnail.proxy_url = None;
+            thumbnail.height = None;
+            thumbnail.width = None;
+        }
+        if let Some(author) = &mut self.author {
+            author.proxy_icon_url = None;
+        }
+        if let Some(footer) = &mut self.footer {
+            footer.proxy_icon_url = None;
+        }
+        self
+    }
 }
 
 open_str_enum! {

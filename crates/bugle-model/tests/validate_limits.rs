@@ -9,21 +9,33 @@ use bugle_model::component::{
     SelectOption, StringSelect, TextDisplay, Thumbnail,
 };
 use bugle_model::embed::Embed;
-use bugle_model::id::{RoleId, StickerId, TagId, UserId};
+use bugle_model::emoji::PartialEmoji;
+use bugle_model::id::{AttachmentId, RoleId, StickerId, TagId, UserId};
 use bugle_model::message::MessageFlags;
 use bugle_model::request::{
     AllowedMentions, AttachmentFile, CreateForumThread, CreateMessage, CreatePoll, CreateThread,
-    CreateThreadFromMessage, ExecuteWebhook, ForumThreadMessage,
+    CreateThreadFromMessage, EditMessage, ExecuteWebhook, ForumThreadMessage,
 };
-use bugle_model::validate::{self, Validate};
+use bugle_model::validate::{self, Validate, ValidationContext};
 
 /// `make(n)` validates; `make(n + 1)` fails with exactly `message` at `path`.
 fn limit<T: Validate>(n: usize, path: &str, message: &str, make: impl Fn(usize) -> T) {
-    if let Err(error) = make(n).validate() {
+    limit_in(&ValidationContext::new(), n, path, message, make);
+}
+
+/// [`limit`], validating in `context`.
+fn limit_in<T: Validate>(
+    context: &ValidationContext,
+    n: usize,
+    path: &str,
+    message: &str,
+    make: impl Fn(usize) -> T,
+) {
+    if let Err(error) = make(n).validate_in(context) {
         panic!("{path} at {n} should pass, got: {error}");
     }
     let error = make(n + 1)
-        .validate()
+        .validate_in(context)
         .expect_err("one over the limit must fail");
     let violation = error
         .at(path)
@@ -587,16 +599,19 @@ fn attachment_text() {
 
 #[test]
 fn upload_size() {
+    // Two full files of the per-file cap, and a third making up the rest.
     let max = usize::try_from(validate::REQUEST_MAX_BYTES).unwrap();
-    let head: Arc<[u8]> = vec![0; max - 1].into();
+    let file_max = usize::try_from(validate::FILE_MAX_BYTES).unwrap();
+    let full: Arc<[u8]> = vec![0; file_max].into();
     limit(
         max,
         "attachments",
         "attachments: 26214401 bytes of files, at most 26214400",
         |n| {
             CreateMessage::new()
-                .file(AttachmentFile::new("head.bin", Arc::clone(&head)))
-                .file(AttachmentFile::new("tail.bin", vec![0; n - (max - 1)]))
+                .file(AttachmentFile::new("a.bin", Arc::clone(&full)))
+                .file(AttachmentFile::new("b.bin", Arc::clone(&full)))
+                .file(AttachmentFile::new("c.bin", vec![0; n - 2 * file_max]))
         },
     );
 }
@@ -687,5 +702,137 @@ fn forum_message_content() {
         "message.content",
         "message.content: 2001 chars, at most 2000",
         |n| CreateForumThread::new("post", ForumThreadMessage::content(text(n))),
+    );
+}
+
+#[test]
+fn file_size_default() {
+    let max = usize::try_from(validate::FILE_MAX_BYTES).unwrap();
+    assert_eq!(max, 10 * 1024 * 1024);
+    limit(
+        max,
+        "attachments[0]",
+        "attachments[0]: 10485761 bytes in one file, at most 10485760",
+        |n| CreateMessage::new().file(AttachmentFile::new("big.bin", vec![0; n])),
+    );
+}
+
+#[test]
+fn file_size_is_a_setting() {
+    let small = ValidationContext::new().with_max_file_bytes(100);
+    limit_in(
+        &small,
+        100,
+        "attachments[1]",
+        "attachments[1]: 101 bytes in one file, at most 100",
+        |n| {
+            ExecuteWebhook::new()
+                .file(AttachmentFile::new("a.txt", vec![0; 1]))
+                .file(AttachmentFile::new("b.txt", vec![0; n]))
+        },
+    );
+    // On an edit, the path is the file's place in `attachments`, after the
+    // kept attachments.
+    limit_in(
+        &small,
+        100,
+        "attachments[1]",
+        "attachments[1]: 101 bytes in one file, at most 100",
+        |n| {
+            EditMessage::new()
+                .keep_attachment(AttachmentId::new(9))
+                .file(AttachmentFile::new("b.txt", vec![0; n]))
+        },
+    );
+    let over_default = CreateMessage::new().file(AttachmentFile::new(
+        "clip.mp4",
+        vec![0; 10 * 1024 * 1024 + 1],
+    ));
+    assert!(over_default.validate().is_err());
+    let boosted = ValidationContext::new().with_max_file_bytes(50 * 1024 * 1024);
+    assert!(over_default.validate_in(&boosted).is_ok());
+}
+
+#[test]
+fn request_size_is_a_setting_too() {
+    let context = ValidationContext::new()
+        .with_max_file_bytes(1000)
+        .with_max_request_bytes(150);
+    limit_in(
+        &context,
+        150,
+        "attachments",
+        "attachments: 151 bytes of files, at most 150",
+        |n| {
+            CreateMessage::new()
+                .file(AttachmentFile::new("a.txt", vec![0; 100]))
+                .file(AttachmentFile::new("b.txt", vec![0; n - 100]))
+        },
+    );
+}
+
+#[test]
+fn component_emoji_name() {
+    limit(
+        32,
+        "components[0].components[0].emoji.name",
+        "components[0].components[0].emoji.name: 33 chars, at most 32",
+        |n| {
+            let mut button = Button::primary("b", "B");
+            button.emoji = Some(PartialEmoji::unicode(text(n)));
+            CreateMessage::new().component(row(vec![button.into()]))
+        },
+    );
+    limit(
+        32,
+        "components[0].components[0].options[0].emoji.name",
+        "components[0].components[0].options[0].emoji.name: 33 chars, at most 32",
+        |n| {
+            let mut option = SelectOption::new("o", "v");
+            option.emoji = Some(PartialEmoji::unicode(text(n)));
+            select_message(StringSelect::new("s").option(option))
+        },
+    );
+}
+
+fn voice(waveform: String, duration: std::time::Duration) -> CreateMessage {
+    CreateMessage::new()
+        .flags(MessageFlags::IS_VOICE_MESSAGE)
+        .file(AttachmentFile::new("note.ogg", vec![0; 8]).voice(duration, waveform))
+}
+
+#[test]
+fn voice_waveform() {
+    // Base64 text: the limit is on its characters (400, so 300 bytes decoded).
+    limit(
+        400,
+        "attachments[0].waveform",
+        "attachments[0].waveform: 401 chars, at most 400",
+        |n| voice("A".repeat(n), std::time::Duration::from_secs(3)),
+    );
+}
+
+#[test]
+fn voice_duration() {
+    limit(
+        2_147_483_647,
+        "attachments[0].duration_secs",
+        "attachments[0].duration_secs: 2147483648, must be 0 to 2147483647",
+        |n| {
+            voice(
+                "AAAA".to_owned(),
+                std::time::Duration::from_secs(u64::try_from(n).unwrap()),
+            )
+        },
+    );
+}
+
+#[test]
+fn attachment_title() {
+    limit(
+        1024,
+        "attachments[0].title",
+        "attachments[0].title: 1025 chars, at most 1024",
+        |n| CreateMessage::new().file(AttachmentFile::new("a.png", vec![1]).title(text(n))),
     );
 }

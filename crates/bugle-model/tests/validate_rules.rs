@@ -1,19 +1,25 @@
 //! The validation rules that are not plain length or count limits, and the
 //! exact messages they produce.
 
+use std::time::Duration;
+
 use bugle_model::channel::ChannelType;
 use bugle_model::component::{
-    ActionRow, Button, ButtonStyle, Component, Container, FileComponent, SelectOption,
-    StringSelect, TextDisplay,
+    ActionRow, Button, ButtonStyle, Component, Container, FileComponent, SelectOption, Separator,
+    SeparatorSpacing, StringSelect, TextDisplay,
 };
-use bugle_model::embed::Embed;
-use bugle_model::id::{ChannelId, MessageId, SkuId, UserId};
-use bugle_model::message::{MessageFlags, MessageReference};
+use bugle_model::embed::{
+    Embed, EmbedAuthor, EmbedFooter, EmbedImage, EmbedProvider, EmbedThumbnail, EmbedType,
+    EmbedVideo,
+};
+use bugle_model::id::{ChannelId, MessageId, SkuId, StickerId, UserId};
+use bugle_model::message::{MessageFlags, MessageReference, MessageReferenceType};
 use bugle_model::request::{
-    AllowedMentions, CreateForumThread, CreateMessage, CreatePoll, CreateThread, EditMessage,
-    ExecuteWebhook, ExecuteWebhookQuery, ForumThreadMessage,
+    AllowedMentions, AttachmentFile, CreateForumThread, CreateMessage, CreatePoll, CreateThread,
+    EditMessage, EditWebhookMessage, ExecuteWebhook, ExecuteWebhookQuery, ForumThreadMessage,
+    Patch,
 };
-use bugle_model::validate::{Validate, ViolationKind};
+use bugle_model::validate::{Validate, ValidationContext, ViolationKind};
 
 fn messages(body: &impl Validate) -> Vec<String> {
     body.validate()
@@ -367,6 +373,8 @@ fn edit_checks_only_what_it_sets() {
     let switch = EditMessage::new()
         .flags(MessageFlags::IS_COMPONENTS_V2)
         .content("still here")
+        .clear_embeds()
+        .sticker_ids([])
         .component(TextDisplay::new("v2"));
     assert_eq!(
         messages(&switch),
@@ -401,4 +409,458 @@ fn every_violation_is_reported_at_once() {
             actual: 26
         }
     );
+}
+
+fn messages_in(body: &impl Validate, context: &ValidationContext) -> Vec<String> {
+    body.validate_in(context)
+        .err()
+        .map(|error| error.violations().iter().map(ToString::to_string).collect())
+        .unwrap_or_default()
+}
+
+fn with_embed(embed: Embed) -> CreateMessage {
+    CreateMessage::new().embed(embed)
+}
+
+fn embed_with_image(url: &str) -> Embed {
+    Embed {
+        image: Some(EmbedImage::new(url)),
+        ..Embed::default()
+    }
+}
+
+#[test]
+fn embed_image_urls_are_http_https_or_attachment() {
+    for url in [
+        "https://example.com/a.png",
+        "http://example.com/a",
+        "HTTPS://EXAMPLE.COM/A.PNG",
+        "attachment://chart.png",
+        "attachment://photo.JPG",
+        "attachment://a.jpeg",
+        "attachment://a.gif",
+        "attachment://a.webp",
+    ] {
+        assert_eq!(
+            messages(&with_embed(embed_with_image(url))),
+            [""; 0],
+            "{url}"
+        );
+    }
+    assert_eq!(
+        messages(&with_embed(embed_with_image("ftp://example.com/a.png"))),
+        ["embeds[0].image.url: must be an http://, https:// or attachment:// URL"]
+    );
+    assert_eq!(
+        messages(&with_embed(embed_with_image("example.com/a.png"))),
+        ["embeds[0].image.url: must be an http://, https:// or attachment:// URL"]
+    );
+    for url in [
+        "attachment://report.pdf",
+        "attachment://a.svg",
+        "attachment://png",
+        "attachment://.png",
+    ] {
+        assert_eq!(
+            messages(&with_embed(embed_with_image(url))),
+            [
+                "embeds[0].image.url: must name a .png, .jpg, .jpeg, .gif or .webp file after attachment://"
+            ],
+            "{url}"
+        );
+    }
+}
+
+#[test]
+fn embed_thumbnail_and_icons_follow_the_image_rule() {
+    let embed = Embed {
+        thumbnail: Some(EmbedThumbnail::new("data:image/png;base64,AAAA")),
+        author: Some(EmbedAuthor {
+            icon_url: Some("attachment://a.bmp".into()),
+            ..EmbedAuthor::new("a")
+        }),
+        footer: Some(EmbedFooter {
+            icon_url: Some("file:///etc/passwd".into()),
+            ..EmbedFooter::new("f")
+        }),
+        ..Embed::default()
+    };
+    assert_eq!(
+        messages(&with_embed(embed)),
+        [
+            "embeds[0].footer.icon_url: must be an http://, https:// or attachment:// URL",
+            "embeds[0].author.icon_url: must name a .png, .jpg, .jpeg, .gif or .webp file after attachment://",
+            "embeds[0].thumbnail.url: must be an http://, https:// or attachment:// URL",
+        ]
+    );
+    let fine = Embed {
+        thumbnail: Some(EmbedThumbnail::new("attachment://t.webp")),
+        author: Some(EmbedAuthor {
+            icon_url: Some("attachment://a.png".into()),
+            ..EmbedAuthor::new("a")
+        }),
+        footer: Some(EmbedFooter {
+            icon_url: Some("https://example.com/f.png".into()),
+            ..EmbedFooter::new("f")
+        }),
+        ..Embed::default()
+    };
+    assert!(with_embed(fine).validate().is_ok());
+}
+
+#[test]
+fn embed_author_url_is_http_only() {
+    let author = |url: &str| Embed {
+        author: Some(EmbedAuthor {
+            url: Some(url.into()),
+            ..EmbedAuthor::new("a")
+        }),
+        ..Embed::default()
+    };
+    assert!(
+        with_embed(author("https://example.com/me"))
+            .validate()
+            .is_ok()
+    );
+    assert_eq!(
+        messages(&with_embed(author("attachment://me.png"))),
+        ["embeds[0].author.url: must be an http:// or https:// URL"]
+    );
+    assert_eq!(
+        messages(&with_embed(author("mailto:me@example.com"))),
+        ["embeds[0].author.url: must be an http:// or https:// URL"]
+    );
+}
+
+#[test]
+fn embed_fields_only_discord_fills_in_are_refused() {
+    let received = Embed {
+        kind: Some(EmbedType::Video),
+        image: Some(EmbedImage {
+            proxy_url: Some("https://media.example/a.png".into()),
+            height: Some(10),
+            width: Some(20),
+            ..EmbedImage::new("https://example.com/a.png")
+        }),
+        thumbnail: Some(EmbedThumbnail {
+            proxy_url: Some("https://media.example/t.png".into()),
+            height: Some(1),
+            width: Some(2),
+            ..EmbedThumbnail::new("https://example.com/t.png")
+        }),
+        video: Some(EmbedVideo::default()),
+        provider: Some(EmbedProvider::default()),
+        author: Some(EmbedAuthor {
+            proxy_icon_url: Some("https://media.example/i.png".into()),
+            ..EmbedAuthor::new("a")
+        }),
+        footer: Some(EmbedFooter {
+            proxy_icon_url: Some("https://media.example/f.png".into()),
+            ..EmbedFooter::new("f")
+        }),
+        ..Embed::default()
+    };
+    let why = "not allowed in a sent embed, Discord fills it in (Embed::without_response_fields drops it)";
+    let expected: Vec<String> = [
+        "footer.proxy_icon_url",
+        "author.proxy_icon_url",
+        "image.proxy_url",
+        "image.height",
+        "image.width",
+        "thumbnail.proxy_url",
+        "thumbnail.height",
+        "thumbnail.width",
+    ]
+    .iter()
+    .map(|path| format!("embeds[0].{path}: {why}"))
+    .chain([
+        "embeds[0].type: not allowed in a sent embed except \"rich\", which Discord sets itself"
+            .to_owned(),
+        format!("embeds[0].provider: {why}"),
+        format!("embeds[0].video: {why}"),
+    ])
+    .collect();
+    assert_eq!(messages(&with_embed(received.clone())), expected);
+    // The same rule in every body that sends embeds.
+    assert_eq!(
+        messages(&ExecuteWebhook::new().embed(received.clone())).len(),
+        expected.len()
+    );
+    assert_eq!(
+        messages(&EditMessage::new().embed(received.clone())).len(),
+        expected.len()
+    );
+    // Sending it again is one call away; "rich" is Discord's own value.
+    assert!(
+        with_embed(received.without_response_fields())
+            .validate()
+            .is_ok()
+    );
+    let rich = Embed {
+        kind: Some(EmbedType::Rich),
+        ..Embed::builder().title("t").build()
+    };
+    assert!(with_embed(rich).validate().is_ok());
+}
+
+#[test]
+fn separator_spacing_is_1_or_2() {
+    let separator = |spacing| -> Component {
+        Separator {
+            spacing: Some(spacing),
+            ..Separator::default()
+        }
+        .into()
+    };
+    let message = |component: Component| {
+        CreateMessage::new()
+            .flags(MessageFlags::IS_COMPONENTS_V2)
+            .component(component)
+    };
+    assert!(
+        message(separator(SeparatorSpacing::Small))
+            .validate()
+            .is_ok()
+    );
+    assert!(
+        message(separator(SeparatorSpacing::Large))
+            .validate()
+            .is_ok()
+    );
+    assert_eq!(
+        messages(&message(separator(SeparatorSpacing::Unknown(3)))),
+        ["components[0].spacing: 3, must be one of 1, 2"]
+    );
+    assert_eq!(
+        messages(&message(separator(SeparatorSpacing::from(0)))),
+        ["components[0].spacing: 0, must be one of 1, 2"]
+    );
+    let boxed = Container {
+        components: vec![
+            TextDisplay::new("t").into(),
+            separator(SeparatorSpacing::Unknown(9)),
+        ],
+        ..Container::default()
+    };
+    assert_eq!(
+        messages(&message(boxed.into())),
+        ["components[0].components[1].spacing: 9, must be one of 1, 2"]
+    );
+}
+
+#[test]
+fn webhook_username_cannot_be_everyone_or_here_in_any_case() {
+    for name in ["everyone", "Everyone", " HERE ", "hErE"] {
+        let lower = name.trim().to_lowercase();
+        assert_eq!(
+            messages(&ExecuteWebhook::new().content("x").username(name)),
+            [format!("username: must not be {lower:?} (any case)")],
+            "{name}"
+        );
+    }
+    for name in ["everyone here", "heres", "@here", "nowhere"] {
+        assert!(
+            ExecuteWebhook::new()
+                .content("x")
+                .username(name)
+                .validate()
+                .is_ok(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn edit_switching_to_components_v2_clears_the_legacy_fields() {
+    let bare = EditMessage::new()
+        .flags(MessageFlags::IS_COMPONENTS_V2)
+        .component(TextDisplay::new("v2"));
+    assert_eq!(
+        messages(&bare),
+        [
+            "content: required as null or empty when an edit sets IS_COMPONENTS_V2",
+            "embeds: required as null or empty when an edit sets IS_COMPONENTS_V2",
+            "sticker_ids: required as null or empty when an edit sets IS_COMPONENTS_V2",
+        ]
+    );
+    // null or empty both clear.
+    let cleared = EditMessage {
+        content: Patch::Set(String::new()),
+        embeds: Patch::Set(Vec::new()),
+        ..bare.clone()
+    }
+    .sticker_ids([]);
+    assert!(cleared.validate().is_ok());
+    let nulled = bare.clone().clear_content().clear_embeds();
+    assert_eq!(
+        messages(&nulled),
+        ["sticker_ids: required as null or empty when an edit sets IS_COMPONENTS_V2"]
+    );
+    // Setting them is the other rule.
+    let stickers = bare
+        .clone()
+        .clear_content()
+        .clear_embeds()
+        .sticker_ids([StickerId::new(1)]);
+    assert_eq!(
+        messages(&stickers),
+        ["sticker_ids: not allowed on a components v2 message"]
+    );
+    // The builder does the switch right, and keeps SUPPRESS_EMBEDS.
+    let switch = EditMessage::new()
+        .flags(MessageFlags::SUPPRESS_EMBEDS)
+        .switch_to_components_v2([TextDisplay::new("v2").into()]);
+    assert!(switch.validate().is_ok());
+    assert_eq!(
+        switch.flags,
+        Patch::Set(MessageFlags::SUPPRESS_EMBEDS | MessageFlags::IS_COMPONENTS_V2)
+    );
+    // An edit that does not set the flag needs none of this.
+    assert!(EditMessage::new().content("x").validate().is_ok());
+}
+
+#[test]
+fn webhook_edit_switching_to_components_v2_clears_content_embeds_and_poll() {
+    let bare = EditWebhookMessage::new()
+        .flags(MessageFlags::IS_COMPONENTS_V2)
+        .component(TextDisplay::new("v2"));
+    assert_eq!(
+        messages(&bare),
+        [
+            "content: required as null or empty when an edit sets IS_COMPONENTS_V2",
+            "embeds: required as null or empty when an edit sets IS_COMPONENTS_V2",
+            "poll: required as null or empty when an edit sets IS_COMPONENTS_V2",
+        ]
+    );
+    let switch = EditWebhookMessage::new().switch_to_components_v2([TextDisplay::new("v2").into()]);
+    assert!(switch.validate().is_ok());
+    assert_eq!(
+        serde_json::to_value(&switch).unwrap(),
+        serde_json::json!({
+            "content": null, "embeds": null, "poll": null, "flags": 32768,
+            "components": [{"type": 10, "content": "v2"}],
+        })
+    );
+}
+
+#[test]
+fn poll_in_a_webhook_edit_only_for_a_deferred_interaction_response() {
+    let edit = EditWebhookMessage::new().poll(CreatePoll::new("q").answer("a"));
+    assert_eq!(
+        messages(&edit),
+        ["poll: not allowed in a webhook message edit, except of a deferred interaction response"]
+    );
+    let deferred = ValidationContext::new().with_deferred_interaction_response(true);
+    assert_eq!(messages_in(&edit, &deferred), [""; 0]);
+    // The poll's own limits still apply there.
+    let long = EditWebhookMessage::new().poll(CreatePoll::new("q".repeat(301)).answer("a"));
+    assert_eq!(
+        messages_in(&long, &deferred),
+        ["poll.question.text: 301 chars, at most 300"]
+    );
+    // Clearing a poll (null) is not setting one.
+    let clear = EditWebhookMessage {
+        poll: Patch::Clear,
+        ..EditWebhookMessage::new()
+    };
+    assert!(clear.validate().is_ok());
+}
+
+#[test]
+fn forward_needs_the_source_channel() {
+    let forward = MessageReference {
+        kind: Some(MessageReferenceType::Forward),
+        message_id: Some(MessageId::new(7)),
+        ..MessageReference::default()
+    };
+    assert_eq!(
+        messages(&CreateMessage::new().reference(forward)),
+        ["message_reference.channel_id: required on a forward"]
+    );
+    let complete = MessageReference::forward(ChannelId::new(1), MessageId::new(7));
+    assert!(CreateMessage::new().reference(complete).validate().is_ok());
+    // A reply may leave the channel out.
+    assert!(
+        CreateMessage::new()
+            .content("x")
+            .reply_to(MessageId::new(7))
+            .validate()
+            .is_ok()
+    );
+    let nothing = MessageReference {
+        kind: Some(MessageReferenceType::Default),
+        ..MessageReference::default()
+    };
+    assert_eq!(
+        messages(&CreateMessage::new().content("x").reference(nothing)),
+        ["message_reference.message_id: required on a message reference"]
+    );
+}
+
+#[test]
+fn voice_messages_need_duration_and_waveform() {
+    let voice = |file: AttachmentFile| {
+        CreateMessage::new()
+            .flags(MessageFlags::IS_VOICE_MESSAGE)
+            .file(file)
+    };
+    let ok = voice(
+        AttachmentFile::new("note.ogg", vec![0; 8]).voice(Duration::from_millis(1500), "AAEC/w=="),
+    );
+    assert!(ok.validate().is_ok());
+    assert_eq!(
+        messages(&voice(AttachmentFile::new("note.ogg", vec![0; 8]))),
+        [
+            "attachments[0].duration_secs: required on the attachment of a voice message",
+            "attachments[0].waveform: required on the attachment of a voice message",
+        ]
+    );
+    for bad in ["AAE", "AA=A", "AAE*", "A==="] {
+        assert_eq!(
+            messages(&voice(
+                AttachmentFile::new("note.ogg", vec![0; 8]).voice(Duration::from_secs(1), bad)
+            )),
+            ["attachments[0].waveform: must be base64 (standard alphabet, padded)"],
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        messages(&CreateMessage::new().flags(MessageFlags::IS_VOICE_MESSAGE)),
+        [
+            "attachments: required on a voice message (its audio file)",
+            "empty message, set at least one of content, embeds, components, sticker_ids, files or poll",
+        ]
+    );
+    // Without the flag, the fields are optional.
+    assert!(
+        CreateMessage::new()
+            .file(AttachmentFile::new("song.ogg", vec![0; 8]))
+            .validate()
+            .is_ok()
+    );
+}
+
+#[test]
+fn invitable_only_on_private_threads() {
+    assert!(
+        CreateThread::private("t")
+            .invitable(true)
+            .validate()
+            .is_ok()
+    );
+    let unset_type = CreateThread {
+        kind: None,
+        ..CreateThread::private("t").invitable(false)
+    };
+    assert!(
+        unset_type.validate().is_ok(),
+        "Discord's default type is private"
+    );
+    for thread in [CreateThread::public("t"), CreateThread::announcement("t")] {
+        assert_eq!(
+            messages(&thread.invitable(false)),
+            ["invitable: not allowed on a thread that is not private (type 12)"]
+        );
+    }
+    assert!(CreateThread::public("t").validate().is_ok());
 }

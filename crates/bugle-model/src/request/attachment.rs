@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -21,8 +22,8 @@ use crate::id::AttachmentId;
 /// The prefix Discord reads as "this attachment is a spoiler".
 pub const SPOILER_PREFIX: &str = "SPOILER_";
 
-/// A file to upload with a message: its name, bytes, alt text and whether it
-/// is a spoiler.
+/// A file to upload with a message: its name, bytes, alt text, whether it
+/// is a spoiler, and for a voice message its duration and waveform.
 ///
 /// The bytes are shared (`Arc<[u8]>`), so cloning a body to retry it does
 /// not copy them. `Debug` shows the length, not the bytes.
@@ -38,6 +39,14 @@ pub struct AttachmentFile {
     pub description: Option<String>,
     /// Whether the file is hidden behind a spoiler (sent as `SPOILER_<filename>`).
     pub spoiler: bool,
+    /// The attachment's title (at most 1024 chars).
+    pub title: Option<String>,
+    /// A voice message's length, sent as `duration_secs` (required on the
+    /// file of a message with `IS_VOICE_MESSAGE`).
+    pub duration: Option<Duration>,
+    /// A voice message's sampled waveform, base64 (at most 400 chars;
+    /// required on the file of a message with `IS_VOICE_MESSAGE`).
+    pub waveform: Option<String>,
 }
 
 impl AttachmentFile {
@@ -48,7 +57,25 @@ impl AttachmentFile {
             data: data.into(),
             description: None,
             spoiler: false,
+            title: None,
+            duration: None,
+            waveform: None,
         }
+    }
+
+    /// Sets the title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Makes the file a voice message's audio: its length and its waveform
+    /// (base64 of one byte per sample, at most 400 chars). The message also
+    /// needs [`MessageFlags::IS_VOICE_MESSAGE`](crate::message::MessageFlags::IS_VOICE_MESSAGE).
+    pub fn voice(mut self, duration: Duration, waveform: impl Into<String>) -> Self {
+        self.duration = Some(duration);
+        self.waveform = Some(waveform.into());
+        self
     }
 
     /// Sets the alt text.
@@ -81,6 +108,9 @@ impl fmt::Debug for AttachmentFile {
             .field("bytes", &self.data.len())
             .field("description", &self.description)
             .field("spoiler", &self.spoiler)
+            .field("title", &self.title)
+            .field("duration", &self.duration)
+            .field("waveform", &self.waveform)
             .finish()
     }
 }
@@ -130,6 +160,60 @@ pub struct AttachmentEntry {
     /// The alt text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// A voice message's length (`duration_secs`, in seconds).
+    #[serde(
+        rename = "duration_secs",
+        default,
+        with = "duration_secs",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub duration: Option<Duration>,
+    /// A voice message's waveform, base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waveform: Option<String>,
+}
+
+impl AttachmentEntry {
+    /// An entry with only its id.
+    pub fn new(id: AttachmentSlot) -> Self {
+        Self {
+            id,
+            filename: None,
+            description: None,
+            title: None,
+            duration: None,
+            waveform: None,
+        }
+    }
+}
+
+/// `duration_secs`: a [`Duration`] as a JSON number of seconds.
+mod duration_secs {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[allow(clippy::ref_option)] // serde passes fields by reference
+    pub(super) fn serialize<S: Serializer>(
+        duration: &Option<Duration>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match duration {
+            Some(duration) => serializer.serialize_f64(duration.as_secs_f64()),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Duration>, D::Error> {
+        Option::<f64>::deserialize(deserializer)?
+            .map(|secs| Duration::try_from_secs_f64(secs).map_err(serde::de::Error::custom))
+            .transpose()
+    }
 }
 
 /// A file to send as one multipart part: `files[index]`.
@@ -191,11 +275,7 @@ impl Attachments {
     /// Keeps an attachment the message already has (edits list every
     /// attachment that should stay).
     pub fn keep(&mut self, id: AttachmentId) {
-        self.push_entry(AttachmentEntry {
-            id: AttachmentSlot::Existing(id),
-            filename: None,
-            description: None,
-        });
+        self.push_entry(AttachmentEntry::new(AttachmentSlot::Existing(id)));
     }
 
     /// Adds an entry as given.
@@ -241,6 +321,9 @@ impl Attachments {
                     id: AttachmentSlot::Upload(indices.next().unwrap_or_default()),
                     filename: Some(file.upload_filename().into_owned()),
                     description: file.description.clone(),
+                    title: file.title.clone(),
+                    duration: file.duration,
+                    waveform: file.waveform.clone(),
                 },
                 Item::Entry(entry) => entry.clone(),
             })
@@ -253,6 +336,18 @@ impl Attachments {
             .iter()
             .map(|part| part.data().len() as u64)
             .sum()
+    }
+
+    /// The size in bytes of each file to upload, with the position of its
+    /// entry in the `attachments` array.
+    pub(crate) fn upload_sizes(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        self.items
+            .iter()
+            .enumerate()
+            .filter_map(|(position, item)| match item {
+                Item::Upload(file) => Some((position, file.data.len() as u64)),
+                Item::Entry(_) => None,
+            })
     }
 
     /// The upload indices free for new files: 0, 1, 2, ... minus those taken.
@@ -337,6 +432,31 @@ mod tests {
     }
 
     #[test]
+    fn voice_fields_are_sent_on_the_entry() {
+        let mut attachments = Attachments::new();
+        attachments.push_file(
+            AttachmentFile::new("note.ogg", vec![0; 4])
+                .voice(Duration::from_millis(2500), "AAEC")
+                .title("stand-up"),
+        );
+        let json = serde_json::to_value(&attachments).unwrap();
+        assert_eq!(
+            json,
+            json!([{"id": 0, "filename": "note.ogg", "title": "stand-up",
+                    "duration_secs": 2.5, "waveform": "AAEC"}])
+        );
+        let parsed: Attachments = serde_json::from_value(json).unwrap();
+        assert_eq!(
+            parsed.entries()[0].duration,
+            Some(Duration::from_millis(2500))
+        );
+        assert!(
+            serde_json::from_value::<Attachments>(json!([{"id": 0, "duration_secs": -1.0}]))
+                .is_err()
+        );
+    }
+
+    #[test]
     fn spoiler_prefix_is_not_doubled() {
         let file = AttachmentFile::new("SPOILER_x.png", vec![]).spoiler(true);
         assert_eq!(file.upload_filename(), "SPOILER_x.png");
@@ -347,7 +467,7 @@ mod tests {
         let file = AttachmentFile::new("x", vec![7; 3]);
         assert_eq!(
             format!("{file:?}"),
-            r#"AttachmentFile { filename: "x", bytes: 3, description: None, spoiler: false }"#
+            r#"AttachmentFile { filename: "x", bytes: 3, description: None, spoiler: false, title: None, duration: None, waveform: None }"#
         );
     }
 }

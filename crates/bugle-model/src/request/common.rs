@@ -6,7 +6,7 @@ use crate::message::MessageFlags;
 use crate::validate::{
     Report, check_allowed_mentions, check_attachments, check_components,
     check_components_v2_exclusive, check_content, check_embeds, check_flags, check_poll,
-    check_sticker_ids, sub_path,
+    check_sticker_ids, check_voice_message, sub_path,
 };
 
 use super::{AllowedMentions, Attachments, CreatePoll};
@@ -38,8 +38,9 @@ pub(crate) struct MessageFields<'a> {
 }
 
 impl MessageFields<'_> {
-    /// Runs every per-field check, and the Components V2 exclusivity rule,
-    /// with `allowed_flags` the flags this request may set.
+    /// Runs every per-field check, the Components V2 exclusivity rule and,
+    /// when the request may and does set `IS_VOICE_MESSAGE`, the voice
+    /// message rules; `allowed_flags` are the flags this request may set.
     pub(crate) fn check(&self, report: &mut Report, path: &str, allowed_flags: MessageFlags) {
         let v2 = self
             .flags
@@ -67,6 +68,18 @@ impl MessageFields<'_> {
         }
         if let Some(poll) = self.poll {
             check_poll(report, &sub_path(path, "poll"), poll);
+        }
+        let voice = self.flags.is_some_and(|flags| {
+            flags.contains(MessageFlags::IS_VOICE_MESSAGE)
+                && allowed_flags.contains(MessageFlags::IS_VOICE_MESSAGE)
+        });
+        if voice {
+            let none = Attachments::new();
+            check_voice_message(
+                report,
+                &sub_path(path, "attachments"),
+                self.attachments.unwrap_or(&none),
+            );
         }
         if v2 {
             check_components_v2_exclusive(

@@ -8,7 +8,9 @@ use crate::component::Component;
 use crate::embed::Embed;
 use crate::id::{MessageId, StickerId};
 use crate::message::{MessageFlags, MessageReference, MessageReferenceType, Nonce};
-use crate::validate::{CREATE_MESSAGE_FLAGS, Report, Validate, check_nonce, check_not_empty};
+use crate::validate::{
+    CREATE_MESSAGE_FLAGS, Report, Validate, check_message_reference, check_nonce, check_not_empty,
+};
 
 /// The fields of which a new message needs at least one.
 const CREATE_NEEDS: &str = "content, embeds, components, sticker_ids, files or poll";
@@ -178,13 +180,22 @@ impl CreateMessage {
 
 impl Validate for CreateMessage {
     /// Checks content, embeds, components, allowed mentions, nonce,
-    /// stickers, attachments, flags, poll, the Components V2 exclusivity and
-    /// that the message is not empty (a forward needs only its reference).
+    /// stickers, attachments (and the voice message rules with
+    /// `IS_VOICE_MESSAGE`), flags, poll, the message reference (a forward
+    /// names its channel), the Components V2 exclusivity and that the
+    /// message is not empty (a forward needs only its reference).
     fn check(&self, report: &mut Report, path: &str) {
         let fields = self.fields();
         fields.check(report, path, CREATE_MESSAGE_FLAGS);
         if let Some(nonce) = &self.nonce {
             check_nonce(report, &crate::validate::sub_path(path, "nonce"), nonce);
+        }
+        if let Some(reference) = &self.message_reference {
+            check_message_reference(
+                report,
+                &crate::validate::sub_path(path, "message_reference"),
+                reference,
+            );
         }
         let forward = self
             .message_reference

@@ -8,7 +8,7 @@ use crate::component::Component;
 use crate::embed::Embed;
 use crate::id::{AttachmentId, StickerId};
 use crate::message::MessageFlags;
-use crate::validate::{EDIT_MESSAGE_FLAGS, Report, Validate};
+use crate::validate::{EDIT_MESSAGE_FLAGS, Report, Validate, check_components_v2_switch};
 
 /// An edit of a message. Every field is a [`Patch`]: left alone (the
 /// default), cleared (`null`) or replaced.
@@ -149,6 +149,35 @@ impl EditMessage {
         self
     }
 
+    /// Switches the message to Components V2: sets `IS_COMPONENTS_V2` (keeping
+    /// `SUPPRESS_EMBEDS` if the edit already sets it), replaces the
+    /// components, and clears the content, embeds and stickers, as Discord
+    /// requires of the switch.
+    ///
+    /// ```
+    /// use bugle_model::component::TextDisplay;
+    /// use bugle_model::request::EditMessage;
+    /// use bugle_model::validate::Validate;
+    ///
+    /// let edit = EditMessage::new().switch_to_components_v2([TextDisplay::new("done").into()]);
+    /// assert!(edit.validate().is_ok());
+    /// assert_eq!(
+    ///     serde_json::to_string(&edit).unwrap(),
+    ///     r#"{"content":null,"embeds":null,"flags":32768,"sticker_ids":null,"components":[{"type":10,"content":"done"}]}"#,
+    /// );
+    /// ```
+    pub fn switch_to_components_v2(
+        mut self,
+        components: impl IntoIterator<Item = Component>,
+    ) -> Self {
+        let kept = self.flags.as_set().copied().unwrap_or_default() & MessageFlags::SUPPRESS_EMBEDS;
+        self.flags = Patch::Set(kept | MessageFlags::IS_COMPONENTS_V2);
+        self.content = Patch::Clear;
+        self.embeds = Patch::Clear;
+        self.sticker_ids = Patch::Clear;
+        self.components(components)
+    }
+
     /// Removes every attachment (sends an empty list).
     pub fn clear_attachments(mut self) -> Self {
         self.attachments = Patch::Set(Attachments::new());
@@ -158,8 +187,11 @@ impl EditMessage {
 
 impl Validate for EditMessage {
     /// Checks every field being set as for a new message (no emptiness rule),
-    /// the flags an edit may set, and the Components V2 exclusivity when the
-    /// edit sets `IS_COMPONENTS_V2`.
+    /// the flags an edit may set, and when the edit sets `IS_COMPONENTS_V2`,
+    /// the Components V2 exclusivity and that `content`, `embeds` and
+    /// `sticker_ids` are cleared (null or empty), which Discord requires of
+    /// a switch to V2 (see [`check_components_v2_switch`]; this body has no
+    /// `poll`, as Discord's edit schema has none).
     fn check(&self, report: &mut Report, path: &str) {
         let fields = MessageFields {
             content: self.content.as_set().map(String::as_str),
@@ -172,6 +204,26 @@ impl Validate for EditMessage {
             flags: self.flags.as_set().copied(),
         };
         fields.check(report, path, EDIT_MESSAGE_FLAGS);
+        if self.sets_components_v2() {
+            check_components_v2_switch(
+                report,
+                path,
+                &[
+                    ("content", !self.content.is_keep()),
+                    ("embeds", !self.embeds.is_keep()),
+                    ("sticker_ids", !self.sticker_ids.is_keep()),
+                ],
+            );
+        }
+    }
+}
+
+impl EditMessage {
+    /// Whether the edit sets `IS_COMPONENTS_V2`.
+    fn sets_components_v2(&self) -> bool {
+        self.flags
+            .as_set()
+            .is_some_and(|flags| flags.contains(MessageFlags::IS_COMPONENTS_V2))
     }
 }
 

@@ -12,8 +12,8 @@ use crate::id::{StickerId, TagId};
 use crate::message::MessageFlags;
 use crate::validate::{
     FORUM_MESSAGE_FLAGS, Report, Validate, ViolationKind, check_applied_tags,
-    check_auto_archive_duration, check_not_empty, check_rate_limit_per_user, check_thread_name,
-    field,
+    check_auto_archive_duration, check_invitable, check_not_empty, check_rate_limit_per_user,
+    check_thread_name, field,
 };
 
 /// The thread types [`CreateThread`] may ask for.
@@ -172,8 +172,9 @@ impl CreateThread {
 }
 
 impl Validate for CreateThread {
-    /// Checks `name`, `auto_archive_duration`, `rate_limit_per_user`, and
-    /// [`ViolationKind::NotOneOf`] at `type` unless it is 10, 11 or 12.
+    /// Checks `name`, `auto_archive_duration`, `rate_limit_per_user`,
+    /// [`ViolationKind::NotOneOf`] at `type` unless it is 10, 11 or 12, and
+    /// `invitable` only on a private thread ([`check_invitable`]).
     fn check(&self, report: &mut Report, path: &str) {
         check_thread_fields(
             report,
@@ -194,6 +195,7 @@ impl Validate for CreateThread {
                 );
             }
         }
+        check_invitable(report, &field(path, "invitable"), self.kind, self.invitable);
     }
 }
 

@@ -15,8 +15,10 @@ use crate::embed::Embed;
 use crate::id::{ChannelId, TagId};
 use crate::message::MessageFlags;
 use crate::validate::{
-    Report, Validate, ValidationError, WEBHOOK_MESSAGE_FLAGS, check_applied_tags, check_avatar_url,
-    check_not_empty, check_thread_name, check_thread_target, check_webhook_username, sub_path,
+    Report, Validate, ValidationContext, ValidationError, WEBHOOK_MESSAGE_FLAGS,
+    check_applied_tags, check_avatar_url, check_components_v2_switch, check_not_empty,
+    check_thread_name, check_thread_target, check_webhook_edit_poll, check_webhook_username,
+    sub_path,
 };
 
 /// The fields of which a webhook message needs at least one.
@@ -173,7 +175,21 @@ impl ExecuteWebhook {
     ///
     /// A [`ValidationError`] listing every violation.
     pub fn validate_with_query(&self, query: &ExecuteWebhookQuery) -> Result<(), ValidationError> {
-        let mut report = Report::new();
+        self.validate_with_query_in(query, &ValidationContext::new())
+    }
+
+    /// [`validate_with_query`](Self::validate_with_query) in `context`
+    /// (e.g. a larger file size for a boosted server).
+    ///
+    /// # Errors
+    ///
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate_with_query_in(
+        &self,
+        query: &ExecuteWebhookQuery,
+        context: &ValidationContext,
+    ) -> Result<(), ValidationError> {
+        let mut report = Report::with_context(*context);
         self.check(&mut report, "");
         check_thread_target(
             &mut report,
@@ -328,7 +344,8 @@ pub struct EditWebhookMessage {
     /// The attachments to keep and the files to add.
     #[serde(default, skip_serializing_if = "Patch::is_keep")]
     pub attachments: Patch<Attachments>,
-    /// A poll (only when editing a deferred interaction response).
+    /// A poll: only when editing a deferred interaction response, which
+    /// validation refuses unless its [`ValidationContext`] says so.
     #[serde(default, skip_serializing_if = "Patch::is_keep")]
     pub poll: Patch<CreatePoll>,
     /// `SUPPRESS_EMBEDS` (set or clear) or `IS_COMPONENTS_V2` (set only).
@@ -399,11 +416,40 @@ impl EditWebhookMessage {
         self.flags = Patch::Set(flags);
         self
     }
+
+    /// Sets a poll (only when editing a deferred interaction response; see
+    /// [`ValidationContext::with_deferred_interaction_response`]).
+    pub fn poll(mut self, poll: CreatePoll) -> Self {
+        self.poll = Patch::Set(poll);
+        self
+    }
+
+    /// Switches the message to Components V2: sets `IS_COMPONENTS_V2`
+    /// (keeping `SUPPRESS_EMBEDS` if the edit already sets it), replaces the
+    /// components, and clears the content, embeds and poll, as Discord
+    /// requires of the switch.
+    pub fn switch_to_components_v2(
+        mut self,
+        components: impl IntoIterator<Item = Component>,
+    ) -> Self {
+        let kept = self.flags.as_set().copied().unwrap_or_default() & MessageFlags::SUPPRESS_EMBEDS;
+        self.flags = Patch::Set(kept | MessageFlags::IS_COMPONENTS_V2);
+        self.content = Patch::Clear;
+        self.embeds = Patch::Clear;
+        self.poll = Patch::Clear;
+        self.components = Patch::Set(components.into_iter().collect());
+        self
+    }
 }
 
 impl Validate for EditWebhookMessage {
     /// Checks every field being set as for a new webhook message (no
-    /// emptiness rule), with the flags an edit may set.
+    /// emptiness rule), with the flags an edit may set; a `poll` only in the
+    /// context of a deferred interaction response
+    /// ([`check_webhook_edit_poll`]); and when the edit sets
+    /// `IS_COMPONENTS_V2`, that `content`, `embeds` and `poll` are cleared
+    /// (null or empty), which Discord requires of a switch to V2
+    /// ([`check_components_v2_switch`]).
     fn check(&self, report: &mut Report, path: &str) {
         let fields = MessageFields {
             content: self.content.as_set().map(String::as_str),
@@ -416,6 +462,26 @@ impl Validate for EditWebhookMessage {
             flags: self.flags.as_set().copied(),
         };
         fields.check(report, path, crate::validate::EDIT_MESSAGE_FLAGS);
+        check_webhook_edit_poll(
+            report,
+            &sub_path(path, "poll"),
+            self.poll.as_set().is_some(),
+        );
+        let v2 = self
+            .flags
+            .as_set()
+            .is_some_and(|flags| flags.contains(MessageFlags::IS_COMPONENTS_V2));
+        if v2 {
+            check_components_v2_switch(
+                report,
+                path,
+                &[
+                    ("content", !self.content.is_keep()),
+                    ("embeds", !self.embeds.is_keep()),
+                    ("poll", !self.poll.is_keep()),
+                ],
+            );
+        }
     }
 }
 

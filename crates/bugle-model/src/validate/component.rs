@@ -6,19 +6,20 @@ use std::collections::HashMap;
 use super::error::ViolationKind;
 use super::limits::{
     ACTION_ROW_BUTTONS_MAX, ACTION_ROWS_MAX, BUTTON_LABEL_MAX_CHARS, BUTTON_URL_MAX_CHARS,
-    COLOR_MAX, COMPONENTS_V2_MAX, CUSTOM_ID_MAX_CHARS, CUSTOM_ID_MIN_CHARS,
-    MEDIA_DESCRIPTION_MAX_CHARS, MEDIA_GALLERY_ITEMS_MAX, MEDIA_GALLERY_ITEMS_MIN,
-    MEDIA_URL_MAX_CHARS, SECTION_TEXT_DISPLAYS_MAX, SECTION_TEXT_DISPLAYS_MIN,
-    SELECT_MAX_VALUES_MAX, SELECT_MAX_VALUES_MIN, SELECT_MIN_VALUES_MAX,
+    COLOR_MAX, COMPONENT_EMOJI_NAME_MAX_CHARS, COMPONENTS_V2_MAX, CUSTOM_ID_MAX_CHARS,
+    CUSTOM_ID_MIN_CHARS, MEDIA_DESCRIPTION_MAX_CHARS, MEDIA_GALLERY_ITEMS_MAX,
+    MEDIA_GALLERY_ITEMS_MIN, MEDIA_URL_MAX_CHARS, SECTION_TEXT_DISPLAYS_MAX,
+    SECTION_TEXT_DISPLAYS_MIN, SELECT_MAX_VALUES_MAX, SELECT_MAX_VALUES_MIN, SELECT_MIN_VALUES_MAX,
     SELECT_OPTION_DESCRIPTION_MAX_CHARS, SELECT_OPTION_LABEL_MAX_CHARS,
     SELECT_OPTION_VALUE_MAX_CHARS, SELECT_OPTIONS_MAX, SELECT_OPTIONS_MIN,
-    SELECT_PLACEHOLDER_MAX_CHARS, TEXT_DISPLAY_MAX_CHARS,
+    SELECT_PLACEHOLDER_MAX_CHARS, SEPARATOR_SPACINGS, TEXT_DISPLAY_MAX_CHARS,
 };
 use super::report::{Report, field, item};
 use crate::component::{
-    ActionRow, Button, ButtonStyle, Component, Container, MediaGallery, Section, StringSelect,
-    UnfurledMediaItem,
+    ActionRow, Button, ButtonStyle, Component, Container, MediaGallery, Section, Separator,
+    StringSelect, UnfurledMediaItem,
 };
+use crate::emoji::PartialEmoji;
 
 /// What may stand at the top level of a Components V2 message.
 const V2_TOP_LEVEL: &str =
@@ -44,7 +45,7 @@ const CONTAINER_CHILDREN: &str =
 /// And for each component, at its path:
 /// - action row: 1 to 5 buttons or exactly one select, each a button or select (`components`: [`ViolationKind::SelectNotAlone`], [`ViolationKind::TooFew`], [`ViolationKind::TooMany`], [`ViolationKind::WrongComponent`]);
 /// - button: the style rules: styles 1 to 4 need `custom_id` and no `url`/`sku_id`, link (5) needs `url` and no `custom_id`/`sku_id`, premium (6) needs `sku_id` and no `custom_id`/`label`/`url`/`emoji` ([`ViolationKind::Required`], [`ViolationKind::NotAllowed`]); `label` over [`BUTTON_LABEL_MAX_CHARS`] and `url` over [`BUTTON_URL_MAX_CHARS`] ([`ViolationKind::TooLong`]);
-/// - string select: `options` outside [`SELECT_OPTIONS_MIN`] to [`SELECT_OPTIONS_MAX`]; each option's `label` and `value` outside 1 to [`SELECT_OPTION_LABEL_MAX_CHARS`] / [`SELECT_OPTION_VALUE_MAX_CHARS`] and `description` over [`SELECT_OPTION_DESCRIPTION_MAX_CHARS`]; `max_values` above the number of options ([`ViolationKind::MoreThan`]); plus what every select gets (below);
+/// - string select: `options` outside [`SELECT_OPTIONS_MIN`] to [`SELECT_OPTIONS_MAX`]; each option's `label` and `value` outside 1 to [`SELECT_OPTION_LABEL_MAX_CHARS`] / [`SELECT_OPTION_VALUE_MAX_CHARS`], `description` over [`SELECT_OPTION_DESCRIPTION_MAX_CHARS`] and `emoji.name` over [`COMPONENT_EMOJI_NAME_MAX_CHARS`]; `max_values` above the number of options ([`ViolationKind::MoreThan`]); plus what every select gets (below);
 /// - every select, and every button with a `custom_id`: `custom_id`
 ///   outside [`CUSTOM_ID_MIN_CHARS`] to [`CUSTOM_ID_MAX_CHARS`]
 ///   ([`ViolationKind::TooShort`], [`ViolationKind::TooLong`]);
@@ -69,6 +70,8 @@ const CONTAINER_CHILDREN: &str =
 ///   [`MEDIA_GALLERY_ITEMS_MIN`] to [`MEDIA_GALLERY_ITEMS_MAX`];
 /// - file: [`ViolationKind::BadFormat`] at `file.url` unless it is
 ///   `attachment://<filename>`;
+/// - separator: [`ViolationKind::NotOneOf`] at `spacing` unless it is one
+///   of [`SEPARATOR_SPACINGS`] (1 small, 2 large);
 /// - container: [`ViolationKind::TooFew`] at `components` when empty,
 ///   [`ViolationKind::WrongComponent`] for a child type containers cannot
 ///   hold, [`ViolationKind::OutOfRange`] at `accent_color` over [`COLOR_MAX`];
@@ -232,6 +235,7 @@ fn check_component(report: &mut Report, path: &str, component: &Component, seen:
             );
         }
         Component::Container(container) => check_container(report, path, container, seen),
+        Component::Separator(separator) => check_separator(report, path, separator),
         _ => {}
     }
 }
@@ -288,6 +292,7 @@ fn check_action_row(report: &mut Report, path: &str, row: &ActionRow, seen: &mut
 ///   `path.url` and `path.emoji`;
 /// - [`ViolationKind::TooLong`] at `path.label` over
 ///   [`BUTTON_LABEL_MAX_CHARS`] and at `path.url` over [`BUTTON_URL_MAX_CHARS`];
+/// - `path.emoji.name` as in [`check_emoji`];
 /// - `path.custom_id` as in [`check_custom_id`].
 fn check_button(report: &mut Report, path: &str, button: &Button, seen: &mut Seen) {
     let mut rule = |name: &str, present: bool, required: bool, when: &'static str| {
@@ -332,6 +337,9 @@ fn check_button(report: &mut Report, path: &str, button: &Button, seen: &mut See
     if let Some(url) = &button.url {
         report.max_chars(&field(path, "url"), url, BUTTON_URL_MAX_CHARS);
     }
+    if let Some(emoji) = &button.emoji {
+        check_emoji(report, path, emoji);
+    }
     if let Some(custom_id) = &button.custom_id {
         check_custom_id(report, &field(path, "custom_id"), custom_id, seen);
     }
@@ -351,7 +359,8 @@ fn check_button(report: &mut Report, path: &str, button: &Button, seen: &mut See
 ///   at `path.options[i].label` and `.value` outside 1 to
 ///   [`SELECT_OPTION_LABEL_MAX_CHARS`] / [`SELECT_OPTION_VALUE_MAX_CHARS`],
 ///   and [`ViolationKind::TooLong`] at `.description` over
-///   [`SELECT_OPTION_DESCRIPTION_MAX_CHARS`].
+///   [`SELECT_OPTION_DESCRIPTION_MAX_CHARS`]; `.emoji.name` as in
+///   [`check_emoji`].
 fn check_string_select(report: &mut Report, path: &str, select: &StringSelect, seen: &mut Seen) {
     check_custom_id(report, &field(path, "custom_id"), &select.custom_id, seen);
     let options = field(path, "options");
@@ -388,6 +397,38 @@ fn check_string_select(report: &mut Report, path: &str, select: &StringSelect, s
                 &field(&at, "description"),
                 description,
                 SELECT_OPTION_DESCRIPTION_MAX_CHARS,
+            );
+        }
+        if let Some(emoji) = &option.emoji {
+            check_emoji(report, &at, emoji);
+        }
+    }
+}
+
+/// [`ViolationKind::TooLong`] at `path.emoji.name` for a component emoji
+/// whose name is over [`COMPONENT_EMOJI_NAME_MAX_CHARS`].
+fn check_emoji(report: &mut Report, path: &str, emoji: &PartialEmoji) {
+    if let Some(name) = &emoji.name {
+        report.max_chars(
+            &field(path, "emoji.name"),
+            name,
+            COMPONENT_EMOJI_NAME_MAX_CHARS,
+        );
+    }
+}
+
+/// [`ViolationKind::NotOneOf`] at `path.spacing` unless it is one of
+/// [`SEPARATOR_SPACINGS`].
+fn check_separator(report: &mut Report, path: &str, separator: &Separator) {
+    if let Some(spacing) = separator.spacing {
+        let value = i64::from(spacing.value());
+        if !SEPARATOR_SPACINGS.contains(&value) {
+            report.push(
+                field(path, "spacing"),
+                ViolationKind::NotOneOf {
+                    allowed: SEPARATOR_SPACINGS,
+                    actual: value,
+                },
             );
         }
     }

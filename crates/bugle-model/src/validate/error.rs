@@ -85,6 +85,15 @@ pub enum ViolationKind {
         /// The bytes given.
         actual: u64,
     },
+    /// One uploaded file over the per-file cap (10 MiB by default, see
+    /// [`ValidationContext`](super::ValidationContext)):
+    /// `10485761 bytes in one file, at most 10485760`.
+    FileTooLarge {
+        /// The most bytes allowed in one file.
+        max: u64,
+        /// The bytes of the file.
+        actual: u64,
+    },
     /// Components, nested ones included, over the Components V2 cap:
     /// `41 components counting nested ones, at most 40`.
     TooManyComponents {
@@ -149,6 +158,11 @@ pub enum ViolationKind {
         /// The word, in lower case.
         word: &'static str,
     },
+    /// A name Discord reserves: `must not be "here" (any case)`.
+    ReservedName {
+        /// The reserved name, in lower case.
+        name: &'static str,
+    },
     /// Text not in the required form: `must start with attachment://`.
     BadFormat {
         /// The form required.
@@ -191,6 +205,9 @@ impl fmt::Display for ViolationKind {
                 write!(f, "{actual} chars in total, at most {max}")
             }
             Self::TooLarge { max, actual } => write!(f, "{actual} bytes of files, at most {max}"),
+            Self::FileTooLarge { max, actual } => {
+                write!(f, "{actual} bytes in one file, at most {max}")
+            }
             Self::TooManyComponents { max, actual } => {
                 write!(f, "{actual} components counting nested ones, at most {max}")
             }
@@ -215,6 +232,7 @@ impl fmt::Display for ViolationKind {
             Self::Conflict { with } => write!(f, "cannot be set together with {with}"),
             Self::Duplicate { value, first } => write!(f, "{value:?} is already used at {first}"),
             Self::ForbiddenWord { word } => write!(f, "must not contain {word:?} (any case)"),
+            Self::ReservedName { name } => write!(f, "must not be {name:?} (any case)"),
             Self::BadFormat { expected } => write!(f, "must {expected}"),
             Self::FlagsNotSettable { bits } => write!(f, "flag bits {bits:#x} cannot be set here"),
             Self::WrongComponent { found, expected } => {

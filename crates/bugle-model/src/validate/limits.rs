@@ -17,9 +17,21 @@ pub const ATTACHMENTS_MAX: usize = 10;
 pub const ATTACHMENT_FILENAME_MAX_CHARS: usize = 1024;
 /// Most characters in an attachment's `description` (alt text).
 pub const ATTACHMENT_DESCRIPTION_MAX_CHARS: usize = 1024;
+/// Most characters in an attachment's `title`, per the spec.
+pub const ATTACHMENT_TITLE_MAX_CHARS: usize = 1024;
 /// Most bytes in one request (create message, forum post): 25 MiB. bugle
 /// checks the files' bytes against it; the JSON part is small beside them.
+/// The default of [`ValidationContext::max_request_bytes`](super::ValidationContext::max_request_bytes).
 pub const REQUEST_MAX_BYTES: u64 = 25 * 1024 * 1024;
+/// Most bytes in one uploaded file by default: 10 MiB. Boosted servers allow
+/// more, so this is only the default of
+/// [`ValidationContext::max_file_bytes`](super::ValidationContext::max_file_bytes).
+pub const FILE_MAX_BYTES: u64 = 10 * 1024 * 1024;
+/// Most characters in a voice message attachment's `waveform` (base64 text,
+/// so at most 300 decoded bytes), per the spec.
+pub const VOICE_WAVEFORM_MAX_CHARS: usize = 400;
+/// Largest voice message `duration_secs`, in seconds, per the spec.
+pub const VOICE_DURATION_MAX_SECS: u64 = 2_147_483_647;
 /// Most ids in `allowed_mentions.users`.
 pub const ALLOWED_MENTIONS_USERS_MAX: usize = 100;
 /// Most ids in `allowed_mentions.roles`.
@@ -68,6 +80,9 @@ pub const EMBED_TOTAL_MAX_CHARS: usize = 6000;
 /// Most characters in an embed URL (`url`, author `url` and `icon_url`,
 /// footer `icon_url`, image and thumbnail `url`), per the spec.
 pub const EMBED_URL_MAX_CHARS: usize = 2048;
+/// The file types an embed image may name after `attachment://` (image,
+/// thumbnail, author and footer icons), compared without letter case.
+pub const EMBED_ATTACHMENT_IMAGE_EXTENSIONS: [&str; 5] = ["png", "jpg", "jpeg", "gif", "webp"];
 /// The largest embed `color` (`0xFFFFFF`); also a container's `accent_color`.
 pub const COLOR_MAX: u32 = 0xFF_FF_FF;
 
@@ -85,6 +100,8 @@ pub const CUSTOM_ID_MIN_CHARS: usize = 1;
 pub const CUSTOM_ID_MAX_CHARS: usize = 100;
 /// Most characters in a button `label`.
 pub const BUTTON_LABEL_MAX_CHARS: usize = 80;
+/// Most characters in the `name` of a button's or select option's `emoji`, per the spec.
+pub const COMPONENT_EMOJI_NAME_MAX_CHARS: usize = 32;
 /// Most characters in a link button's `url`.
 pub const BUTTON_URL_MAX_CHARS: usize = 512;
 /// Fewest options in a string select.
@@ -119,6 +136,8 @@ pub const MEDIA_GALLERY_ITEMS_MAX: usize = 10;
 pub const MEDIA_DESCRIPTION_MAX_CHARS: usize = 1024;
 /// Most characters in an unfurled media item's `url`, per the spec.
 pub const MEDIA_URL_MAX_CHARS: usize = 2048;
+/// The values a separator's `spacing` may take: 1 (small) and 2 (large).
+pub const SEPARATOR_SPACINGS: &[i64] = &[1, 2];
 
 // Webhooks.
 
@@ -128,6 +147,8 @@ pub const WEBHOOK_USERNAME_MIN_CHARS: usize = 1;
 pub const WEBHOOK_USERNAME_MAX_CHARS: usize = 80;
 /// Words a webhook name must not contain, in any letter case.
 pub const WEBHOOK_USERNAME_FORBIDDEN: [&str; 2] = ["clyde", "discord"];
+/// Names a webhook name must not be, in any letter case (after trimming).
+pub const WEBHOOK_USERNAME_RESERVED: [&str; 2] = ["everyone", "here"];
 /// Most characters in a webhook `avatar_url` override, per the spec.
 pub const WEBHOOK_AVATAR_URL_MAX_CHARS: usize = 2048;
 

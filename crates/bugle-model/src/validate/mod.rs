@@ -24,11 +24,18 @@
 //! whitespace, as Discord does. Limits are inclusive: a 2000-char content
 //! passes, 2001 fails.
 //!
+//! Some limits are not fixed: the size of one file depends on the server's
+//! boosts, and a poll may go into a webhook edit only when it edits a
+//! deferred interaction response. [`Validate::validate`] uses Discord's
+//! defaults; [`Validate::validate_in`] takes a [`ValidationContext`] that
+//! says otherwise.
+//!
 //! Paths name fields as in the JSON body: keys joined by `.`, array indices
 //! in brackets (`components[0].components[2].custom_id`); an empty path
 //! means the body as a whole.
 
 mod component;
+mod context;
 mod embed;
 mod error;
 mod limits;
@@ -37,18 +44,21 @@ mod report;
 mod thread;
 
 pub use component::{check_components, count_components};
+pub use context::ValidationContext;
 pub use embed::{check_embed, check_embeds, embed_char_count};
 pub use error::{ValidationError, Violation, ViolationKind};
 pub use limits::*;
 pub use message::{
-    check_allowed_mentions, check_attachments, check_components_v2_exclusive, check_content,
-    check_flags, check_nonce, check_not_empty, check_poll, check_sticker_ids,
+    check_allowed_mentions, check_attachments, check_components_v2_exclusive,
+    check_components_v2_switch, check_content, check_flags, check_message_reference, check_nonce,
+    check_not_empty, check_poll, check_sticker_ids, check_voice_message, check_webhook_edit_poll,
 };
 pub(crate) use report::sub_path;
 pub use report::{Report, char_count, field, item};
 pub use thread::{
-    check_applied_tags, check_auto_archive_duration, check_avatar_url, check_rate_limit_per_user,
-    check_thread_name, check_thread_target, check_webhook_username, validate_audit_log_reason,
+    check_applied_tags, check_auto_archive_duration, check_avatar_url, check_invitable,
+    check_rate_limit_per_user, check_thread_name, check_thread_target, check_webhook_username,
+    validate_audit_log_reason,
 };
 
 /// A request body that can be checked against Discord's limits before it
@@ -58,13 +68,24 @@ pub trait Validate {
     /// (empty for a whole body).
     fn check(&self, report: &mut Report, path: &str);
 
-    /// Checks everything and returns all violations at once.
+    /// Checks everything against Discord's defaults (the default
+    /// [`ValidationContext`]) and returns all violations at once.
     ///
     /// # Errors
     ///
     /// A [`ValidationError`] listing every violation, when there is any.
     fn validate(&self) -> Result<(), ValidationError> {
-        let mut report = Report::new();
+        self.validate_in(&ValidationContext::new())
+    }
+
+    /// Checks everything in `context` (e.g. a larger file size for a
+    /// boosted server) and returns all violations at once.
+    ///
+    /// # Errors
+    ///
+    /// A [`ValidationError`] listing every violation, when there is any.
+    fn validate_in(&self, context: &ValidationContext) -> Result<(), ValidationError> {
+        let mut report = Report::with_context(*context);
         self.check(&mut report, "");
         report.finish()
     }

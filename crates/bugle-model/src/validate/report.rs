@@ -2,19 +2,38 @@
 
 use std::borrow::Cow;
 
+use super::context::ValidationContext;
 use super::error::{ValidationError, Violation, ViolationKind};
 
 /// Collects the [`Violation`]s found while checking a body. Every check
 /// function takes one and adds to it, so one pass reports every problem.
+///
+/// It also carries the [`ValidationContext`] of the pass, for the checks
+/// whose limit is a setting (the file size) or depends on where the body
+/// goes (a poll in a webhook edit).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     violations: Vec<Violation>,
+    context: ValidationContext,
 }
 
 impl Report {
-    /// An empty report.
+    /// An empty report, with the default [`ValidationContext`].
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty report for a pass in `context`.
+    pub fn with_context(context: ValidationContext) -> Self {
+        Self {
+            violations: Vec::new(),
+            context,
+        }
+    }
+
+    /// The context of this pass.
+    pub fn context(&self) -> &ValidationContext {
+        &self.context
     }
 
     /// Adds a violation at `path`.

@@ -5,10 +5,10 @@ use super::limits::{
     APPLIED_TAGS_MAX, AUDIT_LOG_REASON_MAX_CHARS, AUDIT_LOG_REASON_MIN_CHARS,
     AUTO_ARCHIVE_DURATIONS, RATE_LIMIT_PER_USER_MAX, THREAD_NAME_MAX_CHARS, THREAD_NAME_MIN_CHARS,
     WEBHOOK_AVATAR_URL_MAX_CHARS, WEBHOOK_USERNAME_FORBIDDEN, WEBHOOK_USERNAME_MAX_CHARS,
-    WEBHOOK_USERNAME_MIN_CHARS,
+    WEBHOOK_USERNAME_MIN_CHARS, WEBHOOK_USERNAME_RESERVED,
 };
 use super::report::Report;
-use crate::channel::AutoArchiveDuration;
+use crate::channel::{AutoArchiveDuration, ChannelType};
 
 /// Checks a thread's `name` (also a webhook's `thread_name`).
 ///
@@ -62,7 +62,9 @@ pub fn check_applied_tags(report: &mut Report, path: &str, count: usize) {
 ///   outside [`WEBHOOK_USERNAME_MIN_CHARS`] to [`WEBHOOK_USERNAME_MAX_CHARS`];
 /// - [`ViolationKind::ForbiddenWord`] at `path` for each word of
 ///   [`WEBHOOK_USERNAME_FORBIDDEN`] (`clyde`, `discord`) it contains, in any
-///   letter case.
+///   letter case;
+/// - [`ViolationKind::ReservedName`] at `path` when it is one of
+///   [`WEBHOOK_USERNAME_RESERVED`] (`everyone`, `here`), in any letter case.
 pub fn check_webhook_username(report: &mut Report, path: &str, username: &str) {
     let trimmed = username.trim();
     report.chars_between(
@@ -76,6 +78,34 @@ pub fn check_webhook_username(report: &mut Report, path: &str, username: &str) {
         if lower.contains(word) {
             report.push(path, ViolationKind::ForbiddenWord { word });
         }
+    }
+    if let Some(name) = WEBHOOK_USERNAME_RESERVED
+        .into_iter()
+        .find(|&name| lower == name)
+    {
+        report.push(path, ViolationKind::ReservedName { name });
+    }
+}
+
+/// Checks `invitable` on a new thread: it applies to private threads only.
+/// `kind` is the thread's `type`; unset means private, Discord's default.
+///
+/// Violations: [`ViolationKind::NotAllowed`] at `path` when `invitable` is
+/// set on a thread whose type is set to anything but private (12).
+pub fn check_invitable(
+    report: &mut Report,
+    path: &str,
+    kind: Option<ChannelType>,
+    invitable: Option<bool>,
+) {
+    let private = kind.is_none_or(|kind| kind == ChannelType::PrivateThread);
+    if invitable.is_some() && !private {
+        report.push(
+            path,
+            ViolationKind::NotAllowed {
+                when: "on a thread that is not private (type 12)",
+            },
+        );
     }
 }
 
