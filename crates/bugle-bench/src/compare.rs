@@ -6,7 +6,7 @@ use tokio::process::Command;
 
 use crate::driver::ClientKind;
 use crate::report::{MedianReport, RunReport};
-use crate::scenario::Scenario;
+use crate::scenario::{RunOptions, Scenario};
 
 /// The order of runs: run 1 of every client, then run 2 of every client, and so on, so
 /// drift of the machine falls on all clients alike.
@@ -15,7 +15,7 @@ pub fn schedule(clients: &[ClientKind], runs: usize) -> Vec<ClientKind> {
 }
 
 /// Runs `scenario` `runs` times per client, alternating, each run in a fresh
-/// `bugle-bench run` process (so peak RSS is per run). Prints every run's JSON line as it
+/// `bugle-bench run` process (so peak RSS is per run) with `options`. Prints every run's JSON line as it
 /// arrives, then one median line per client.
 ///
 /// # Errors
@@ -25,11 +25,11 @@ pub async fn compare(
     scenario: Scenario,
     clients: &[ClientKind],
     runs: usize,
-    messages: Option<u64>,
+    options: &RunOptions,
 ) -> Result<Vec<MedianReport>, String> {
     let mut reports: Vec<RunReport> = Vec::new();
     for client in schedule(clients, runs) {
-        let report = run_in_child(scenario, client, messages).await?;
+        let report = run_in_child(scenario, client, options).await?;
         println!("{}", report.to_json_line());
         reports.push(report);
     }
@@ -54,7 +54,7 @@ pub async fn compare(
 async fn run_in_child(
     scenario: Scenario,
     client: ClientKind,
-    messages: Option<u64>,
+    options: &RunOptions,
 ) -> Result<RunReport, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut command = Command::new(exe);
@@ -65,9 +65,7 @@ async fn run_in_child(
         "--client",
         client.name(),
     ]);
-    if let Some(n) = messages {
-        command.args(["--messages", &n.to_string()]);
-    }
+    command.args(options.to_args());
     let output = command
         .stdin(Stdio::null())
         .output()

@@ -2,9 +2,14 @@
 
 pub mod compare;
 pub mod driver;
+pub mod foreign;
 pub mod ideal;
+pub mod latency;
 pub mod minimum;
+pub mod observe;
+pub mod processes;
 pub mod procstat;
+pub mod raw;
 pub mod report;
 pub mod run;
 pub mod scenario;

@@ -2,10 +2,12 @@
 
 use bugle_bench::compare::compare;
 use bugle_bench::driver::ClientKind;
+use bugle_bench::latency::measure_latency;
+use bugle_bench::processes::{WorkerArgs, worker};
 use bugle_bench::run::run_once;
-use bugle_bench::scenario::Scenario;
+use bugle_bench::scenario::{Latency, RunOptions, Scenario};
 use bugle_bench::server::serve_child;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 /// Drives a Discord client against `FakeDiscord` on loopback and prints one JSON line per run.
 #[derive(Debug, Parser)]
@@ -15,23 +17,52 @@ struct Cli {
     command: Command,
 }
 
+/// What every run can be asked for besides its scenario.
+#[derive(Debug, Args)]
+struct Options {
+    /// Override the scenario's message count (the channel count for many-buckets).
+    #[arg(long)]
+    messages: Option<u64>,
+    /// Delay every answer by this many milliseconds, drawn uniformly (`20..50`, or `30`).
+    #[arg(long)]
+    latency: Option<Latency>,
+    /// foreign-load: client processes sharing the workload, each with its own state.
+    #[arg(long, default_value_t = 1)]
+    processes: usize,
+    /// foreign-load: add a sender on the same token that ignores limits, at this many
+    /// creates per second (100 when no number is given) on the first 4 channels.
+    #[arg(long, num_args = 0..=1, default_missing_value = "100")]
+    foreign: Option<u32>,
+}
+
+impl Options {
+    fn run_options(&self) -> RunOptions {
+        RunOptions {
+            messages: self.messages,
+            latency: self.latency,
+            processes: self.processes.max(1),
+            foreign_rate: self.foreign,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// One run of one scenario with one client.
     Run {
-        /// spread, one-channel, global, hostile, webhooks, throughput or many-buckets.
+        /// spread, one-channel, global, hostile, webhooks, throughput, many-buckets,
+        /// hidden-all, hostile-all, foreign-load or latency.
         #[arg(long)]
         scenario: Scenario,
         /// bugle or twilight (the latter needs the `twilight` feature).
         #[arg(long, default_value = "bugle")]
         client: ClientKind,
-        /// Override the scenario's message count (the channel count for many-buckets).
-        #[arg(long)]
-        messages: Option<u64>,
+        #[command(flatten)]
+        options: Options,
     },
     /// Alternating runs of several clients and their medians.
     Compare {
-        /// Scenarios, comma separated (default: all).
+        /// Scenarios, comma separated (default: every workload).
         #[arg(long, value_delimiter = ',')]
         scenario: Vec<Scenario>,
         /// Clients, comma separated.
@@ -40,15 +71,55 @@ enum Command {
         /// Runs per client.
         #[arg(long, default_value_t = 3)]
         runs: usize,
-        /// Override the message count of every scenario.
+        #[command(flatten)]
+        options: Options,
+    },
+    /// The latency bugle adds to send_message and execute_webhook (p50, p99; 1 and 64
+    /// in flight) over a bare HTTP/1.1 connection's, and the time from a 429's
+    /// Retry-After running out to the next successful send.
+    Latency {
+        /// Requests per measurement (each of 2 operations × 2 concurrencies × 2 clients).
+        #[arg(long, default_value_t = 5_000)]
+        requests: u64,
+        /// Delay every answer by this many milliseconds (`20..50`, or `30`).
         #[arg(long)]
-        messages: Option<u64>,
+        latency: Option<Latency>,
     },
     /// `FakeDiscord` for a scenario (started by `run`; prints its port, reports on stdin).
+    #[command(hide = true)]
     Serve {
         /// The scenario whose limits and faults to apply.
         #[arg(long)]
         scenario: Scenario,
+        /// The message count override the run uses.
+        #[arg(long)]
+        messages: Option<u64>,
+        /// The delay to add to every answer.
+        #[arg(long)]
+        latency: Option<Latency>,
+    },
+    /// One client process of a split workload (started by `run`; prints `ready`, starts
+    /// on a line on stdin, prints its figures).
+    #[command(hide = true)]
+    Worker {
+        /// The scenario.
+        #[arg(long)]
+        scenario: Scenario,
+        /// The client.
+        #[arg(long)]
+        client: ClientKind,
+        /// `FakeDiscord`'s port.
+        #[arg(long)]
+        port: u16,
+        /// This process's number, from 0.
+        #[arg(long)]
+        process: usize,
+        /// How many processes share the workload.
+        #[arg(long)]
+        processes: usize,
+        /// The scenario's minimum, seconds.
+        #[arg(long)]
+        minimum_s: f64,
         /// The message count override the run uses.
         #[arg(long)]
         messages: Option<u64>,
@@ -96,11 +167,18 @@ fn main() -> std::process::ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Run {
+                scenario: Scenario::Latency,
+                options,
+                ..
+            } => measure_latency(5_000, options.latency).await.map(|line| {
+                println!("{line}");
+            }),
+            Command::Run {
                 scenario,
                 client,
-                messages,
+                options,
             } => {
-                let report = run_once(scenario, client, messages).await?;
+                let report = run_once(scenario, client, &options.run_options()).await?;
                 println!("{}", report.to_json_line());
                 Ok(())
             }
@@ -108,21 +186,60 @@ fn main() -> std::process::ExitCode {
                 scenario,
                 clients,
                 runs,
-                messages,
+                options,
             } => {
                 let scenarios = if scenario.is_empty() {
-                    Scenario::ALL.to_vec()
+                    Scenario::WORKLOADS.to_vec()
                 } else {
                     scenario
                 };
                 for scenario in scenarios {
-                    compare(scenario, &clients, runs, messages).await?;
+                    compare(scenario, &clients, runs, &options.run_options()).await?;
                 }
                 Ok(())
             }
-            Command::Serve { scenario, messages } => serve_child(&scenario.spec(messages))
-                .await
-                .map_err(|e| format!("fake discord failed: {e}")),
+            Command::Latency { requests, latency } => {
+                measure_latency(requests, latency).await.map(|line| {
+                    println!("{line}");
+                })
+            }
+            Command::Serve {
+                scenario,
+                messages,
+                latency,
+            } => {
+                let options = RunOptions {
+                    messages,
+                    latency,
+                    ..RunOptions::default()
+                };
+                serve_child(&options.spec(scenario))
+                    .await
+                    .map_err(|e| format!("fake discord failed: {e}"))
+            }
+            Command::Worker {
+                scenario,
+                client,
+                port,
+                process,
+                processes,
+                minimum_s,
+                messages,
+            } => {
+                let args = WorkerArgs {
+                    scenario,
+                    client,
+                    port,
+                    process,
+                    processes,
+                    minimum_s,
+                };
+                let options = RunOptions {
+                    messages,
+                    ..RunOptions::default()
+                };
+                worker(args, &options).await
+            }
         }
     });
     match result {

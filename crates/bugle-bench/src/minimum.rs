@@ -4,28 +4,59 @@
 //! The ideal sender knows every limit in advance (hidden sublimits and shared limits too),
 //! has zero latency and never meets a fault. It sends each request at the earliest instant
 //! every limit the request counts against has room, in workload order, and a request that
-//! depends on another (an edit after its create) goes no earlier than that one. Windows are
-//! fixed and start at their first request, as `FakeDiscord`'s (and Discord's) do. The
-//! minimum is the instant of the last send: with zero latency, nothing can finish earlier.
+//! depends on another (an edit after its create) goes no earlier than that one. A limit's
+//! window is either fixed, starting at its first request, as `FakeDiscord`'s buckets are
+//! (and Discord's), or sliding: at most `limit` requests in any trailing window, as some of
+//! Discord's hidden limits behave. The minimum is the instant of the last send: with zero
+//! latency, nothing can finish earlier.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
-/// One limit: at most `limit` requests per `window`, the window starting at its first
-/// request.
+/// How a limit counts its requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum WindowShape {
+    /// A window that starts at its first request and resets `window` later.
+    #[default]
+    Fixed,
+    /// At most `limit` requests in any trailing `window`.
+    Sliding,
+}
+
+/// One limit: at most `limit` requests per `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {
     /// Requests allowed per window (at least 1).
     pub limit: u32,
     /// The window's length.
     pub window: Duration,
+    /// Fixed or sliding.
+    pub shape: WindowShape,
 }
 
 impl Limit {
-    /// `limit` requests per `window`.
+    /// `limit` requests per fixed `window`, starting at its first request.
     pub fn new(limit: u32, window: Duration) -> Self {
         Self {
             limit: limit.max(1),
             window,
+            shape: WindowShape::Fixed,
+        }
+    }
+
+    /// At most `limit` requests in any trailing `window`.
+    pub fn sliding(limit: u32, window: Duration) -> Self {
+        Self {
+            shape: WindowShape::Sliding,
+            ..Self::new(limit, window)
+        }
+    }
+
+    /// `limit` requests per `window` of `shape`.
+    pub fn shaped(limit: u32, window: Duration, shape: WindowShape) -> Self {
+        Self {
+            shape,
+            ..Self::new(limit, window)
         }
     }
 }
@@ -40,13 +71,53 @@ pub struct IdealRequest {
     pub after: Option<usize>,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+/// What one limit has counted so far.
+#[derive(Debug, Clone, Default)]
 struct Counter {
+    /// Fixed: the window's first request.
     start: Option<Duration>,
+    /// Fixed: requests in the window.
     used: u32,
+    /// Sliding: the send times still inside the trailing window, oldest first.
+    sent: VecDeque<Duration>,
 }
 
-/// The earliest instant at which the last of `requests` can be sent under `limits`.
+impl Counter {
+    /// When `limit` next has room, if it has none at `now`.
+    fn blocked_until(&mut self, limit: Limit, now: Duration) -> Option<Duration> {
+        match limit.shape {
+            WindowShape::Fixed => {
+                if self.start.is_some_and(|start| now >= start + limit.window) {
+                    self.start = None;
+                    self.used = 0;
+                }
+                (self.used >= limit.limit).then(|| self.start.unwrap_or(now) + limit.window)
+            }
+            WindowShape::Sliding => {
+                while self.sent.front().is_some_and(|&t| t + limit.window <= now) {
+                    self.sent.pop_front();
+                }
+                let counted = self.sent.len();
+                let limit_n = limit.limit as usize;
+                (counted >= limit_n).then(|| self.sent[counted - limit_n] + limit.window)
+            }
+        }
+    }
+
+    /// Counts a request sent at `now`.
+    fn count(&mut self, limit: Limit, now: Duration) {
+        match limit.shape {
+            WindowShape::Fixed => {
+                self.start.get_or_insert(now);
+                self.used += 1;
+            }
+            WindowShape::Sliding => self.sent.push_back(now),
+        }
+    }
+}
+
+/// The earliest instant at which the last of `requests` can be sent under `limits`, by
+/// the ideal sender of the module's doc.
 ///
 /// # Panics
 ///
@@ -72,16 +143,7 @@ pub fn minimum_time(limits: &[Limit], requests: &[IdealRequest]) -> Duration {
             }
             let mut blocked_until = None::<Duration>;
             for &key in &request.limits {
-                let limit = limits[key];
-                let counter = &mut counters[key];
-                if counter
-                    .start
-                    .is_some_and(|start| now >= start + limit.window)
-                {
-                    *counter = Counter::default();
-                }
-                if counter.used >= limit.limit {
-                    let reset = counter.start.unwrap_or(now) + limit.window;
+                if let Some(reset) = counters[key].blocked_until(limits[key], now) {
                     blocked_until = Some(blocked_until.map_or(reset, |b: Duration| b.max(reset)));
                 }
             }
@@ -90,9 +152,7 @@ pub fn minimum_time(limits: &[Limit], requests: &[IdealRequest]) -> Duration {
                 return true;
             }
             for &key in &request.limits {
-                let counter = &mut counters[key];
-                counter.start.get_or_insert(now);
-                counter.used += 1;
+                counters[key].count(limits[key], now);
             }
             sent_at[index] = Some(now);
             last = last.max(now);
@@ -196,5 +256,49 @@ mod tests {
             },
         ];
         assert_eq!(minimum_time(&limits, &requests), secs(15));
+    }
+
+    #[test]
+    fn a_sliding_window_refuses_the_burst_a_fixed_window_allows_at_its_reset() {
+        // Limit 0 spaces the first two requests 9 s apart; limit 1 allows 2 per 10 s. The
+        // last two follow the second. Fixed: its window [0, 10) is full, and at 10 s a
+        // new one lets both go. Sliding: at 10 s only the request of 0 s has left, so the
+        // last waits for the one of 9 s to leave, at 19 s.
+        let requests = vec![
+            on(&[0, 1]),
+            on(&[0, 1]),
+            IdealRequest {
+                limits: vec![1],
+                after: Some(1),
+            },
+            IdealRequest {
+                limits: vec![1],
+                after: Some(2),
+            },
+        ];
+        let fixed = [Limit::new(1, secs(9)), Limit::new(2, secs(10))];
+        assert_eq!(minimum_time(&fixed, &requests), secs(10));
+        let sliding = [Limit::new(1, secs(9)), Limit::sliding(2, secs(10))];
+        assert_eq!(minimum_time(&sliding, &requests), secs(19));
+    }
+
+    #[test]
+    fn a_sliding_limit_alone_lets_a_full_window_go_once_its_oldest_has_left() {
+        // 3 per 10 s sliding, 7 requests: 3 at 0 s, 3 at 10 s, the last at 20 s.
+        let requests = vec![on(&[0]); 7];
+        assert_eq!(
+            minimum_time(&[Limit::sliding(3, secs(10))], &requests),
+            secs(20)
+        );
+    }
+
+    #[test]
+    fn one_channel_of_hidden_all_sends_its_twenty_by_twenty_seconds() {
+        // Bucket 5 per 5 s (fixed), hidden 12 per 15 s (sliding). 5 at 0 s and 5 at 5 s;
+        // at 10 s the hidden limit has room for 2 (12 in the trailing 15 s); at 15 s the
+        // five of 0 s have left: 5 more; at 20 s the five of 5 s have left: the last 3.
+        let limits = [Limit::new(5, secs(5)), Limit::sliding(12, secs(15))];
+        let requests = vec![on(&[0, 1]); 20];
+        assert_eq!(minimum_time(&limits, &requests), secs(20));
     }
 }

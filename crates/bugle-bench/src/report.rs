@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::observe::SeenRateLimits;
 use crate::server::ServerReport;
 
 /// 429s by scope, as `FakeDiscord` counted them.
@@ -68,6 +69,73 @@ pub struct RunReport {
     pub peak_rss_kib: u64,
     /// Resident set of the client process sampled at each tenth of the workload, KiB.
     pub rss_samples_kib: Vec<u64>,
+    /// The delay injected into every answer, milliseconds (`20..50`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<String>,
+    /// With several client processes (`foreign-load`): each one's figures. The fields
+    /// above are then the totals (wall time: the slowest process's; CPU: the sum; peak
+    /// RSS: the largest).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub processes: Vec<ProcessReport>,
+    /// With several client processes: the slowest one's wall time over the minimum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slowest_over_ideal: Option<f64>,
+    /// With several client processes: whether every one finished within 1.5 × the
+    /// minimum (issue 13's target).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_1_5x_ideal: Option<bool>,
+    /// The foreign sender's figures, when one ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreign: Option<ForeignReport>,
+}
+
+/// One client process of a run that splits its workload between processes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ProcessReport {
+    /// The process's number, from 0.
+    pub process: usize,
+    /// `bugle` or `twilight`.
+    pub client: String,
+    /// Jobs (creates) it was given.
+    pub jobs: u64,
+    /// Creates it reported successful.
+    pub creates_ok: u64,
+    /// Operations that ended in an error.
+    pub failed: u64,
+    /// Whether it hit its deadline and abandoned jobs.
+    pub deadline_hit: bool,
+    /// Its distinct messages `FakeDiscord` holds (filled in by the parent).
+    pub delivered: Option<u64>,
+    /// Its messages `FakeDiscord` holds beyond one per job (filled in by the parent).
+    pub duplicates: Option<u64>,
+    /// Wall seconds from the common start to its last answer.
+    pub wall_s: f64,
+    /// `wall_s` over the minimum (the target is at most 1.5).
+    pub over_ideal: Option<f64>,
+    /// The 429s it saw, by scope (bugle only: twilight's transport cannot be observed).
+    pub rate_limited_seen: Option<SeenRateLimits>,
+    /// Its CPU seconds.
+    pub cpu_s: f64,
+    /// Its peak resident set, KiB.
+    pub peak_rss_kib: u64,
+}
+
+/// What the foreign sender did: creates on a few of the workload's channels at a fixed
+/// rate, whatever the answers.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ForeignReport {
+    /// Creates per second it aimed at.
+    pub rate_per_s: u32,
+    /// How many channels it spread them over.
+    pub channels: u64,
+    /// Requests sent.
+    pub sent: u64,
+    /// Answered 2xx (a message was created).
+    pub ok: u64,
+    /// Answered 429.
+    pub rate_limited: u64,
+    /// Anything else (5xx, a ban page, no answer).
+    pub other: u64,
 }
 
 /// What the client side measured.
@@ -130,7 +198,11 @@ impl RunReport {
             creates_ok: side.creates_ok,
             deadline_hit: side.deadline_hit,
             delivered,
-            duplicates: server.counters.messages_created.saturating_sub(delivered),
+            duplicates: server
+                .counters
+                .messages_created
+                .saturating_sub(server.foreign_messages)
+                .saturating_sub(delivered),
             delivery_check: delivery_check.to_owned(),
             wall_s: side.wall_s,
             minimum_s,
@@ -154,6 +226,11 @@ impl RunReport {
             },
             peak_rss_kib: side.peak_rss_kib,
             rss_samples_kib: side.rss_samples_kib,
+            latency_ms: None,
+            processes: Vec::new(),
+            slowest_over_ideal: None,
+            within_1_5x_ideal: None,
+            foreign: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! One run: `FakeDiscord` in a child process, the workload through one client, one report.
 
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use tokio::time::Instant;
 use crate::driver::{ClientKind, Driver};
 use crate::procstat;
 use crate::report::{ClientSide, RunReport};
-use crate::scenario::{Job, Scenario, Spec, Target, content, edited_content};
+use crate::scenario::{Job, RunOptions, Scenario, Spec, Target, content, edited_content};
 use crate::server::{ReportRequest, ServerProcess};
 
 /// How many RSS samples a run takes (one at each tenth of the workload).
@@ -160,19 +161,20 @@ async fn run_job(driver: &Driver, job: Job, trace: Option<&Trace>) -> JobResult 
     result
 }
 
-/// The client side of one run: every job of `spec` through `driver`, at most
-/// `spec.concurrency` jobs in flight, each abandoned (and failed) if it has not finished
-/// `limit` after the start. Returns the measurements and the deleted tags; with `trace`,
-/// also every operation's timing.
+/// The client side of one run: the jobs `jobs` of `spec` (all of them, or one process's
+/// share) through `driver`, at most `spec.concurrency` jobs in flight, each abandoned (and
+/// failed) if it has not finished `limit` after the start. Returns the measurements and the
+/// deleted tags; with `trace`, also every operation's timing.
 pub async fn run_workload(
     spec: &Spec,
+    jobs: Range<u64>,
     driver: Arc<Driver>,
     limit: Duration,
     trace: bool,
 ) -> (ClientSide, Vec<u64>, Vec<OpTiming>) {
     let mut side = ClientSide::default();
     let mut deleted = Vec::new();
-    let sample_every = (spec.jobs / RSS_SAMPLES).max(1);
+    let sample_every = ((jobs.end - jobs.start) / RSS_SAMPLES).max(1);
     let mut tasks = JoinSet::new();
     let mut absorb = |result: JobResult, side: &mut ClientSide| {
         side.operations += result.operations;
@@ -190,7 +192,7 @@ pub async fn run_workload(
             ops: Mutex::new(Vec::new()),
         })
     });
-    for index in 0..spec.jobs {
+    for index in jobs {
         while tasks.len() >= spec.concurrency.max(1) {
             if let Some(Ok(result)) = tasks.join_next().await {
                 absorb(result, &mut side);
@@ -229,7 +231,9 @@ pub async fn run_workload(
 }
 
 /// One full run: starts `FakeDiscord` for `scenario` in a child process, drives the workload
-/// through `client`, and combines both sides into the run's report.
+/// through `client`, and combines both sides into the run's report. Where the options ask
+/// for client processes (`foreign-load`), they run the workload instead
+/// ([`crate::processes::run_processes`]).
 ///
 /// # Errors
 ///
@@ -237,10 +241,13 @@ pub async fn run_workload(
 pub async fn run_once(
     scenario: Scenario,
     client: ClientKind,
-    messages: Option<u64>,
+    options: &RunOptions,
 ) -> Result<RunReport, String> {
-    let spec = scenario.spec(messages);
-    let mut server = ServerProcess::start(scenario.name(), messages)
+    if options.uses_processes(scenario) {
+        return crate::processes::run_processes(scenario, client, options).await;
+    }
+    let spec = options.spec(scenario);
+    let mut server = ServerProcess::start(scenario, options)
         .await
         .map_err(|e| format!("cannot start fake discord: {e}"))?;
     let ready = server.ready().clone();
@@ -248,26 +255,32 @@ pub async fn run_once(
     let limit = deadline(Duration::from_secs_f64(ready.minimum_s), spec.jobs);
     let trace_path = std::env::var_os(TRACE_ENV);
     let (side, deleted_tags, mut ops) =
-        run_workload(&spec, driver, limit, trace_path.is_some()).await;
+        run_workload(&spec, 0..spec.jobs, driver, limit, trace_path.is_some()).await;
     if let Some(path) = trace_path {
         std::fs::write(&path, trace_csv(&mut ops))
             .map_err(|e| format!("cannot write the trace named by {TRACE_ENV}: {e}"))?;
     }
+    let request = ReportRequest {
+        deleted_tags,
+        ..ReportRequest::default()
+    };
     let server_report = server
-        .report(&ReportRequest { deleted_tags })
+        .report(&request)
         .await
         .map_err(|e| format!("no report from fake discord: {e}"))?;
     server
         .stop()
         .await
         .map_err(|e| format!("fake discord did not stop: {e}"))?;
-    Ok(RunReport::new(
+    let mut report = RunReport::new(
         scenario.name(),
         client.name(),
         ready.minimum_s,
         side,
         &server_report,
-    ))
+    );
+    report.latency_ms = options.latency.map(|l| l.to_string());
+    Ok(report)
 }
 
 #[cfg(test)]

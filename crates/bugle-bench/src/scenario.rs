@@ -1,10 +1,13 @@
-//! The scenarios of issue 6, each a workload plus the limits and faults `FakeDiscord` applies.
+//! The scenarios of issues 6 and 13, each a workload plus the limits and faults
+//! `FakeDiscord` applies.
 
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
 use bugle_sim::fake::RouteKind;
+
+use crate::minimum::WindowShape;
 
 /// First channel id used by the workloads (ids are `CHANNEL_BASE + n`).
 pub const CHANNEL_BASE: u64 = 100_000;
@@ -40,11 +43,25 @@ pub enum Scenario {
     Throughput,
     /// 1,000,000 distinct channels, one create each: memory under eviction.
     ManyBuckets,
+    /// `spread` (20 channels × 20 creates, 50 in flight) where creates also meet a hidden
+    /// sublimit of 12 per 15 s per channel, a sliding window, and every channel meets it
+    /// at once (issue 13, case a).
+    HiddenAll,
+    /// `hidden-all` plus a shared limit of 15 per 20 s per channel on creates and 2% 5xx,
+    /// half of them after the message was stored (issue 13, case b).
+    HostileAll,
+    /// `spread` split evenly between several client processes with no shared state,
+    /// started together against one `FakeDiscord`, optionally with a foreign sender that
+    /// ignores limits on the same token (issue 13, case d).
+    ForeignLoad,
+    /// Not a workload: the latency bugle adds to `send_message` and `execute_webhook`,
+    /// and the time it takes to send again after a 429 (the `latency` subcommand).
+    Latency,
 }
 
 impl Scenario {
-    /// Every scenario, in the issue's order.
-    pub const ALL: [Scenario; 7] = [
+    /// Every scenario, in the issues' order.
+    pub const ALL: [Scenario; 11] = [
         Self::Spread,
         Self::OneChannel,
         Self::Global,
@@ -52,6 +69,25 @@ impl Scenario {
         Self::Webhooks,
         Self::Throughput,
         Self::ManyBuckets,
+        Self::HiddenAll,
+        Self::HostileAll,
+        Self::ForeignLoad,
+        Self::Latency,
+    ];
+
+    /// The scenarios `compare` runs when none is named: every workload (`latency` is a
+    /// measurement of its own, with its own subcommand).
+    pub const WORKLOADS: [Scenario; 10] = [
+        Self::Spread,
+        Self::OneChannel,
+        Self::Global,
+        Self::Hostile,
+        Self::Webhooks,
+        Self::Throughput,
+        Self::ManyBuckets,
+        Self::HiddenAll,
+        Self::HostileAll,
+        Self::ForeignLoad,
     ];
 
     /// The name used on the command line and in the JSON lines.
@@ -64,6 +100,10 @@ impl Scenario {
             Self::Webhooks => "webhooks",
             Self::Throughput => "throughput",
             Self::ManyBuckets => "many-buckets",
+            Self::HiddenAll => "hidden-all",
+            Self::HostileAll => "hostile-all",
+            Self::ForeignLoad => "foreign-load",
+            Self::Latency => "latency",
         }
     }
 
@@ -79,6 +119,7 @@ impl Scenario {
             concurrency: 50,
             buckets: ServerLimits::discord_defaults(),
             faults: Faults::default(),
+            latency: None,
             client_global_per_second: None,
             client_eviction_ttl: None,
         };
@@ -103,7 +144,7 @@ impl Scenario {
                 jobs: 400,
                 channels: 20,
                 buckets: ServerLimits {
-                    sublimits: vec![(RouteKind::EditMessage, 2, secs(10))],
+                    sublimits: vec![HiddenLimit::fixed(RouteKind::EditMessage, 2, secs(10))],
                     shared: vec![(RouteKind::DeleteMessage, 1, secs(2))],
                     ..ServerLimits::discord_defaults()
                 },
@@ -121,7 +162,7 @@ impl Scenario {
                 webhooks: 3,
                 concurrency: 30,
                 buckets: ServerLimits {
-                    sublimits: vec![(RouteKind::ExecuteWebhook, 30, secs(20))],
+                    sublimits: vec![HiddenLimit::fixed(RouteKind::ExecuteWebhook, 30, secs(20))],
                     ..ServerLimits::discord_defaults()
                 },
                 ..base
@@ -144,6 +185,40 @@ impl Scenario {
                 },
                 client_global_per_second: Some(1_000_000),
                 client_eviction_ttl: Some(secs(10)),
+                ..base
+            },
+            Self::HiddenAll => Spec {
+                jobs: 400,
+                channels: 20,
+                buckets: ServerLimits::hidden_all(),
+                ..base
+            },
+            Self::HostileAll => Spec {
+                jobs: 400,
+                channels: 20,
+                buckets: ServerLimits {
+                    shared: vec![(RouteKind::CreateMessage, 15, secs(20))],
+                    ..ServerLimits::hidden_all()
+                },
+                faults: Faults {
+                    error_before: 0.01,
+                    error_after: 0.01,
+                    ..Faults::default()
+                },
+                ..base
+            },
+            Self::ForeignLoad => Spec {
+                jobs: 400,
+                channels: 20,
+                ..base
+            },
+            Self::Latency => Spec {
+                jobs: 0,
+                channels: LATENCY_CHANNELS,
+                webhooks: 1,
+                concurrency: 64,
+                buckets: ServerLimits::announced_but_lifted(),
+                client_global_per_second: Some(1_000_000),
                 ..base
             },
         };
@@ -186,7 +261,7 @@ pub struct ServerLimits {
     /// Requests per second per bot token (and per IP for webhook routes).
     pub global_per_second: u32,
     /// Hidden sublimits per route and major parameter.
-    pub sublimits: Vec<(RouteKind, u32, Duration)>,
+    pub sublimits: Vec<HiddenLimit>,
     /// Shared-scope limits per route and major parameter.
     pub shared: Vec<(RouteKind, u32, Duration)>,
 }
@@ -211,6 +286,166 @@ impl ServerLimits {
             enabled: false,
             ..Self::discord_defaults()
         }
+    }
+
+    /// Discord's defaults plus issue 13's hidden limit on creates: 12 per 15 s per
+    /// channel, a sliding window.
+    pub fn hidden_all() -> Self {
+        Self {
+            sublimits: vec![HiddenLimit::sliding(
+                RouteKind::CreateMessage,
+                12,
+                Duration::from_secs(15),
+            )],
+            ..Self::discord_defaults()
+        }
+    }
+
+    /// Limits so large that nothing waits, but announced in every answer's headers (so a
+    /// client parses them as it would against Discord): 1,000,000 per second for buckets
+    /// and the global limit.
+    pub fn announced_but_lifted() -> Self {
+        let huge = (1_000_000, Duration::from_secs(1));
+        Self {
+            messages: huge,
+            webhooks: huge,
+            global_per_second: 1_000_000,
+            ..Self::discord_defaults()
+        }
+    }
+}
+
+/// A limit no header announces, per route and major parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HiddenLimit {
+    /// The route it applies to.
+    pub route: RouteKind,
+    /// Requests allowed per window.
+    pub limit: u32,
+    /// The window's length.
+    pub window: Duration,
+    /// Fixed from its first request, or sliding.
+    pub shape: WindowShape,
+}
+
+impl HiddenLimit {
+    /// `limit` per fixed `window` on `route`.
+    pub fn fixed(route: RouteKind, limit: u32, window: Duration) -> Self {
+        Self {
+            route,
+            limit,
+            window,
+            shape: WindowShape::Fixed,
+        }
+    }
+
+    /// At most `limit` in any trailing `window` on `route`.
+    pub fn sliding(route: RouteKind, limit: u32, window: Duration) -> Self {
+        Self {
+            shape: WindowShape::Sliding,
+            ..Self::fixed(route, limit, window)
+        }
+    }
+}
+
+/// How a run is asked for, beyond its scenario: the command line's options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Override the scenario's message count (the channel count for `many-buckets`).
+    pub messages: Option<u64>,
+    /// Add this delay to every answer (`FakeDiscord`'s delay fault).
+    pub latency: Option<Latency>,
+    /// Client processes sharing the workload (`foreign-load`; 1 elsewhere).
+    pub processes: usize,
+    /// A foreign sender on the same token, ignoring limits: its creates per second.
+    pub foreign_rate: Option<u32>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            messages: None,
+            latency: None,
+            processes: 1,
+            foreign_rate: None,
+        }
+    }
+}
+
+impl RunOptions {
+    /// The spec of `scenario` under these options.
+    pub fn spec(&self, scenario: Scenario) -> Spec {
+        scenario.spec(self.messages).with_latency(self.latency)
+    }
+
+    /// The command-line arguments that ask for these options (the defaults are left
+    /// out).
+    pub fn to_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        if let Some(n) = self.messages {
+            args.extend(["--messages".to_owned(), n.to_string()]);
+        }
+        if let Some(latency) = self.latency {
+            args.extend(["--latency".to_owned(), latency.to_string()]);
+        }
+        if self.processes != 1 {
+            args.extend(["--processes".to_owned(), self.processes.to_string()]);
+        }
+        if let Some(rate) = self.foreign_rate {
+            args.extend(["--foreign".to_owned(), rate.to_string()]);
+        }
+        args
+    }
+
+    /// Whether the run splits its workload between client processes (`foreign-load`
+    /// always does, even with one process, so that its report has the same shape).
+    pub fn uses_processes(&self, scenario: Scenario) -> bool {
+        scenario == Scenario::ForeignLoad || self.processes > 1 || self.foreign_rate.is_some()
+    }
+}
+
+/// The channels the `latency` measurement spreads its creates over.
+pub const LATENCY_CHANNELS: u64 = 64;
+
+/// A delay `FakeDiscord` adds before every answer, drawn uniformly from `min..=max`
+/// (its delay fault). On the command line `20..50` (milliseconds) or `30` (fixed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Latency {
+    /// The shortest delay.
+    pub min: Duration,
+    /// The longest delay.
+    pub max: Duration,
+}
+
+impl fmt::Display for Latency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (min, max) = (self.min.as_millis(), self.max.as_millis());
+        if min == max {
+            write!(f, "{min}")
+        } else {
+            write!(f, "{min}..{max}")
+        }
+    }
+}
+
+impl FromStr for Latency {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let millis = |text: &str| -> Result<Duration, String> {
+            text.trim()
+                .parse::<u64>()
+                .map(Duration::from_millis)
+                .map_err(|_| format!("latency {s:?}: milliseconds as `20..50` or `30`"))
+        };
+        let (min, max) = match s.split_once("..") {
+            Some((min, max)) => (millis(min)?, millis(max)?),
+            None => (millis(s)?, millis(s)?),
+        };
+        if min > max {
+            return Err(format!("latency {s:?}: the lower bound is above the upper"));
+        }
+        Ok(Self { min, max })
     }
 }
 
@@ -267,6 +502,8 @@ pub struct Spec {
     pub buckets: ServerLimits,
     /// The server's faults.
     pub faults: Faults,
+    /// The delay `FakeDiscord` adds to every answer, if any.
+    pub latency: Option<Latency>,
     /// The client's global limit, when the scenario raises it.
     pub client_global_per_second: Option<u32>,
     /// The client's bucket eviction TTL, when the scenario shortens it.
@@ -286,6 +523,25 @@ impl Spec {
             self.channels.min(n)
         };
         self
+    }
+
+    /// The same scenario with `latency` added to every answer.
+    #[must_use]
+    pub fn with_latency(mut self, latency: Option<Latency>) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    /// The jobs of process `process` (from 0) of `processes` sharing the workload: an
+    /// even split in contiguous runs of job numbers, so that every process posts to
+    /// every channel (jobs go round robin over the channels) and the processes share
+    /// every bucket.
+    pub fn share(&self, process: usize, processes: usize) -> std::ops::Range<u64> {
+        let processes = processes.max(1) as u64;
+        let process = (process as u64).min(processes - 1);
+        let start = self.jobs * process / processes;
+        let end = self.jobs * (process + 1) / processes;
+        start..end
     }
 
     /// Job number `index` (`0..jobs`).

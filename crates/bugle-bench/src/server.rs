@@ -5,21 +5,22 @@
 //! minimum), then answers each [`ReportRequest`] line on its stdin with a [`ServerReport`]
 //! line, and exits when its stdin closes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::process::Stdio;
 
 use bugle_sim::fake::{
-    BucketRule, Counters, FakeDiscord, FaultConfig, MESSAGES_BUCKET, RateLimitConfig, RouteKind,
-    SharedLimit, Sublimit, WEBHOOKS_BUCKET,
+    BucketRule, Counters, Delay, FakeDiscord, FaultConfig, MESSAGES_BUCKET, RateLimitConfig,
+    RouteKind, SharedLimit, Sublimit, WEBHOOKS_BUCKET,
 };
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
 use crate::ideal::scenario_minimum;
-use crate::scenario::{Faults, Spec, tag_of};
+use crate::minimum::WindowShape;
+use crate::scenario::{Faults, RunOptions, Scenario, Spec, tag_of};
 
 /// The bot token the benchmark's `FakeDiscord` accepts.
 pub const BENCH_BOT_TOKEN: &str = "bench-bot-token-0123456789";
@@ -38,10 +39,23 @@ pub struct ServeReady {
 pub struct ReportRequest {
     /// Tags of the messages the client deleted (they no longer show in the channels).
     pub deleted_tags: Vec<u64>,
+    /// Ranges of job tags (one per client process) to count delivered messages and
+    /// duplicates for, each `[start, end)`.
+    #[serde(default)]
+    pub shares: Vec<(u64, u64)>,
+}
+
+/// Delivered messages and duplicates of one range of job tags, from the channels' content.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ShareCount {
+    /// Distinct workload messages of the range found in the channels.
+    pub delivered: u64,
+    /// Messages of the range found beyond one per tag.
+    pub duplicates: u64,
 }
 
 /// `FakeDiscord`'s own account of the run.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ServerReport {
     /// `FakeDiscord`'s counters (requests, 429s by scope, bans, invalid requests,
     /// faults, messages created), flattened into the JSON object.
@@ -50,6 +64,13 @@ pub struct ServerReport {
     /// Distinct workload messages found (surviving in the channels, or deleted by the
     /// client); `None` when the scenario has too many channels to read back.
     pub distinct_delivered: Option<u64>,
+    /// Messages a foreign sender created (content not a workload tag); they are neither
+    /// delivered workload messages nor duplicates.
+    #[serde(default)]
+    pub foreign_messages: u64,
+    /// One count per range of [`ReportRequest::shares`], in order.
+    #[serde(default)]
+    pub shares: Vec<ShareCount>,
 }
 
 /// The environment variable naming a file the child writes `FakeDiscord`'s request log to
@@ -82,18 +103,23 @@ pub fn request_log_csv(fake: &FakeDiscord) -> String {
 
 /// `FakeDiscord` configured for `spec`.
 pub fn build_fake(spec: &Spec) -> FakeDiscord {
+    let mut faults = FaultConfig::none()
+        .error_before(spec.faults.error_before)
+        .error_after(spec.faults.error_after)
+        .drop_before(spec.faults.drop_before)
+        .drop_after(spec.faults.drop_after);
+    if let Some(latency) = spec.latency {
+        faults = faults.delay(Delay::Uniform {
+            min: latency.min,
+            max: latency.max,
+        });
+    }
     let mut builder = FakeDiscord::builder()
         .bot_token(BENCH_BOT_TOKEN)
         .seed(6)
         .auto_create_channels(true)
         .rate_limits(rate_limits(spec))
-        .faults(
-            FaultConfig::none()
-                .error_before(spec.faults.error_before)
-                .error_after(spec.faults.error_after)
-                .drop_before(spec.faults.drop_before)
-                .drop_after(spec.faults.drop_after),
-        );
+        .faults(faults);
     for n in 0..spec.webhooks {
         let (id, token, channel) = Spec::webhook(n);
         builder = builder.webhook(channel, id, token);
@@ -131,8 +157,11 @@ fn rate_limits(spec: &Spec) -> RateLimitConfig {
                 RouteKind::DeleteWebhookMessage,
             ],
         ));
-    for &(route, n, window) in &limits.sublimits {
-        config = config.sublimit(Sublimit::new(route, n, window));
+    for hidden in &limits.sublimits {
+        config = config.sublimit(match hidden.shape {
+            WindowShape::Fixed => Sublimit::new(hidden.route, hidden.limit, hidden.window),
+            WindowShape::Sliding => Sublimit::sliding(hidden.route, hidden.limit, hidden.window),
+        });
     }
     for &(route, n, window) in &limits.shared {
         config = config.shared(SharedLimit::new(route, n, window));
@@ -143,6 +172,8 @@ fn rate_limits(spec: &Spec) -> RateLimitConfig {
 /// `FakeDiscord`'s report, reading the channels back when the scenario allows.
 pub fn report(fake: &FakeDiscord, spec: &Spec, request: &ReportRequest) -> ServerReport {
     let counters = fake.counters();
+    let mut foreign_messages = 0;
+    let mut copies: HashMap<u64, u64> = HashMap::new();
     let distinct_delivered = spec.checks_content().then(|| {
         let mut found: HashSet<u64> = request
             .deleted_tags
@@ -152,16 +183,34 @@ pub fn report(fake: &FakeDiscord, spec: &Spec, request: &ReportRequest) -> Serve
             .collect();
         for n in 0..spec.channels {
             for message in fake.messages(Spec::channel_id(n)) {
-                if let Some(tag) = tag_of(&message.content).filter(|&t| t < spec.jobs) {
-                    found.insert(tag);
+                match tag_of(&message.content).filter(|&t| t < spec.jobs) {
+                    Some(tag) => {
+                        found.insert(tag);
+                        *copies.entry(tag).or_default() += 1;
+                    }
+                    None => foreign_messages += 1,
                 }
             }
         }
         found.len() as u64
     });
+    let shares = request
+        .shares
+        .iter()
+        .map(|&(start, end)| {
+            let mut share = ShareCount::default();
+            for (_, &n) in copies.iter().filter(|(t, _)| (start..end).contains(*t)) {
+                share.delivered += 1;
+                share.duplicates += n - 1;
+            }
+            share
+        })
+        .collect();
     ServerReport {
         counters,
         distinct_delivered,
+        foreign_messages,
+        shares,
     }
 }
 
@@ -218,17 +267,20 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `bugle-bench serve` for `scenario` (with `messages` if given) and waits for
-    /// its port.
+    /// Starts `bugle-bench serve` for `scenario` (with the message count and injected
+    /// latency of `options`) and waits for its port.
     ///
     /// # Errors
     ///
     /// When the child cannot be started or does not announce its port.
-    pub async fn start(scenario: &str, messages: Option<u64>) -> std::io::Result<Self> {
+    pub async fn start(scenario: Scenario, options: &RunOptions) -> std::io::Result<Self> {
         let mut command = Command::new(std::env::current_exe()?);
-        command.args(["serve", "--scenario", scenario]);
-        if let Some(n) = messages {
+        command.args(["serve", "--scenario", scenario.name()]);
+        if let Some(n) = options.messages {
             command.args(["--messages", &n.to_string()]);
+        }
+        if let Some(latency) = options.latency {
+            command.args(["--latency", &latency.to_string()]);
         }
         let mut child = command
             .stdin(Stdio::piped())

@@ -68,6 +68,7 @@ fn a_report_is_one_json_line_with_every_field() {
     let server = ServerReport {
         counters,
         distinct_delivered: Some(400),
+        ..ServerReport::default()
     };
     let report = RunReport::new("spread", "bugle", 16.0, side, &server);
     let value = check_shape(&report.to_json_line());

@@ -1,14 +1,38 @@
 //! The bugle side: `DiscordClient` over `HyperTransport`, configured as a user would.
 
+use std::sync::Arc;
+
 use bugle::client::WebhookTarget;
 use bugle::{DiscordClient, DiscordConfig, ExecuteWebhookParams, WebhookUrl};
 use bugle_model::id::{ChannelId, MessageId, WebhookId};
 use bugle_model::request::{CreateMessage, EditMessage, ExecuteWebhook};
 use bugle_ratelimit::RateLimitConfig;
+use bugle_transport::HyperTransport;
 use secrecy::SecretString;
 
+use crate::observe::{Observer, ObservingTransport};
 use crate::scenario::Spec;
 use crate::server::BENCH_BOT_TOKEN;
+
+/// The client's configuration for `spec`, as a user would write it.
+fn config(spec: &Spec, port: u16) -> Result<DiscordConfig, String> {
+    let mut limits = RateLimitConfig::default();
+    if let Some(global) = spec.client_global_per_second {
+        limits = limits
+            .with_global_per_second(global)
+            .with_unauthenticated_per_second(global);
+    }
+    if let Some(ttl) = spec.client_eviction_ttl {
+        limits = limits.with_eviction_ttl(ttl);
+    }
+    DiscordConfig::builder()
+        .bot_token(BENCH_BOT_TOKEN)
+        .base_url(format!("http://127.0.0.1:{port}/api"))
+        .allow_plain_http(true)
+        .rate_limit(limits)
+        .build()
+        .map_err(|e| e.to_string())
+}
 
 /// bugle's client, pointed at `FakeDiscord` on `127.0.0.1:port`.
 #[derive(Debug)]
@@ -26,23 +50,30 @@ impl BugleDriver {
     ///
     /// When the configuration or the client cannot be built.
     pub fn new(spec: &Spec, port: u16) -> Result<Self, String> {
-        let mut limits = RateLimitConfig::default();
-        if let Some(global) = spec.client_global_per_second {
-            limits = limits
-                .with_global_per_second(global)
-                .with_unauthenticated_per_second(global);
-        }
-        if let Some(ttl) = spec.client_eviction_ttl {
-            limits = limits.with_eviction_ttl(ttl);
-        }
-        let config = DiscordConfig::builder()
-            .bot_token(BENCH_BOT_TOKEN)
-            .base_url(format!("http://127.0.0.1:{port}/api"))
+        let config = config(spec, port)?;
+        let client = DiscordClient::new(config).map_err(|e| e.to_string())?;
+        Self::with_client(spec, client)
+    }
+
+    /// The same client, its answers noted by `observer` (the 429s this process saw):
+    /// `HyperTransport` built as the client builds it, wrapped in an
+    /// [`ObservingTransport`].
+    ///
+    /// # Errors
+    ///
+    /// When the configuration or the transport cannot be built.
+    pub fn observed(spec: &Spec, port: u16, observer: Arc<Observer>) -> Result<Self, String> {
+        let config = config(spec, port)?;
+        let transport = HyperTransport::builder()
+            .request_timeout(Some(config.request_timeout()))
             .allow_plain_http(true)
-            .rate_limit(limits)
             .build()
             .map_err(|e| e.to_string())?;
-        let client = DiscordClient::new(config).map_err(|e| e.to_string())?;
+        let transport = ObservingTransport::new(transport, observer);
+        Self::with_client(spec, DiscordClient::with_transport(config, transport))
+    }
+
+    fn with_client(spec: &Spec, client: DiscordClient) -> Result<Self, String> {
         let webhooks = (0..spec.webhooks)
             .map(|n| {
                 let (id, token, _) = Spec::webhook(n);

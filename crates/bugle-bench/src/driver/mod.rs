@@ -72,6 +72,26 @@ impl Driver {
         }
     }
 
+    /// Like [`Driver::new`], with bugle's answers noted by `observer` (the 429s this
+    /// process saw); twilight cannot be observed, and gets `None`'s plain driver.
+    ///
+    /// # Errors
+    ///
+    /// As [`Driver::new`].
+    pub fn observed(
+        kind: ClientKind,
+        spec: &Spec,
+        port: u16,
+        observer: Option<std::sync::Arc<crate::observe::Observer>>,
+    ) -> Result<Self, String> {
+        match (kind, observer) {
+            (ClientKind::Bugle, Some(observer)) => {
+                BugleDriver::observed(spec, port, observer).map(Self::Bugle)
+            }
+            (kind, _) => Self::new(kind, spec, port),
+        }
+    }
+
     /// Creates a message in `channel`; its id.
     ///
     /// # Errors
