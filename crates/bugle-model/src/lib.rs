@@ -17,3 +17,8 @@ pub mod builder;
 pub mod request;
 pub mod text;
 pub mod validate;
+
+/// docs/validation.md's example, compiled as a doctest so the page cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/validation.md")]
+struct ValidationGuide;
