@@ -163,6 +163,8 @@ fn file() -> AttachmentFile {
     AttachmentFile::new("chart.png", vec![1, 2, 3])
         .description("alt")
         .spoiler(true)
+        .title("chart")
+        .voice(std::time::Duration::from_millis(1500), "AAAA")
 }
 
 #[test]
@@ -219,14 +221,14 @@ fn execute_webhook_fields_are_in_incoming_webhook_request() {
 
 #[test]
 fn edit_webhook_message_fields_are_in_incoming_webhook_update_request() {
-    let mut body = EditWebhookMessage::new()
+    let body = EditWebhookMessage::new()
         .content("c")
         .embed(embed())
         .allowed_mentions(mentions())
         .component(select())
         .file(file())
-        .flags(MessageFlags::SUPPRESS_EMBEDS);
-    body.poll = poll().into();
+        .flags(MessageFlags::SUPPRESS_EMBEDS)
+        .poll(poll());
     check("IncomingWebhookUpdateRequestPartial", &body);
 }
 
