@@ -197,6 +197,9 @@ impl<S: BucketStore> State<S> {
                 "rate limit: hidden sublimit learned from a 429"
             );
             crate::metrics::too_many("sublimit");
+            // Refused, so not in the server's count: it must not hold a slot here.
+            self.store
+                .unrecord_dispatch(&ticket.route, ticket.major, ticket.sent_at);
             self.notify(Notice::Sublimit {
                 route: ticket.route.clone(),
                 limit,

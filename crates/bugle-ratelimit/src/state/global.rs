@@ -20,8 +20,8 @@
 //! otherwise: the engine never sends more than the limit in any window, so such a 429
 //! means something else uses the same token (another replica, a cron script, the same
 //! bot in another language) or the real limit is lower than configured. The pool then
-//! keeps to a *share* of the limit: on a global 429 the share drops to three quarters of
-//! what this process had in the window (at most once a window, however many 429s the
+//! keeps to a *share* of the limit: on a global 429 the share drops to half of what this
+//! process had in the window (at most once a window, however many 429s the
 //! requests in flight bring back), and while requests wait on a full share it grows by
 //! an eighth (at least one) each window without a global 429, back up to the limit.
 //! Processes that share a token without sharing state thus settle near their part of the
@@ -215,8 +215,8 @@ impl GlobalWindow {
     }
 
     /// A global 429 answered at `now`: nothing from this pool before `until`, and the
-    /// share drops to three quarters of what this process used in the window (at most
-    /// once a window).
+    /// share drops to half of what this process used in the window (at most once a
+    /// window).
     pub(crate) fn pause(&mut self, until: Instant, now: Instant) {
         self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
         self.prune(now);
@@ -227,7 +227,7 @@ impl GlobalWindow {
         }
         let used = u32::try_from(self.total()).unwrap_or(u32::MAX);
         let base = self.share.min(used.max(1));
-        self.share = (base - base / 4).max(1);
+        self.share = (base / 2).max(1);
         self.lowered_at = Some(now);
         self.share_changed = Some(now);
     }

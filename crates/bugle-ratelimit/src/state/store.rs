@@ -436,15 +436,18 @@ impl BucketStore for MemoryStore {
         if let Some(i) = recent.iter().rposition(|&t| t == sent_at) {
             recent.remove(i);
         }
-        let learned = Sublimit::learn(
-            entry.sublimit.as_deref(),
-            major,
-            retry_after,
-            &recent,
-            margin,
-            ttl,
-            now,
-        );
+        if let Some(previous) = entry.sublimit.as_deref_mut().filter(|s| s.expires_at > now) {
+            previous.stretch(major, sent_at, retry_after, margin, now);
+        }
+        let previous = entry.sublimit.as_deref().filter(|s| s.expires_at > now);
+        let fresh = previous.is_none();
+        let mut learned = Sublimit::learn(previous, major, retry_after, &recent, margin, ttl, now);
+        if fresh {
+            learned.seed(entry.recent.iter().copied(), now);
+            learned.counted = Some((major, sent_at));
+        } else {
+            learned.uncount(major, sent_at);
+        }
         let shape = (learned.limit, learned.period, learned.expires_at);
         entry.sublimit = Some(Box::new(learned));
         shape
@@ -459,9 +462,12 @@ impl BucketStore for MemoryStore {
         now: Instant,
     ) {
         let entry = self.route(route, now);
-        match entry.sublimit.as_mut().filter(|s| s.expires_at > now) {
-            Some(sub) => sub.tighten(limit, period, expires_at),
-            None => entry.sublimit = Some(Box::new(Sublimit::adopted(limit, period, expires_at))),
+        if let Some(sub) = entry.sublimit.as_mut().filter(|s| s.expires_at > now) {
+            sub.tighten(limit, period, expires_at);
+        } else {
+            let mut adopted = Sublimit::adopted(limit, period, expires_at);
+            adopted.seed(entry.recent.iter().copied(), now);
+            entry.sublimit = Some(Box::new(adopted));
         }
     }
 

@@ -26,6 +26,11 @@ use crate::key::Major;
 /// a few major parameters of one shard at once. About 4 KiB per route and shard at most.
 pub(crate) const RECENT_PER_ROUTE: usize = 128;
 
+/// How long a dispatch stays in a major's log after it left the learned window, so that
+/// a 429 that shows the window to be a little longer can be measured against it (see
+/// [`Sublimit::stretch`]).
+const STRETCH_MEMORY: Duration = Duration::from_secs(1);
+
 /// What one major parameter dispatched under a learned sublimit.
 #[derive(Debug, Clone, Default)]
 struct MajorLog {
@@ -45,6 +50,10 @@ pub(crate) struct Sublimit {
     /// sublimit until it is first consulted).
     tracked_since: Option<Instant>,
     logs: FastMap<Major, MajorLog>,
+    /// The first learn's major parameter and the latest dispatch it counted: a later
+    /// 429 for one of those requests (sent together, answered after) shows that it did
+    /// not count after all, and the estimate drops by one.
+    pub(crate) counted: Option<(Major, Instant)>,
 }
 
 impl Sublimit {
@@ -120,6 +129,7 @@ impl Sublimit {
             expires_at: window_end,
             tracked_since: Some(now),
             logs: FastMap::default(),
+            counted: None,
         }
     }
 
@@ -148,10 +158,73 @@ impl Sublimit {
         self.period = period;
     }
 
+    /// A 429 for a request on `major` dispatched at `sent_at`: if the first learn
+    /// counted it (it was in flight with the request whose 429 taught the limit, and
+    /// went no later), it did not count after all, and the estimate drops by one.
+    pub(crate) fn uncount(&mut self, major: Major, sent_at: Instant) {
+        if self
+            .counted
+            .is_some_and(|(m, until)| m == major && sent_at <= until)
+        {
+            self.limit = self.limit.saturating_sub(1).max(1);
+        }
+    }
+
+    /// A later 429 on `major` for a request dispatched at `sent_at`, which this
+    /// sublimit's log let through: if the log held a full count before it, the count
+    /// was right and the window too short (the oldest request's latency was longer than
+    /// the one the period was measured with), so the period grows to what the 429
+    /// says: from that oldest request to the end of the server's window, plus the
+    /// margin. A major held by an earlier 429, or whose log is short, says nothing here.
+    pub(crate) fn stretch(
+        &mut self,
+        major: Major,
+        sent_at: Instant,
+        retry_after: Duration,
+        margin: Duration,
+        now: Instant,
+    ) {
+        let Some(log) = self.logs.get(&major) else {
+            return;
+        };
+        if log.held_until.is_some_and(|until| until > now) {
+            return;
+        }
+        let limit = self.limit as usize;
+        let before: Vec<Instant> = log.sent.iter().copied().filter(|&t| t < sent_at).collect();
+        let Some(&oldest) = before.len().checked_sub(limit).and_then(|i| before.get(i)) else {
+            return;
+        };
+        let implied = (now + retry_after).saturating_duration_since(oldest) + margin;
+        // At most the request's own round trip, the wait and the margin longer: a 429
+        // that says more is from a limit this log cannot explain.
+        let bound = self.period + now.saturating_duration_since(sent_at) + retry_after + margin;
+        if implied > self.period && implied <= bound {
+            self.period = implied;
+        }
+    }
+
     /// Holds `major` until `until`: its window is full.
     fn hold(&mut self, major: Major, until: Instant) {
         let log = self.logs.entry(major).or_default();
         log.held_until = Some(log.held_until.map_or(until, |held| held.max(until)));
+    }
+
+    /// Logs the route's recent dispatches that are still inside the period, for every
+    /// major parameter that has no log yet: a new sublimit starts from what was really
+    /// sent, so that a major parameter whose earlier requests are still in the server's
+    /// window (a sliding window, or a fixed one not yet over) is not let through again
+    /// as if it had sent nothing. `recent` is oldest first.
+    pub(crate) fn seed(&mut self, recent: impl Iterator<Item = (Major, Instant)>, now: Instant) {
+        let logged: Vec<Major> = (self.logs.iter())
+            .filter(|(_, log)| !log.sent.is_empty())
+            .map(|(&major, _)| major)
+            .collect();
+        for (major, at) in recent {
+            if at + self.period > now && !logged.contains(&major) {
+                self.logs.entry(major).or_default().sent.push_back(at);
+            }
+        }
     }
 
     /// A sublimit another shard learned: no dispatch is logged here yet.
@@ -162,6 +235,7 @@ impl Sublimit {
             expires_at,
             tracked_since: None,
             logs: FastMap::default(),
+            counted: None,
         }
     }
 
@@ -173,8 +247,14 @@ impl Sublimit {
         self.expires_at = self.expires_at.max(expires_at);
     }
 
+    /// Drops what left the window more than [`STRETCH_MEMORY`] ago (kept that long so
+    /// that a 429 just after the window can still be measured against it).
     fn prune(log: &mut MajorLog, period: Duration, now: Instant) {
-        while log.sent.front().is_some_and(|&t| t + period <= now) {
+        while log
+            .sent
+            .front()
+            .is_some_and(|&t| t + period + STRETCH_MEMORY <= now)
+        {
             log.sent.pop_front();
         }
         if log.held_until.is_some_and(|until| until <= now) {
@@ -194,10 +274,14 @@ impl Sublimit {
             return Err(until);
         }
         let limit = self.limit as usize;
-        if log.sent.len() < limit {
+        let period = self.period;
+        let live = (log.sent.iter().rev())
+            .take_while(|&&t| t + period > now)
+            .count();
+        if live < limit {
             Ok(())
         } else {
-            Err(log.sent[log.sent.len() - limit] + self.period)
+            Err(log.sent[log.sent.len() - limit] + period)
         }
     }
 
@@ -455,6 +539,69 @@ mod tests {
         assert_eq!(send(&mut s, Major::Channel(6), now), Ok(()));
         assert_eq!(send(&mut s, Major::Channel(6), now + S), Ok(()));
         assert_eq!(send(&mut s, Major::Channel(6), now + S), Err(now + 10 * S));
+    }
+
+    #[test]
+    fn a_new_sublimit_starts_from_what_each_major_really_sent() {
+        // Adopted at 4 s: channel 7 had sent twice at 1 s and 2 s, so under a 2-per-10-s
+        // limit (sliding or fixed) it has nothing left until 11 s; channel 8 sent at
+        // -20 s, long out of the window.
+        let t0 = Instant::now() + 60 * S;
+        let mut s = Sublimit::adopted(2, 10 * S, t0 + 3_600 * S);
+        let recent = [
+            (Major::Channel(8), t0 - 20 * S),
+            (Major::Channel(7), t0 + S),
+            (Major::Channel(7), t0 + 2 * S),
+        ];
+        let now = t0 + 4 * S;
+        s.seed(recent.into_iter(), now);
+        assert_eq!(s.check(Major::Channel(7), now), Err(t0 + 11 * S));
+        assert_eq!(s.check(Major::Channel(8), now), Ok(()));
+    }
+
+    #[test]
+    fn requests_sent_with_the_one_that_taught_the_limit_are_uncounted_by_their_429s() {
+        // Four requests left together at 10 s; the server took two of them, and the
+        // first 429 counted all but itself (12 before + 3). The other two 429s follow.
+        let t0 = Instant::now();
+        let burst = t0 + 10 * S;
+        let mut recent: Vec<Instant> = (0..10).map(|i| t0 + S * (i / 5) * 5).collect();
+        recent.extend([burst; 3]);
+        let answered = burst + Duration::from_millis(10);
+        let mut s = Sublimit::learn(
+            None,
+            Major::Channel(1),
+            Duration::from_millis(4_990),
+            &recent,
+            Duration::ZERO,
+            TTL,
+            answered,
+        );
+        s.counted = Some((Major::Channel(1), burst));
+        assert_eq!(s.limit, 13);
+        s.uncount(Major::Channel(1), burst);
+        assert_eq!(s.limit, 12);
+        // A 429 for a request sent after the learning one was never counted.
+        s.uncount(Major::Channel(1), burst + S);
+        assert_eq!(s.limit, 12);
+    }
+
+    #[test]
+    fn a_window_longer_than_measured_is_stretched_by_a_later_429() {
+        let t0 = Instant::now();
+        let mut s = Sublimit::adopted(2, 10 * S, t0 + 3_600 * S);
+        assert_eq!(send(&mut s, Major::Channel(2), t0), Ok(()));
+        assert_eq!(send(&mut s, Major::Channel(2), t0 + S), Ok(()));
+        // Sent when the log said the first had left, yet refused: the first request's
+        // trip was 30 ms longer, and the server's window ends 30 ms later.
+        let late = t0 + 10 * S;
+        assert_eq!(send(&mut s, Major::Channel(2), late), Ok(()));
+        let ms = Duration::from_millis;
+        s.stretch(Major::Channel(2), late, ms(25), ms(5), late + ms(5));
+        assert_eq!(s.period, 10 * S + ms(35));
+        // A 429 the log did not allow says nothing about the window.
+        s.stretch(Major::Channel(3), late, 5 * S, ms(5), late);
+        assert_eq!(s.period, 10 * S + ms(35));
     }
 
     #[test]

@@ -29,6 +29,15 @@ struct Window {
 pub struct SimServer {
     /// Route template → (bucket hash, limit).
     routes: HashMap<String, (&'static str, Limit)>,
+    /// Route template → a limit no header announces, in a sliding window: at most
+    /// `limit` accepted requests per major parameter in any trailing `period`.
+    hidden: HashMap<String, Limit>,
+    /// Accepted requests per hidden limit and major parameter, oldest first.
+    hidden_log: HashMap<(String, Major), VecDeque<Instant>>,
+    /// 429s of hidden limits.
+    pub hidden_429: usize,
+    /// 429s of hidden limits, by major parameter.
+    pub hidden_429_by_major: HashMap<Major, usize>,
     windows: HashMap<(&'static str, Major), Window>,
     global_limit: u32,
     global: HashMap<GlobalPool, VecDeque<Instant>>,
@@ -43,6 +52,10 @@ impl SimServer {
     pub fn new(global_limit: u32) -> Self {
         Self {
             routes: HashMap::new(),
+            hidden: HashMap::new(),
+            hidden_log: HashMap::new(),
+            hidden_429: 0,
+            hidden_429_by_major: HashMap::new(),
             windows: HashMap::new(),
             global_limit,
             global: HashMap::new(),
@@ -56,6 +69,13 @@ impl SimServer {
     pub fn route(&mut self, method_and_template: &str, hash: &'static str, limit: Limit) {
         self.routes
             .insert(method_and_template.to_owned(), (hash, limit));
+    }
+
+    /// Adds a hidden sliding-window limit to `method template` (see `hidden`). Its 429
+    /// has scope `user`, the bucket's headers as they stand, and a `Retry-After` until
+    /// the oldest counted request leaves the window.
+    pub fn hidden(&mut self, method_and_template: &str, limit: Limit) {
+        self.hidden.insert(method_and_template.to_owned(), limit);
     }
 
     /// The server-side bucket a request lands in.
@@ -106,6 +126,33 @@ impl SimServer {
         let end = window.start + limit.period;
         let reset_after = (end - now).as_secs_f64().to_string();
         let limit_s = limit.limit.to_string();
+        if let Some(&hidden) = self.hidden.get(&name) {
+            let log = self.hidden_log.entry((name, key.major())).or_default();
+            while log.front().is_some_and(|&t| t + hidden.period <= now) {
+                log.pop_front();
+            }
+            if log.len() >= hidden.limit as usize && window.count < limit.limit {
+                self.hidden_429 += 1;
+                *self.hidden_429_by_major.entry(key.major()).or_default() += 1;
+                let retry = (*log.front().unwrap() + hidden.period - now).as_secs_f64();
+                let body =
+                    format!(r#"{{"message":"slow down","retry_after":{retry},"global":false}}"#);
+                let retry_s = retry.to_string();
+                let remaining = (limit.limit - window.count).to_string();
+                let headers = [
+                    ("X-RateLimit-Limit", limit_s.as_str()),
+                    ("X-RateLimit-Remaining", remaining.as_str()),
+                    ("X-RateLimit-Reset-After", reset_after.as_str()),
+                    ("X-RateLimit-Bucket", hash),
+                    ("X-RateLimit-Scope", "user"),
+                    ("Retry-After", retry_s.as_str()),
+                ];
+                return (429, RateLimitHeaders::parse(headers, Some(body.as_bytes())));
+            }
+            if window.count < limit.limit {
+                log.push_back(now);
+            }
+        }
         if window.count >= limit.limit {
             self.user_429 += 1;
             let body =
