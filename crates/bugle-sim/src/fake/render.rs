@@ -284,3 +284,47 @@ pub(crate) fn channel(state: &State, rec: &ChannelRec, bot_id: u64) -> Channel {
         message: None,
     }
 }
+
+/// The bot user as `GET /users/@me` returns it: the user object plus the fields only the
+/// current user sees (`mfa_enabled`, `locale`, `verified`, `email`), and the nullable
+/// profile fields Discord sends as `null` rather than leaving out.
+pub(crate) fn current_user(state: &State, bot_id: u64) -> Value {
+    let mut user = user(state, bot_id);
+    user.mfa_enabled = Some(false);
+    user.locale = Some("en-US".to_owned());
+    user.verified = Some(true);
+    user.premium_type = Some(0);
+    let mut value = serde_json::to_value(user).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        for key in [
+            "global_name",
+            "avatar",
+            "banner",
+            "accent_color",
+            "avatar_decoration_data",
+            "collectibles",
+            "primary_guild",
+            "email",
+        ] {
+            object.entry(key).or_insert(Value::Null);
+        }
+    }
+    value
+}
+
+/// A stored message as the JSON body Discord sends: [`message`], with `components`
+/// present even when empty (Discord always sends it; the model leaves an empty list out).
+pub(crate) fn message_json(
+    state: &State,
+    rec: &MessageRec,
+    bot_id: u64,
+    view: MessageView,
+) -> Value {
+    let mut value = serde_json::to_value(message(state, rec, bot_id, view)).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object
+            .entry("components")
+            .or_insert_with(|| Value::Array(Vec::new()));
+    }
+    value
+}

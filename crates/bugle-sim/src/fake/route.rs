@@ -8,6 +8,8 @@ use http::Method;
 pub enum RouteKind {
     /// `POST /channels/{channel.id}/messages`
     CreateMessage,
+    /// `GET /channels/{channel.id}/messages` (`before`, `after`, `around`, `limit`)
+    ListMessages,
     /// `GET /channels/{channel.id}/messages/{message.id}`
     GetMessage,
     /// `PATCH /channels/{channel.id}/messages/{message.id}`
@@ -32,6 +34,12 @@ pub enum RouteKind {
     EditWebhookMessage,
     /// `DELETE /webhooks/{webhook.id}/{webhook.token}/messages/{message.id}`
     DeleteWebhookMessage,
+    /// `GET /channels/{channel.id}`
+    GetChannel,
+    /// `GET /users/@me` (the bot user)
+    GetCurrentUser,
+    /// `GET /gateway/bot`
+    GetGatewayBot,
 }
 
 impl RouteKind {
@@ -56,6 +64,7 @@ impl RouteKind {
     pub fn template(self) -> &'static str {
         match self {
             Self::CreateMessage => "POST /channels/{channel.id}/messages",
+            Self::ListMessages => "GET /channels/{channel.id}/messages",
             Self::GetMessage => "GET /channels/{channel.id}/messages/{message.id}",
             Self::EditMessage => "PATCH /channels/{channel.id}/messages/{message.id}",
             Self::DeleteMessage => "DELETE /channels/{channel.id}/messages/{message.id}",
@@ -80,6 +89,9 @@ impl RouteKind {
             Self::DeleteWebhookMessage => {
                 "DELETE /webhooks/{webhook.id}/{webhook.token}/messages/{message.id}"
             }
+            Self::GetChannel => "GET /channels/{channel.id}",
+            Self::GetCurrentUser => "GET /users/@me",
+            Self::GetGatewayBot => "GET /gateway/bot",
         }
     }
 
@@ -164,6 +176,10 @@ pub(crate) fn match_route(method: &Method, segments: &[&str]) -> Result<Route, R
         ["users", "@me", "channels"] => {
             one_method(method, &Method::POST, Route::new(RouteKind::CreateDm))
         }
+        ["users", "@me"] => one_method(method, &Method::GET, Route::new(RouteKind::GetCurrentUser)),
+        ["gateway", "bot"] => {
+            one_method(method, &Method::GET, Route::new(RouteKind::GetGatewayBot))
+        }
         ["webhooks", id, token, rest @ ..] => match_webhook(method, id, token, rest),
         _ => Err(RouteError::NotFound),
     }
@@ -187,9 +203,11 @@ fn match_channel(method: &Method, channel: &str, rest: &[&str]) -> Result<Route,
         Ok(route)
     };
     let kind = match rest {
+        [] if method == Method::GET => RouteKind::GetChannel,
         ["messages"] if method == Method::POST => RouteKind::CreateMessage,
+        ["messages"] if method == Method::GET => RouteKind::ListMessages,
         ["threads"] if method == Method::POST => RouteKind::CreateThread,
-        ["messages" | "threads"] => return Err(RouteError::MethodNotAllowed),
+        [] | ["messages" | "threads"] => return Err(RouteError::MethodNotAllowed),
         ["messages", message] => {
             let kind = match *method {
                 Method::GET => RouteKind::GetMessage,
@@ -284,13 +302,49 @@ mod tests {
     #[test]
     fn wrong_method_is_405_and_unknown_path_404() {
         assert_eq!(
-            match_route(&Method::GET, &segs("/channels/1/messages")),
+            match_route(&Method::PUT, &segs("/channels/1/messages")),
+            Err(RouteError::MethodNotAllowed)
+        );
+        assert_eq!(
+            match_route(&Method::POST, &segs("/users/@me")),
+            Err(RouteError::MethodNotAllowed)
+        );
+        assert_eq!(
+            match_route(&Method::DELETE, &segs("/channels/1")),
             Err(RouteError::MethodNotAllowed)
         );
         assert_eq!(
             match_route(&Method::GET, &segs("/guilds/1")),
             Err(RouteError::NotFound)
         );
+    }
+
+    #[test]
+    fn reads_match_their_routes() {
+        let cases = [
+            ("/users/@me", RouteKind::GetCurrentUser, None),
+            ("/gateway/bot", RouteKind::GetGatewayBot, None),
+            ("/channels/7", RouteKind::GetChannel, Some(7)),
+            ("/channels/7/messages", RouteKind::ListMessages, Some(7)),
+            ("/channels/7/messages/8", RouteKind::GetMessage, Some(7)),
+        ];
+        for (path, kind, channel) in cases {
+            let route = match_route(&Method::GET, &segs(path)).unwrap();
+            assert_eq!(route.kind, kind, "{path}");
+            assert_eq!(route.channel_id, channel, "{path}");
+            assert_eq!(
+                route.major_parameter(),
+                channel.map(|c| format!("channel:{c}")).unwrap_or_default(),
+                "{path}"
+            );
+        }
+        assert!(matches!(
+            match_route(&Method::GET, &segs("/channels/x")),
+            Err(RouteError::BadSnowflake {
+                field: "channel_id",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -1,9 +1,13 @@
 //! Route handlers, one module per operation family, and what they share.
 
+mod channels;
 mod dms;
+mod gateway;
+mod history;
 mod messages;
 mod reactions;
 mod threads;
+mod users;
 mod webhooks;
 
 use std::net::IpAddr;
@@ -76,11 +80,8 @@ impl Ctx<'_> {
     /// A 200 reply carrying the stored message `id`.
     pub(crate) fn message_reply(&self, id: u64, view: MessageView) -> Reply {
         let rec = &self.state.messages[&id];
-        let message = render::message(self.state, rec, self.settings.bot_id, view);
-        Reply::json(
-            StatusCode::OK,
-            serde_json::to_value(message).unwrap_or_default(),
-        )
+        let message = render::message_json(self.state, rec, self.settings.bot_id, view);
+        Reply::json(StatusCode::OK, message)
     }
 
     /// A reply carrying the stored channel `id`.
@@ -95,6 +96,7 @@ impl Ctx<'_> {
 pub(crate) fn dispatch(ctx: &mut Ctx<'_>, req: &Incoming) -> HandlerResult {
     match req.route.kind {
         RouteKind::CreateMessage => messages::create(ctx, req),
+        RouteKind::ListMessages => history::list(ctx, req),
         RouteKind::GetMessage => messages::get(ctx, req),
         RouteKind::EditMessage => messages::edit(ctx, req),
         RouteKind::DeleteMessage => messages::delete(ctx, req),
@@ -107,6 +109,9 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, req: &Incoming) -> HandlerResult {
         RouteKind::GetWebhookMessage => webhooks::get(ctx, req),
         RouteKind::EditWebhookMessage => webhooks::edit(ctx, req),
         RouteKind::DeleteWebhookMessage => webhooks::delete(ctx, req),
+        RouteKind::GetChannel => channels::get(ctx, req),
+        RouteKind::GetCurrentUser => Ok(users::current(ctx, req)),
+        RouteKind::GetGatewayBot => Ok(gateway::bot(ctx, req)),
     }
 }
 
