@@ -9,9 +9,15 @@ use super::{Failure, Jitter, RandomJitter, RetryContext, RetryDecision, RetryPol
 /// The retry policy bugle uses unless told otherwise.
 ///
 /// - **429:** wait what Discord (or the rate limiter) says, up to
-///   [`max_rate_limit_wait`](Self::max_rate_limit_wait) (60 s by default)
-///   and at most [`max_rate_limit_retries`](Self::max_rate_limit_retries)
-///   times (5); a longer wait is returned to the caller as an error.
+///   [`max_rate_limit_wait`](Self::max_rate_limit_wait) (60 s by default);
+///   a longer wait is returned to the caller as an error. A 429 means the
+///   request had no effect, so it is repeated as long as the operation's
+///   deadline allows: [`max_rate_limit_retries`](Self::max_rate_limit_retries)
+///   sets no count by default. Something else using the same token (another
+///   replica, a script) can make one request meet 429 after 429; from the
+///   fourth of one operation on, the wait is also at least a backoff with
+///   full jitter (as for 5xx below), so senders that keep colliding spread
+///   out and an operation spends few invalid requests.
 /// - **5xx and network failures:** only when repeating cannot duplicate the
 ///   request (see [`RetryContext::safe_to_repeat`]); at most
 ///   [`max_retries`](Self::max_retries) times (3), after a random delay in
@@ -48,8 +54,12 @@ impl Default for DefaultRetryPolicy {
 impl DefaultRetryPolicy {
     /// Retries after 5xx and network failures by default.
     pub const DEFAULT_MAX_RETRIES: u32 = 3;
-    /// Retries after 429 answers by default.
-    pub const DEFAULT_MAX_RATE_LIMIT_RETRIES: u32 = 5;
+    /// Retries after 429 answers by default: no count, the operation's
+    /// deadline bounds them.
+    pub const DEFAULT_MAX_RATE_LIMIT_RETRIES: u32 = u32::MAX;
+    /// 429s of one operation waited out exactly as told; later ones also back
+    /// off with jitter.
+    pub const RATE_LIMITS_WITHOUT_BACKOFF: u32 = 3;
     /// The first backoff's upper bound.
     pub const DEFAULT_BASE_DELAY: Duration = Duration::from_millis(250);
     /// The largest backoff.
@@ -122,10 +132,16 @@ impl RetryPolicy for DefaultRetryPolicy {
                 if context.rate_limits > self.max_rate_limit_retries
                     || retry_after > self.max_rate_limit_wait
                 {
-                    RetryDecision::GiveUp
-                } else {
-                    RetryDecision::RetryAfter(retry_after)
+                    return RetryDecision::GiveUp;
                 }
+                let repeated = context
+                    .rate_limits
+                    .saturating_sub(Self::RATE_LIMITS_WITHOUT_BACKOFF);
+                if repeated == 0 {
+                    return RetryDecision::RetryAfter(retry_after);
+                }
+                let jittered = self.jitter.sample(self.backoff_ceiling(repeated));
+                RetryDecision::RetryAfter(jittered.max(retry_after))
             }
             Failure::ServerError { .. } | Failure::Network { .. } => {
                 if !context.safe_to_repeat() || context.backoff_failures > self.max_retries {
@@ -214,6 +230,26 @@ mod tests {
         assert_eq!(
             policy.decide(&state.record(limited(1))),
             RetryDecision::GiveUp
+        );
+    }
+
+    #[test]
+    fn rate_limits_repeat_while_the_deadline_allows_and_back_off_when_they_keep_coming() {
+        let policy = exact();
+        let mut state = RetryState::new();
+        let waits: Vec<RetryDecision> = (0..40)
+            .map(|_| policy.decide(&state.record(limited(0))))
+            .collect();
+        let ms = |n| RetryDecision::RetryAfter(Duration::from_millis(n));
+        assert_eq!(
+            waits[..6],
+            [ms(0), ms(0), ms(0), ms(250), ms(500), ms(1_000)]
+        );
+        assert_eq!(waits[39], ms(10_000), "capped, and never given up");
+        // Discord's own wait still wins when it is longer.
+        assert_eq!(
+            policy.decide(&state.record(limited(30))),
+            RetryDecision::RetryAfter(Duration::from_secs(30))
         );
     }
 
