@@ -5,6 +5,8 @@ pub mod component;
 pub mod embed;
 pub mod emoji;
 pub mod error;
+pub mod gateway;
+pub mod history;
 pub mod id;
 pub mod message;
 pub mod timestamp;
