@@ -463,7 +463,7 @@ pub struct Faults {
 }
 
 /// Where a job posts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
     /// A channel, by id.
     Channel(u64),
@@ -681,5 +681,109 @@ mod tests {
         assert_eq!((spec.jobs, spec.channels), (1_000, 1_000));
         let spread = Scenario::Spread.spec(Some(5));
         assert_eq!((spread.jobs, spread.channels), (5, 5));
+    }
+
+    #[test]
+    fn latency_parses_a_range_or_one_value_and_prints_back() {
+        let range: Latency = "20..50".parse().unwrap();
+        assert_eq!(range.min, Duration::from_millis(20));
+        assert_eq!(range.max, Duration::from_millis(50));
+        assert_eq!(range.to_string(), "20..50");
+        let fixed: Latency = "30".parse().unwrap();
+        assert_eq!(
+            (fixed.min, fixed.max),
+            (Duration::from_millis(30), Duration::from_millis(30))
+        );
+        assert_eq!(fixed.to_string(), "30");
+        assert!("50..20".parse::<Latency>().is_err());
+        assert!("fast".parse::<Latency>().is_err());
+    }
+
+    #[test]
+    fn shares_split_the_jobs_evenly_and_every_share_posts_to_every_channel() {
+        let spec = Scenario::ForeignLoad.spec(None);
+        for processes in [1, 2, 4] {
+            let shares: Vec<_> = (0..processes).map(|p| spec.share(p, processes)).collect();
+            assert_eq!(shares.first().unwrap().start, 0);
+            assert_eq!(shares.last().unwrap().end, 400);
+            for pair in shares.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start);
+            }
+            for share in shares {
+                assert_eq!(share.end - share.start, 400 / processes as u64);
+                let channels: std::collections::HashSet<Target> =
+                    share.map(|i| spec.job(i).target).collect();
+                assert_eq!(channels.len(), 20);
+            }
+        }
+        // Uneven counts leave no job out.
+        let small = Scenario::ForeignLoad.spec(Some(7));
+        assert_eq!(small.share(0, 3), 0..2);
+        assert_eq!(small.share(2, 3), 4..7);
+    }
+
+    #[test]
+    fn the_new_scenarios_have_issue_13s_limits() {
+        let hidden = Scenario::HiddenAll.spec(None);
+        assert_eq!(
+            (hidden.jobs, hidden.channels, hidden.concurrency),
+            (400, 20, 50)
+        );
+        assert_eq!(hidden.buckets.messages, (5, Duration::from_secs(5)));
+        assert_eq!(hidden.buckets.global_per_second, 50);
+        assert_eq!(
+            hidden.buckets.sublimits,
+            [HiddenLimit::sliding(
+                RouteKind::CreateMessage,
+                12,
+                Duration::from_secs(15)
+            )]
+        );
+        // Every channel meets the hidden limit together: creates only, round robin.
+        assert!((0..hidden.jobs).all(|i| {
+            let job = hidden.job(i);
+            !job.edit && !job.delete && job.target == Target::Channel(CHANNEL_BASE + i % 20)
+        }));
+        let hostile = Scenario::HostileAll.spec(None);
+        assert_eq!(hostile.buckets.sublimits, hidden.buckets.sublimits);
+        assert_eq!(
+            hostile.buckets.shared,
+            [(RouteKind::CreateMessage, 15, Duration::from_secs(20))]
+        );
+        assert!((hostile.faults.error_before - 0.01).abs() < f64::EPSILON);
+        assert!((hostile.faults.error_after - 0.01).abs() < f64::EPSILON);
+        assert_eq!(hostile.faults.drop_before + hostile.faults.drop_after, 0.0);
+        let foreign = Scenario::ForeignLoad.spec(None);
+        assert_eq!(foreign.buckets, ServerLimits::discord_defaults());
+        assert_eq!((foreign.jobs, foreign.channels), (400, 20));
+    }
+
+    #[test]
+    fn options_round_trip_through_the_command_line() {
+        let options = RunOptions {
+            messages: Some(40),
+            latency: Some("20..50".parse().unwrap()),
+            processes: 4,
+            foreign_rate: Some(100),
+        };
+        assert_eq!(
+            options.to_args(),
+            [
+                "--messages",
+                "40",
+                "--latency",
+                "20..50",
+                "--processes",
+                "4",
+                "--foreign",
+                "100"
+            ]
+        );
+        assert!(RunOptions::default().to_args().is_empty());
+        assert!(RunOptions::default().uses_processes(Scenario::ForeignLoad));
+        assert!(!RunOptions::default().uses_processes(Scenario::HiddenAll));
+        let spec = options.spec(Scenario::HiddenAll);
+        assert_eq!(spec.latency, options.latency);
+        assert_eq!(spec.jobs, 40);
     }
 }
