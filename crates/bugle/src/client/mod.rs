@@ -14,6 +14,7 @@ mod dm;
 mod headers;
 mod message;
 mod reaction;
+mod read;
 mod request;
 mod simulation;
 mod thread;
