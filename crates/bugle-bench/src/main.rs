@@ -74,7 +74,7 @@ enum Command {
         #[command(flatten)]
         options: Options,
     },
-    /// The latency bugle adds to send_message and execute_webhook (p50, p99; 1 and 64
+    /// The latency bugle adds to `send_message` and `execute_webhook` (p50, p99; 1 and 64
     /// in flight) over a bare HTTP/1.1 connection's, and the time from a 429's
     /// Retry-After running out to the next successful send.
     Latency {
