@@ -126,3 +126,45 @@ fn a_small_spread_run_delivers_every_message_once() {
     assert_eq!(value["requests"], 20);
     assert!(value["peak_rss_kib"].as_u64().unwrap() > 0);
 }
+
+/// Two worker processes over loopback, small enough for CI (30 creates each, 3 per
+/// channel; the global limit holds the last 10 of the 60 for a second): the line carries
+/// each process's figures.
+#[test]
+fn a_small_foreign_load_run_reports_every_process() {
+    let output = Command::new(env!("CARGO_BIN_EXE_bugle-bench"))
+        .args([
+            "run",
+            "--scenario",
+            "foreign-load",
+            "--messages",
+            "60",
+            "--processes",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let value = check_shape(stdout.lines().next().unwrap());
+    assert_eq!(value["delivered"], 60);
+    assert_eq!(value["duplicates"], 0);
+    assert_eq!(value["minimum_s"], 1.0);
+    let processes = value["processes"].as_array().unwrap();
+    assert_eq!(processes.len(), 2);
+    for (n, process) in processes.iter().enumerate() {
+        assert_eq!(process["process"], n);
+        assert_eq!(process["jobs"], 30);
+        assert_eq!(process["delivered"], 30);
+        assert_eq!(process["duplicates"], 0);
+        assert_eq!(process["failed"], 0);
+        assert!(process["rate_limited_seen"]["user"].is_u64());
+    }
+    assert!(value["slowest_over_ideal"].is_f64());
+    assert!(value["within_1_5x_ideal"].is_boolean());
+    assert!(value.get("foreign").is_none());
+}
