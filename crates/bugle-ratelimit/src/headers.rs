@@ -64,6 +64,18 @@ pub struct RateLimitHeaders {
 }
 
 impl RateLimitHeaders {
+    /// Whether a rate limiter wrote any of these: a bucket, limit, remaining or reset
+    /// header, or a scope. An answer without them (an edge's 502 page, say) never
+    /// reached Discord's limits.
+    pub fn from_a_limiter(&self) -> bool {
+        self.bucket.is_some()
+            || self.limit.is_some()
+            || self.remaining.is_some()
+            || self.reset_after.is_some()
+            || self.scope.is_some()
+            || self.global
+    }
+
     /// Parses the rate-limit headers out of `headers` (name/value pairs, names
     /// case-insensitive) and, when given, the response body (only the 429 fields
     /// `retry_after`, `global` and `code` are read).

@@ -151,6 +151,14 @@ impl Bucket {
         }
     }
 
+    /// A completed request turned out not to have counted (a 5xx that no rate limiter
+    /// answered): its capacity comes back.
+    pub(crate) fn refund(&mut self) {
+        if self.limit > 0 {
+            self.available = (self.available + 1).min(self.limit);
+        }
+    }
+
     /// A request completed without rate-limit headers. If that leaves a known bucket
     /// with nothing in flight, no capacity and no window to wait for, one request may go
     /// to learn the window again (otherwise nothing would ever wake the queue).

@@ -51,6 +51,17 @@ impl<S: BucketStore> State<S> {
 
         match outcome.status {
             Some(429) => self.on_too_many(&ticket, &target, headers, now),
+            Some(status) if status >= 500 && !headers.from_a_limiter() => {
+                // No rate limiter answered (an edge's 502 page, a 5xx without
+                // headers): the request never reached the limits, so it did not
+                // count. Its capacity and its place in the route's log come back,
+                // rather than a hidden limit's whole window waiting for it.
+                debug!(route = %ticket.route, status, "rate limit: 5xx without rate-limit headers; not counted");
+                self.store.refund(&ticket.bucket);
+                self.store
+                    .unrecord_dispatch(&ticket.route, ticket.major, ticket.sent_at);
+                self.apply_headers(&target, headers, now);
+            }
             Some(status) => {
                 self.apply_headers(&target, headers, now);
                 self.on_status(&ticket, status, headers, now);
@@ -214,6 +225,16 @@ impl<S: BucketStore> State<S> {
             crate::metrics::too_many("shared");
             self.store
                 .hold_route(&ticket.route, ticket.major, until, now);
+            self.store.learn_shared(
+                &ticket.route,
+                ticket.major,
+                retry_after,
+                ticket.sent_at,
+                now,
+            );
+            // Refused, so in no count: it must not hold a slot in any log.
+            self.store
+                .unrecord_dispatch(&ticket.route, ticket.major, ticket.sent_at);
             self.apply_headers(target, headers, now);
         } else {
             // The engine never sends past a bucket's remaining, so another sender

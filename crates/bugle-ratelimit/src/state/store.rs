@@ -24,6 +24,11 @@ use crate::key::{GlobalPool, Major, RouteName};
 use crate::name::Name;
 use crate::snapshot::{PoolSnapshot, SublimitSnapshot};
 
+/// How long a learned shared-scope limit is applied after its last 429. Other users
+/// fill a shared resource too, so what was learned goes stale sooner than a hidden
+/// limit of this bot's own.
+const SHARED_TTL: Duration = Duration::from_secs(60);
+
 /// Where a request's capacity is counted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum BucketKey {
@@ -109,6 +114,8 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
     );
     /// A completion without limit headers.
     fn no_info(&mut self, key: &BucketKey);
+    /// A completed request that did not count after all: its capacity comes back.
+    fn refund(&mut self, key: &BucketKey);
     /// A 429: the bucket is empty until `until`.
     fn exhaust(&mut self, key: &BucketKey, until: Instant, now: Instant);
     /// A user-scope 429 the bucket's own count did not predict: empty until `until`,
@@ -126,6 +133,16 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
     /// Holds the route on `major` until `until` (a shared-scope 429: that resource's
     /// shared limit is full for this route; the rest of the bucket may still go).
     fn hold_route(&mut self, route: &RouteName, major: Major, until: Instant, now: Instant);
+    /// Learns the shared-scope limit of the resource `major` from a shared-scope 429 on
+    /// the route, as hidden sublimits are learned, but for that resource only.
+    fn learn_shared(
+        &mut self,
+        route: &RouteName,
+        major: Major,
+        retry_after: Duration,
+        sent_at: Instant,
+        now: Instant,
+    );
     /// Records a dispatch on the route (recent history and sublimit logs).
     fn record_dispatch(&mut self, route: &RouteName, major: Major, now: Instant);
     /// Forgets a dispatch that was never sent.
@@ -178,6 +195,9 @@ struct RouteEntry {
     sublimit: Option<Box<Sublimit>>,
     /// Majors held after a shared-scope 429, with the hold's end (few, short-lived).
     held: Vec<(Major, Instant)>,
+    /// Shared-scope limits learned per resource: each applies to its own major only,
+    /// since other users of that resource fill it too.
+    shared: Vec<(Major, Box<Sublimit>)>,
 }
 
 impl RouteEntry {
@@ -188,6 +208,7 @@ impl RouteEntry {
             recent: VecDeque::new(),
             sublimit: None,
             held: Vec::new(),
+            shared: Vec::new(),
         }
     }
 }
@@ -331,6 +352,12 @@ impl BucketStore for MemoryStore {
         }
     }
 
+    fn refund(&mut self, key: &BucketKey) {
+        if let Some(bucket) = self.buckets.get_mut(key) {
+            bucket.refund();
+        }
+    }
+
     fn exhaust(&mut self, key: &BucketKey, until: Instant, now: Instant) {
         self.bucket(key, now).exhaust(until, now);
     }
@@ -367,6 +394,12 @@ impl BucketStore for MemoryStore {
                 return Err(until);
             }
         }
+        if !entry.shared.is_empty() {
+            entry.shared.retain(|(_, sub)| sub.expires_at > now);
+            if let Some((_, sub)) = entry.shared.iter_mut().find(|(m, _)| *m == major) {
+                sub.check(major, now)?;
+            }
+        }
         let Some(sub) = entry.sublimit.as_mut() else {
             return Ok(());
         };
@@ -396,6 +429,9 @@ impl BucketStore for MemoryStore {
         if let Some(sub) = entry.sublimit.as_mut() {
             sub.record(major, now);
         }
+        if let Some((_, sub)) = entry.shared.iter_mut().find(|(m, _)| *m == major) {
+            sub.record(major, now);
+        }
     }
 
     fn unrecord_dispatch(&mut self, route: &RouteName, major: Major, at: Instant) {
@@ -410,6 +446,9 @@ impl BucketStore for MemoryStore {
             entry.recent.remove(i);
         }
         if let Some(sub) = entry.sublimit.as_mut() {
+            sub.unrecord(major, at);
+        }
+        if let Some((_, sub)) = entry.shared.iter_mut().find(|(m, _)| *m == major) {
             sub.unrecord(major, at);
         }
     }
@@ -451,6 +490,55 @@ impl BucketStore for MemoryStore {
         let shape = (learned.limit, learned.period, learned.expires_at);
         entry.sublimit = Some(Box::new(learned));
         shape
+    }
+
+    fn learn_shared(
+        &mut self,
+        route: &RouteName,
+        major: Major,
+        retry_after: Duration,
+        sent_at: Instant,
+        now: Instant,
+    ) {
+        let margin = self.margin;
+        let entry = self.route(route, now);
+        let recent: Vec<Instant> = (entry.recent.iter())
+            .filter(|&&(m, t)| m == major && t <= sent_at)
+            .map(|&(_, t)| t)
+            .collect();
+        let mut recent = recent;
+        if let Some(i) = recent.iter().rposition(|&t| t == sent_at) {
+            recent.remove(i);
+        }
+        let slot = entry
+            .shared
+            .iter()
+            .position(|(m, s)| *m == major && s.expires_at > now);
+        let previous = slot.map(|i| &mut *entry.shared[i].1);
+        if let Some(previous) = previous {
+            previous.stretch(major, sent_at, retry_after, margin, now);
+            let mut learned = Sublimit::learn(
+                Some(previous),
+                major,
+                retry_after,
+                &recent,
+                margin,
+                SHARED_TTL,
+                now,
+            );
+            learned.uncount(major, sent_at);
+            *entry.shared[slot.expect("found above")].1 = learned;
+        } else {
+            let mut learned =
+                Sublimit::learn(None, major, retry_after, &recent, margin, SHARED_TTL, now);
+            learned.seed(
+                entry.recent.iter().copied().filter(|&(m, _)| m == major),
+                now,
+            );
+            learned.counted = Some((major, sent_at));
+            entry.shared.retain(|(m, _)| *m != major);
+            entry.shared.push((major, Box::new(learned)));
+        }
     }
 
     fn adopt_sublimit(
@@ -528,7 +616,11 @@ impl BucketStore for MemoryStore {
                     sub.evict(now);
                 }
             }
-            route.sublimit.is_some() || now < route.last_used + ttl
+            route.shared.retain_mut(|(_, sub)| {
+                sub.evict(now);
+                sub.expires_at > now
+            });
+            route.sublimit.is_some() || !route.shared.is_empty() || now < route.last_used + ttl
         });
         before - self.buckets.len() - self.routes.len()
     }

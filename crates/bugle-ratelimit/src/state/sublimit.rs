@@ -85,13 +85,15 @@ impl Sublimit {
     /// The first 429 of the route: the window it ends began at one of this major
     /// parameter's recent requests, and counted that one and every later one.
     ///
-    /// Which one: windows are fixed and start at their first request, so a window that
-    /// began at `t[j]` and lasts `end - t[j]` needs the requests before `t[j]` to fit
-    /// in an earlier window of that length, which ended at or before `t[j]` and began
-    /// at a request: one in `(t[j-1] - period, t[j] - period]`, and which held no more
-    /// requests than this window (both had the same limit). The latest start that
-    /// passes this is taken (the earliest request always does, as nothing older is
-    /// known): the shortest window, and the smallest count, the requests explain.
+    /// Which one: a window that began at `t[j]` and ends at `end` has the period
+    /// `end - t[j]` and the limit `n - j`. Windows are fixed and start at their first
+    /// request, so the requests before `t[j]` must fall into such windows one after
+    /// another, each holding no more than the limit, the last one over by `t[j]`; that
+    /// is checked over the whole known history (a sliding window of that shape would
+    /// have refused a request that such a fixed window refuses too, so the check keeps
+    /// what is safe under both). The latest start that passes is taken (the earliest
+    /// request always does, as nothing older is known): the shortest window, and the
+    /// smallest count, the requests explain.
     ///
     /// The period is measured from a dispatch here to the window's end there, so it
     /// holds that request's latency; the safety margin is added for the jitter of later
@@ -101,22 +103,17 @@ impl Sublimit {
         let sent: Vec<Instant> = recent.iter().copied().filter(|&t| t < now).collect();
         let fits = |j: usize| {
             let period = window_end - sent[j];
-            let (Some(latest), Some(earliest)) =
-                (sent[j].checked_sub(period), sent[j - 1].checked_sub(period))
-            else {
-                return false;
-            };
-            // The previous window began at the latest request it can have begun at,
-            // and held no more than this one: it had the same limit.
-            let Some(start) = sent[..j]
-                .iter()
-                .rev()
-                .find(|&&t| t > earliest && t <= latest)
-            else {
-                return false;
-            };
-            let previous = sent[..j].iter().filter(|&&t| t >= *start).count();
-            previous <= sent.len() - j
+            let limit = sent.len() - j;
+            let mut i = 0;
+            while i < j {
+                let end = sent[i] + period;
+                let count = sent[i..j].iter().take_while(|&&t| t < end).count();
+                i += count;
+                if count > limit || (i == j && end > sent[j]) {
+                    return false;
+                }
+            }
+            true
         };
         let start = (1..sent.len()).rev().find(|&j| fits(j)).unwrap_or(0);
         let (limit, period) = match sent.get(start) {

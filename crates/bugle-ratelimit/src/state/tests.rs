@@ -578,7 +578,13 @@ fn a_request_held_by_its_route_does_not_block_other_routes_of_its_bucket() {
         &Outcome::response(200, headers("h", 5, 4, 5 * S)),
         t7,
     );
-    go(st.poll_waiter(later, t7, None));
+    // The 429 taught the resource's shared limit: one edit per 7 s here.
+    let (_, until) = wait(st.poll_waiter(later, t7, None));
+    assert_eq!(until, Some(t7 + 7 * S));
+    go(st.poll_waiter(later, t7 + 7 * S, None));
+    // Another channel's edits are not held by what channel 1's resource taught.
+    let other = RequestKey::from_path_at(Method::Patch, "/channels/2/messages/9", NOW_UNIX);
+    go(st.try_acquire(&other, t7));
 }
 
 #[test]
@@ -590,4 +596,26 @@ fn a_request_held_by_its_route_does_not_hold_back_a_probe_of_its_resource() {
     // not go anyway.
     let pin = RequestKey::from_path_at(Method::Put, "/channels/1/pins/9", NOW_UNIX);
     go(st.try_acquire(&pin, t0));
+}
+
+#[test]
+fn a_5xx_no_rate_limiter_answered_gives_its_capacity_back() {
+    let (mut st, t0) = warmed(5, 1, 5 * S);
+    let key = post("/channels/1/messages");
+    let ticket = go(st.try_acquire(&key, t0));
+    // An edge's 502 page: no rate-limit header, so the request never reached the limits.
+    st.complete(
+        ticket,
+        &Outcome::response(502, RateLimitHeaders::default()),
+        t0,
+    );
+    let ticket = go(st.try_acquire(&key, t0));
+    // A 500 that a limiter answered (its headers say the request counted) keeps it used.
+    st.complete(
+        ticket,
+        &Outcome::response(500, headers("h", 5, 0, 5 * S)),
+        t0,
+    );
+    let (_, until) = wait(st.try_acquire(&key, t0));
+    assert_eq!(until, Some(t0 + 5 * S));
 }

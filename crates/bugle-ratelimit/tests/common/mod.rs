@@ -29,11 +29,14 @@ struct Window {
 pub struct SimServer {
     /// Route template → (bucket hash, limit).
     routes: HashMap<String, (&'static str, Limit)>,
-    /// Route template → a limit no header announces, in a sliding window: at most
-    /// `limit` accepted requests per major parameter in any trailing `period`.
-    hidden: HashMap<String, Limit>,
-    /// Accepted requests per hidden limit and major parameter, oldest first.
-    hidden_log: HashMap<(String, Major), VecDeque<Instant>>,
+    /// Limits no header announces, each a sliding window: at most `limit` accepted
+    /// requests per major parameter in any trailing `period`, answered with a 429 of
+    /// the scope given (`user` for a hidden limit, `shared` for a shared resource's).
+    extras: Vec<(String, Limit, &'static str)>,
+    /// Accepted requests per extra limit and major parameter, oldest first.
+    extra_logs: HashMap<(usize, Major), VecDeque<Instant>>,
+    /// 429s of shared limits.
+    pub shared_429: usize,
     /// 429s of hidden limits.
     pub hidden_429: usize,
     /// 429s of hidden limits, by major parameter.
@@ -52,8 +55,9 @@ impl SimServer {
     pub fn new(global_limit: u32) -> Self {
         Self {
             routes: HashMap::new(),
-            hidden: HashMap::new(),
-            hidden_log: HashMap::new(),
+            extras: Vec::new(),
+            extra_logs: HashMap::new(),
+            shared_429: 0,
             hidden_429: 0,
             hidden_429_by_major: HashMap::new(),
             windows: HashMap::new(),
@@ -75,7 +79,55 @@ impl SimServer {
     /// has scope `user`, the bucket's headers as they stand, and a `Retry-After` until
     /// the oldest counted request leaves the window.
     pub fn hidden(&mut self, method_and_template: &str, limit: Limit) {
-        self.hidden.insert(method_and_template.to_owned(), limit);
+        self.extras
+            .push((method_and_template.to_owned(), limit, "user"));
+    }
+
+    /// Adds a shared resource's limit to `method template`, as `hidden` does, answered
+    /// with scope `shared` (not an invalid request).
+    pub fn shared(&mut self, method_and_template: &str, limit: Limit) {
+        self.extras
+            .push((method_and_template.to_owned(), limit, "shared"));
+    }
+
+    /// Checks the limits no header announces on the route; on room, counts the request
+    /// in each, else says which scope refused it and after how many seconds to retry.
+    fn extra_limits(
+        &mut self,
+        name: &str,
+        major: Major,
+        now: Instant,
+    ) -> Option<(&'static str, f64)> {
+        let extras: Vec<(usize, Limit, &'static str)> = (self.extras.iter().enumerate())
+            .filter(|(_, (route, _, _))| route == name)
+            .map(|(i, &(_, limit, scope))| (i, limit, scope))
+            .collect();
+        for &(i, extra, scope) in &extras {
+            let log = self.extra_logs.entry((i, major)).or_default();
+            while log.front().is_some_and(|&t| t + extra.period <= now) {
+                log.pop_front();
+            }
+            if log.len() < extra.limit as usize {
+                continue;
+            }
+            if scope == "shared" {
+                self.shared_429 += 1;
+            } else {
+                self.hidden_429 += 1;
+                *self.hidden_429_by_major.entry(major).or_default() += 1;
+            }
+            return Some((
+                scope,
+                (*log.front().unwrap() + extra.period - now).as_secs_f64(),
+            ));
+        }
+        for &(i, _, _) in &extras {
+            self.extra_logs
+                .entry((i, major))
+                .or_default()
+                .push_back(now);
+        }
+        None
     }
 
     /// The server-side bucket a request lands in.
@@ -126,34 +178,25 @@ impl SimServer {
         let end = window.start + limit.period;
         let reset_after = (end - now).as_secs_f64().to_string();
         let limit_s = limit.limit.to_string();
-        if let Some(&hidden) = self.hidden.get(&name) {
-            let log = self.hidden_log.entry((name, key.major())).or_default();
-            while log.front().is_some_and(|&t| t + hidden.period <= now) {
-                log.pop_front();
-            }
-            if log.len() >= hidden.limit as usize && window.count < limit.limit {
-                self.hidden_429 += 1;
-                *self.hidden_429_by_major.entry(key.major()).or_default() += 1;
-                let retry = (*log.front().unwrap() + hidden.period - now).as_secs_f64();
+        let count = window.count;
+        if count < limit.limit {
+            if let Some((scope, retry)) = self.extra_limits(&name, key.major(), now) {
                 let body =
                     format!(r#"{{"message":"slow down","retry_after":{retry},"global":false}}"#);
                 let retry_s = retry.to_string();
-                let remaining = (limit.limit - window.count).to_string();
+                let remaining = (limit.limit - count).to_string();
                 let headers = [
                     ("X-RateLimit-Limit", limit_s.as_str()),
                     ("X-RateLimit-Remaining", remaining.as_str()),
                     ("X-RateLimit-Reset-After", reset_after.as_str()),
                     ("X-RateLimit-Bucket", hash),
-                    ("X-RateLimit-Scope", "user"),
+                    ("X-RateLimit-Scope", scope),
                     ("Retry-After", retry_s.as_str()),
                 ];
                 return (429, RateLimitHeaders::parse(headers, Some(body.as_bytes())));
             }
-            if window.count < limit.limit {
-                log.push_back(now);
-            }
         }
-        if window.count >= limit.limit {
+        if count >= limit.limit {
             self.user_429 += 1;
             let body =
                 format!(r#"{{"message":"slow down","retry_after":{reset_after},"global":false}}"#);
@@ -167,6 +210,10 @@ impl SimServer {
             ];
             return (429, RateLimitHeaders::parse(headers, Some(body.as_bytes())));
         }
+        let window = self
+            .windows
+            .get_mut(&(hash, key.major()))
+            .expect("made above");
         window.count += 1;
         self.ok += 1;
         let remaining = (limit.limit - window.count).to_string();
