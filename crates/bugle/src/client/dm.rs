@@ -56,7 +56,7 @@ impl DiscordClient {
         user: UserId,
         message: CreateMessage,
     ) -> Result<Message, DiscordError> {
-        let message = NewMessage::prepare(message)?;
+        let message = NewMessage::prepare(message, self.inner.config.validation())?;
         let known = self.dm_cache().get(&user).copied();
         let channel = match known {
             Some(channel) => channel,

@@ -5,7 +5,9 @@ use bugle_model::id::{ChannelId, MessageId};
 use bugle_model::message::{Message, Nonce as ModelNonce};
 use bugle_model::request::{AllowedMentions, CreateMessage, EditMessage, Patch};
 use bugle_model::text::split_message;
-use bugle_model::validate::{CONTENT_MAX_CHARS, Validate, validate_audit_log_reason};
+use bugle_model::validate::{
+    CONTENT_MAX_CHARS, Validate, ValidationContext, validate_audit_log_reason,
+};
 use http::Method;
 
 use super::DiscordClient;
@@ -39,7 +41,7 @@ impl DiscordClient {
         message: CreateMessage,
     ) -> Result<Message, DiscordError> {
         let channel = self.channel(&channel.into())?;
-        let message = NewMessage::prepare(message)?;
+        let message = NewMessage::prepare(message, self.inner.config.validation())?;
         self.post_message(channel, message).await
     }
 
@@ -97,7 +99,7 @@ impl DiscordClient {
         let channel = self.channel(&channel.into())?;
         let prepared = long_message_parts(text, template)
             .into_iter()
-            .map(NewMessage::prepare)
+            .map(|part| NewMessage::prepare(part, self.inner.config.validation()))
             .collect::<Result<Vec<_>, _>>()?;
         let mut sent = Vec::with_capacity(prepared.len());
         for message in prepared {
@@ -130,7 +132,7 @@ impl DiscordClient {
         if !edit.content.is_keep() && edit.allowed_mentions.is_keep() {
             edit.allowed_mentions = Patch::Set(AllowedMentions::none());
         }
-        edit.validate()?;
+        edit.validate_in(self.inner.config.validation())?;
         let path = format!("/channels/{channel}/messages/{message_id}");
         let call = Call::new("edit_message", Method::PATCH, Target::Bot(path))
             .body(Body::encode(&edit)?)
@@ -201,8 +203,11 @@ impl DiscordClient {
         channel: ChannelId,
         message: CreateMessage,
     ) -> Result<Message, DiscordError> {
-        self.post_message(channel, NewMessage::prepare(message)?)
-            .await
+        self.post_message(
+            channel,
+            NewMessage::prepare(message, self.inner.config.validation())?,
+        )
+        .await
     }
 
     /// Sends a message [prepared](NewMessage::prepare) earlier to `channel`.
@@ -236,7 +241,10 @@ impl NewMessage {
     ///
     /// [`Validation`](ErrorKind::Validation) when the message breaks one of
     /// Discord's limits or cannot be encoded.
-    pub(super) fn prepare(mut message: CreateMessage) -> Result<Self, DiscordError> {
+    pub(super) fn prepare(
+        mut message: CreateMessage,
+        validation: &ValidationContext,
+    ) -> Result<Self, DiscordError> {
         message
             .allowed_mentions
             .get_or_insert_with(AllowedMentions::none);
@@ -244,7 +252,7 @@ impl NewMessage {
             message.nonce = Some(ModelNonce::String(Nonce::generate().into_string()));
             message.enforce_nonce = true;
         }
-        message.validate()?;
+        message.validate_in(validation)?;
         Ok(Self {
             body: Body::encode(&message)?,
             dedupe_safe: message.enforce_nonce,

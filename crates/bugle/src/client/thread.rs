@@ -119,21 +119,21 @@ impl DiscordClient {
         let channel = self.channel(&channel)?;
         let (path, body) = match thread {
             NewThread::FromMessage { message_id, body } => {
-                body.validate()?;
+                body.validate_in(self.inner.config.validation())?;
                 (
                     format!("/channels/{channel}/messages/{message_id}/threads"),
                     Body::encode(&body)?,
                 )
             }
             NewThread::Standalone(body) => {
-                body.validate()?;
+                body.validate_in(self.inner.config.validation())?;
                 (format!("/channels/{channel}/threads"), Body::encode(&body)?)
             }
             NewThread::ForumPost(mut body) => {
                 body.message
                     .allowed_mentions
                     .get_or_insert_with(AllowedMentions::none);
-                body.validate()?;
+                body.validate_in(self.inner.config.validation())?;
                 (format!("/channels/{channel}/threads"), Body::encode(&body)?)
             }
         };

@@ -201,7 +201,7 @@ impl DiscordClient {
         if let Some(thread) = target.thread(url) {
             query = query.thread_id(thread);
         }
-        body.validate_with_query(&query)?;
+        body.validate_with_query_in(&query, self.inner.config.validation())?;
         let call = Call::new(
             "execute_webhook",
             Method::POST,
@@ -242,7 +242,7 @@ impl DiscordClient {
         if !edit.content.is_keep() && edit.allowed_mentions.is_keep() {
             edit.allowed_mentions = Patch::Set(AllowedMentions::none());
         }
-        edit.validate()?;
+        edit.validate_in(self.inner.config.validation())?;
         let url = target.resolve(self.config())?;
         let has_components = edit.components.as_set().is_some_and(|c| !c.is_empty());
         let mut query = EditWebhookMessageQuery::new().with_components(has_components);

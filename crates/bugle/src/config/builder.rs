@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bugle_model::id::ChannelId;
+use bugle_model::validate::{REQUEST_MAX_BYTES, ValidationContext};
 use bugle_ratelimit::RateLimitConfig;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -38,6 +39,7 @@ pub struct DiscordConfigBuilder {
     routes: Vec<(String, ChannelId)>,
     simulation: Option<Simulation>,
     allow_plain_http: bool,
+    max_file_size: Option<u64>,
     env: Option<EnvLayer>,
 }
 
@@ -116,6 +118,15 @@ impl DiscordConfigBuilder {
     /// the operation deadline limits it).
     pub fn max_rate_limit_wait(mut self, wait: Duration) -> Self {
         self.max_rate_limit_wait = Some(wait);
+        self
+    }
+
+    /// The largest file one upload may carry, in bytes (default 10 MiB, Discord's
+    /// limit for servers without a boost; boosted servers allow more). A larger file
+    /// is refused before anything is sent, naming the file and the limit. A whole
+    /// request's files may then reach this size too, if it is above Discord's 25 MiB.
+    pub fn max_file_size(mut self, bytes: u64) -> Self {
+        self.max_file_size = Some(bytes);
         self
     }
 
@@ -229,6 +240,15 @@ impl DiscordConfigBuilder {
                 "must not be longer than operation_timeout; shorten it or raise operation_timeout",
             ));
         }
+        let validation = match self.max_file_size {
+            Some(bytes) => {
+                check::positive_bytes("max_file_size", bytes)?;
+                ValidationContext::new()
+                    .with_max_file_bytes(bytes)
+                    .with_max_request_bytes(bytes.max(REQUEST_MAX_BYTES))
+            }
+            None => ValidationContext::new(),
+        };
         let mut routes = ChannelRoutes::new();
         for (name, channel) in self.routes {
             check::name("route", &name)?;
@@ -251,6 +271,7 @@ impl DiscordConfigBuilder {
             routes,
             simulation,
             allow_plain_http,
+            validation,
         })
     }
 }

@@ -151,6 +151,18 @@ pub(crate) fn positive(field: &str, duration: Duration) -> Result<Duration, Disc
     }
 }
 
+/// A non-zero size in bytes.
+pub(crate) fn positive_bytes(field: &str, bytes: u64) -> Result<(), DiscordError> {
+    if bytes == 0 {
+        Err(invalid(
+            field,
+            "must be greater than zero; give the largest file size in bytes",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// A route or webhook name: non-empty, without surrounding whitespace.
 pub(crate) fn name(field: &str, name: &str) -> Result<(), DiscordError> {
     if name.is_empty() || name.trim() != name {

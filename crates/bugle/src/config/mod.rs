@@ -36,6 +36,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bugle_model::id::ChannelId;
+use bugle_model::validate::ValidationContext;
 use bugle_ratelimit::RateLimitConfig;
 use secrecy::SecretString;
 
@@ -84,6 +85,7 @@ pub struct DiscordConfig {
     routes: ChannelRoutes,
     simulation: Simulation,
     allow_plain_http: bool,
+    validation: ValidationContext,
 }
 
 impl DiscordConfig {
@@ -177,6 +179,17 @@ impl DiscordConfig {
     /// The `User-Agent` header value.
     pub fn user_agent(&self) -> &str {
         &self.user_agent
+    }
+
+    /// The largest file one upload may carry, in bytes (see
+    /// [`DiscordConfigBuilder::max_file_size`]).
+    pub fn max_file_size(&self) -> u64 {
+        self.validation.max_file_bytes()
+    }
+
+    /// What bodies are validated against before they are sent (the file sizes).
+    pub fn validation(&self) -> &ValidationContext {
+        &self.validation
     }
 
     /// The time one attempt may take.
