@@ -103,7 +103,11 @@ impl Bucket {
                 Capacity::Event
             };
         }
-        if self.available > 0 {
+        if self.available > 0 && self.in_flight > 0 && self.is_contended(now) {
+            // Another sender uses the bucket: each answer says what is left after both,
+            // so one request at a time, to spend what is left without racing them.
+            Capacity::Event
+        } else if self.available > 0 {
             Capacity::Ready
         } else if let Some(end) = self.window_end {
             Capacity::Until(end)
@@ -231,6 +235,10 @@ impl Bucket {
         self.available = 0;
         self.window_end = Some(self.window_end.map_or(until, |end| end.max(until)));
         self.last_used = now;
+    }
+
+    fn is_contended(&self, now: Instant) -> bool {
+        self.contended_until.is_some_and(|until| now < until)
     }
 
     /// A user-scope 429 this process's accounting did not predict: another sender uses
@@ -369,9 +377,12 @@ mod tests {
         b.reserve(until);
         assert_eq!(b.capacity(until), Capacity::Event);
         b.finish(until);
-        // The others left two of five.
+        // The others left two of five: one at a time, to spend them without racing.
         b.observe(5, 2, Duration::from_secs(5), MARGIN, until);
         assert_eq!(b.available, 2);
+        assert_eq!(b.capacity(until), Capacity::Ready);
+        b.reserve(until);
+        assert_eq!(b.capacity(until), Capacity::Event, "one in flight");
         // Once the contention is over, windows start full again.
         let later = now + Duration::from_secs(61);
         b.observe(5, 0, Duration::ZERO, MARGIN, later);
