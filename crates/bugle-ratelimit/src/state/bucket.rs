@@ -383,6 +383,7 @@ mod tests {
         assert_eq!(b.capacity(until), Capacity::Ready);
         b.reserve(until);
         assert_eq!(b.capacity(until), Capacity::Event, "one in flight");
+        b.finish(until);
         // Once the contention is over, windows start full again.
         let later = now + Duration::from_secs(61);
         b.observe(5, 0, Duration::ZERO, MARGIN, later);
