@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+use bugle::telemetry::REQUESTS_TOTAL;
 use bugle::{DiscordClient, ErrorKind, Simulation};
 use bugle_model::channel::ChannelType;
 use bugle_model::history::ListMessagesQuery;
@@ -17,6 +18,7 @@ use bugle_model::request::CreateMessage;
 use bugle_sim::fake::{BucketRule, FaultConfig, Outage, RateLimitConfig, RouteKind};
 use client_support::{OTHER, TEXT, TOKEN, config_builder, fake_builder, setup, setup_with};
 use http::{Method, StatusCode};
+use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 
 const TEXT_ID: ChannelId = ChannelId::new(TEXT);
 
@@ -409,4 +411,60 @@ async fn reads_are_recorded_and_replayed() {
         .check_replay_complete()
         .expect("every interaction used");
     std::fs::remove_dir_all(dir).expect("clean up");
+}
+
+#[test]
+fn each_read_is_labelled_with_its_operation_and_route_template() {
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .expect("runtime")
+            .block_on(async {
+                let (client, _fake, _spy) = setup();
+                let sent = client
+                    .send_message(TEXT_ID, CreateMessage::new().content("x"))
+                    .await
+                    .expect("sent");
+                client.get_message(TEXT_ID, sent.id).await.expect("message");
+                let query = ListMessagesQuery::new().before(sent.id).limit(5);
+                client.list_messages(TEXT_ID, query).await.expect("page");
+                client.get_channel(TEXT_ID).await.expect("channel");
+                client.current_user().await.expect("me");
+                client.gateway_bot().await.expect("gateway");
+            });
+    });
+    let totals: Vec<(String, String)> = snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .filter(|(key, _, _, value)| {
+            key.key().name() == REQUESTS_TOTAL && matches!(value, DebugValue::Counter(1))
+        })
+        .map(|(key, _, _, _)| {
+            let label = |name: &str| {
+                key.key()
+                    .labels()
+                    .find(|l| l.key() == name)
+                    .map(|l| l.value().to_owned())
+                    .unwrap_or_default()
+            };
+            (label("operation"), label("route"))
+        })
+        .collect();
+    // The route is the rate-limit key's template: the channel is its major
+    // parameter, the query is not part of it.
+    for expected in [
+        ("get_message", "GET /channels/{channel_id}/messages/{id}"),
+        ("list_messages", "GET /channels/{channel_id}/messages"),
+        ("get_channel", "GET /channels/{channel_id}"),
+        ("current_user", "GET /users/@me"),
+        ("gateway_bot", "GET /gateway/bot"),
+    ] {
+        let expected = (expected.0.to_owned(), expected.1.to_owned());
+        assert!(totals.contains(&expected), "{expected:?} not in {totals:?}");
+    }
 }
