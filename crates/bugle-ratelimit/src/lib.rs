@@ -19,6 +19,6 @@ pub use error::{ErrorKind, QueueScope, RateLimitError};
 pub use headers::{RateLimitBody, RateLimitHeaders, Scope};
 pub use key::{GlobalPool, Major, Method, RequestKey, TokenHash};
 pub use limiter::{Acquire, Permit, RateLimiter};
-pub use outcome::Outcome;
+pub use outcome::{Outcome, Verdict};
 pub use path::{DELETE_OLD_SUFFIX, DELETE_YOUNG_SUFFIX};
 pub use snapshot::{PoolSnapshot, QueueSnapshot, RateLimitSnapshot, SublimitSnapshot};

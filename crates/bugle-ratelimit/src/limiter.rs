@@ -22,7 +22,7 @@ use crate::config::RateLimitConfig;
 use crate::error::RateLimitError;
 use crate::hash::FastHasher;
 use crate::key::{Major, RequestKey};
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, Verdict};
 use crate::snapshot::{RateLimitSnapshot, SublimitSnapshot};
 use crate::state::shared::Shared;
 use crate::state::{Notice, State, Step, Ticket, WaiterId};
@@ -90,11 +90,15 @@ impl Shard {
         }
     }
 
-    fn finish(&self, ticket: Ticket, outcome: Option<Outcome>) {
-        self.run(|state, now| match outcome {
-            Some(outcome) => state.complete(ticket, &outcome, now),
-            None => state.release(ticket, now),
-        });
+    fn finish(&self, ticket: Ticket, outcome: Option<Outcome>) -> Verdict {
+        self.run(|state, now| {
+            if let Some(outcome) = outcome {
+                state.complete(ticket, &outcome, now)
+            } else {
+                state.release(ticket, now);
+                Verdict::Normal
+            }
+        })
     }
 }
 
@@ -319,10 +323,14 @@ impl fmt::Debug for Permit {
 }
 
 impl Permit {
-    /// Reports the response (or its absence, [`Outcome::no_response`]).
-    pub fn complete(mut self, outcome: Outcome) {
-        if let Some(ticket) = self.ticket.take() {
-            self.shard.finish(ticket, Some(outcome));
+    /// Reports the response (or its absence, [`Outcome::no_response`]), and returns
+    /// what the engine concluded from it: a ban, an invalid token or a dead webhook
+    /// that will refuse later requests, so the caller can report the same for this
+    /// one without asking for a snapshot.
+    pub fn complete(mut self, outcome: Outcome) -> Verdict {
+        match self.ticket.take() {
+            Some(ticket) => self.shard.finish(ticket, Some(outcome)),
+            None => Verdict::Normal,
         }
     }
 }
@@ -330,7 +338,7 @@ impl Permit {
 impl Drop for Permit {
     fn drop(&mut self) {
         if let Some(ticket) = self.ticket.take() {
-            self.shard.finish(ticket, None);
+            let _ = self.shard.finish(ticket, None);
         }
     }
 }

@@ -9,7 +9,7 @@ use super::store::{BucketKey, BucketStore, HashUpdate};
 use super::{Notice, State, Ticket};
 use crate::headers::{RateLimitHeaders, Scope};
 use crate::key::GlobalPool;
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, Verdict};
 
 /// Discord's JSON code for "Unknown Webhook".
 const UNKNOWN_WEBHOOK: u64 = 10_015;
@@ -22,7 +22,7 @@ impl<S: BucketStore> State<S> {
     /// A dispatched request completed with `outcome`, observed at `now`.
     // A ticket is used exactly once: taking it by value rules out completing it twice.
     #[allow(clippy::needless_pass_by_value)]
-    pub(crate) fn complete(&mut self, ticket: Ticket, outcome: &Outcome, now: Instant) {
+    pub(crate) fn complete(&mut self, ticket: Ticket, outcome: &Outcome, now: Instant) -> Verdict {
         let headers = &outcome.headers;
         let major = ticket.major;
         self.store.finish(&ticket.bucket, now);
@@ -49,7 +49,7 @@ impl<S: BucketStore> State<S> {
             }
         }
 
-        match outcome.status {
+        let verdict = match outcome.status {
             Some(429) => self.on_too_many(&ticket, &target, headers, now),
             Some(status) if status >= 500 && !headers.from_a_limiter() => {
                 // No rate limiter answered (an edge's 502 page, a 5xx without
@@ -61,13 +61,17 @@ impl<S: BucketStore> State<S> {
                 self.store
                     .unrecord_dispatch(&ticket.route, ticket.major, ticket.sent_at);
                 self.apply_headers(&target, headers, now);
+                Verdict::Normal
             }
             Some(status) => {
                 self.apply_headers(&target, headers, now);
-                self.on_status(&ticket, status, headers, now);
+                self.on_status(&ticket, status, headers, now)
             }
-            None => self.store.no_info(&ticket.bucket),
-        }
+            None => {
+                self.store.no_info(&ticket.bucket);
+                Verdict::Normal
+            }
+        };
 
         if ticket.bucket.is_probe() {
             self.settle_probe(&ticket.bucket, now);
@@ -77,6 +81,7 @@ impl<S: BucketStore> State<S> {
             self.wake_head(&target);
         }
         self.wake_gate(major);
+        verdict
     }
 
     /// A dispatched request was never sent: everything it reserved comes back.
@@ -120,16 +125,21 @@ impl<S: BucketStore> State<S> {
         status: u16,
         headers: &RateLimitHeaders,
         now: Instant,
-    ) {
+    ) -> Verdict {
         match status {
             401 => {
                 self.shared.guards.with(|g| g.invalid.record(now));
                 if ticket.pool == GlobalPool::Bot {
                     warn!(route = %ticket.route, "rate limit: 401 for the bot token; bot requests now fail fast");
                     self.shared.guards.with(|g| g.token_invalid = true);
+                    return Verdict::TokenInvalid;
                 }
+                Verdict::Normal
             }
-            403 => self.shared.guards.with(|g| g.invalid.record(now)),
+            403 => {
+                self.shared.guards.with(|g| g.invalid.record(now));
+                Verdict::Normal
+            }
             404 => {
                 let code = headers.body.as_ref().and_then(|b| b.code);
                 if let (crate::key::Major::Webhook { id, .. }, None | Some(UNKNOWN_WEBHOOK)) =
@@ -143,9 +153,11 @@ impl<S: BucketStore> State<S> {
                     self.shared
                         .guards
                         .with(|g| g.dead_webhooks.insert(id, until));
+                    return Verdict::WebhookDead { until };
                 }
+                Verdict::Normal
             }
-            _ => {}
+            _ => Verdict::Normal,
         }
     }
 
@@ -155,7 +167,7 @@ impl<S: BucketStore> State<S> {
         target: &BucketKey,
         headers: &RateLimitHeaders,
         now: Instant,
-    ) {
+    ) -> Verdict {
         let retry_after = headers.retry_after();
         let scope = headers.scope;
         let global = headers.is_global();
@@ -171,8 +183,11 @@ impl<S: BucketStore> State<S> {
                 "rate limit: 429 looks like a ban (no scope, non-json body or huge retry-after); failing all requests until it ends"
             );
             crate::metrics::too_many("ban");
-            self.shared.guards.with(|g| g.ban(until));
-            return;
+            let until = self.shared.guards.with(|g| {
+                g.ban(until);
+                g.banned_until.unwrap_or(until)
+            });
+            return Verdict::Banned { until };
         }
         let retry_after = retry_after
             .or(headers.reset_after)
@@ -185,7 +200,7 @@ impl<S: BucketStore> State<S> {
                 GlobalPool::Exempt => self.store.exhaust(target, until, now),
                 pool => self.store.global_pause(pool, until, now),
             }
-            return;
+            return Verdict::Normal;
         }
         let reset = headers.reset_after.or_else(|| self.store.period(target));
         let hidden = scope != Some(Scope::Shared)
@@ -245,5 +260,6 @@ impl<S: BucketStore> State<S> {
             self.store
                 .contend(target, until, until + CONTENDED_FOR, now);
         }
+        Verdict::Normal
     }
 }

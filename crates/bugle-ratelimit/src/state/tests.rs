@@ -9,7 +9,7 @@ use crate::config::RateLimitConfig;
 use crate::error::{ErrorKind, QueueScope};
 use crate::headers::{RateLimitBody, RateLimitHeaders, Scope};
 use crate::key::{GlobalPool, Major, Method, RequestKey};
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, Verdict};
 
 pub(super) const NOW_UNIX: u64 = 1_750_000_000_000;
 pub(super) const S: Duration = Duration::from_secs(1);
@@ -314,8 +314,9 @@ fn ban_fails_every_request_until_it_ends() {
         let t0 = Instant::now();
         let mut st = State::new(config(), t0);
         let ticket = go(st.try_acquire(&post("/channels/1/messages"), t0));
-        st.complete(ticket, &Outcome::response(429, h.clone()), t0);
+        let verdict = st.complete(ticket, &Outcome::response(429, h.clone()), t0);
         let until = t0 + h.retry_after().unwrap_or_default();
+        assert_eq!(verdict, Verdict::Banned { until }, "{label}");
         assert_eq!(
             fail(st.try_acquire(&post("/channels/2/messages"), t0)),
             ErrorKind::Banned { until },
@@ -363,11 +364,12 @@ fn a_401_marks_the_bot_token_invalid() {
     let t0 = Instant::now();
     let mut st = State::new(config(), t0);
     let ticket = go(st.try_acquire(&post("/channels/1/messages"), t0));
-    st.complete(
+    let verdict = st.complete(
         ticket,
         &Outcome::response(401, RateLimitHeaders::default()),
         t0,
     );
+    assert_eq!(verdict, Verdict::TokenInvalid);
     assert_eq!(
         fail(st.try_acquire(&post("/channels/2/messages"), t0)),
         ErrorKind::TokenInvalid

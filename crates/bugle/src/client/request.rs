@@ -7,7 +7,9 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use bugle_model::id::WebhookId;
-use bugle_ratelimit::{Method as LimitMethod, Outcome, Permit, RateLimitHeaders, RequestKey};
+use bugle_ratelimit::{
+    Method as LimitMethod, Outcome, Permit, RateLimitHeaders, RequestKey, Verdict,
+};
 use bugle_sim::cassette::CassetteError;
 use bugle_transport::{TransportRequest, TransportResponse};
 use bytes::Bytes;
@@ -326,35 +328,15 @@ impl DiscordClient {
                 let status = response.status();
                 let headers = rate_limit_headers(&response);
                 labels.answered(span, status.as_u16(), headers.bucket.as_deref());
-                permit.complete(Outcome::response(status.as_u16(), headers));
+                let verdict = permit.complete(Outcome::response(status.as_u16(), headers));
                 match DiscordError::from_response(status, response.headers(), response.body()) {
                     None => Attempt::Answered(response),
                     Some(error) => {
-                        Attempt::Failed(self.ban_of(error), server_retry_after(&response))
+                        Attempt::Failed(ban_of(error, verdict), server_retry_after(&response))
                     }
                 }
             }
         })
-    }
-
-    /// `error` as [`ErrorKind::Banned`] when it is a 429 the rate limiter,
-    /// just told of it, took for a ban (a page without Discord's rate-limit
-    /// scope, say, or a wait past its ban threshold); otherwise `error`
-    /// unchanged. The limiter alone decides what a ban looks like; this
-    /// reads its verdict, so the call that meets the ban reports what every
-    /// later call, refused by the limiter, will. The 429 is kept as source.
-    fn ban_of(&self, error: DiscordError) -> DiscordError {
-        if !matches!(error.kind(), ErrorKind::RateLimited { .. }) {
-            return error;
-        }
-        let now = Instant::now();
-        match self.inner.limiter.snapshot().banned_until {
-            Some(until) if until > now => DiscordError::new(ErrorKind::Banned {
-                retry_after: until - now,
-            })
-            .with_source(error),
-            _ => error,
-        }
     }
 
     /// The HTTP request of `call` to `path`.
@@ -421,6 +403,22 @@ enum Attempt {
     Answered(TransportResponse),
     /// A failure, with a 5xx answer's `Retry-After`.
     Failed(DiscordError, Option<Duration>),
+}
+
+/// `error` as [`ErrorKind::Banned`] when it is a 429 that the rate limiter, just
+/// told of it, took for a ban (a page without Discord's rate-limit scope, say, or a
+/// wait past its ban threshold); otherwise `error` unchanged. The limiter alone decides
+/// what a ban looks like and says so in its verdict, so the call that meets the ban
+/// reports what every later call, refused by the limiter, will. The 429 is kept as
+/// source.
+fn ban_of(error: DiscordError, verdict: Verdict) -> DiscordError {
+    match (error.kind(), verdict) {
+        (ErrorKind::RateLimited { .. }, Verdict::Banned { until }) => {
+            let retry_after = until.saturating_duration_since(Instant::now());
+            DiscordError::new(ErrorKind::Banned { retry_after }).with_source(error)
+        }
+        _ => error,
+    }
 }
 
 /// The retry policy's view of a failure, or `None` when no retry can help.
