@@ -7,13 +7,15 @@
 //!   same requests by bugle and by a bare HTTP/1.1 connection ([`RawConnection`]: hyper's
 //!   connection API, no pool, no limiter), one in flight and 64 in flight. The baseline is
 //!   what the server, the loopback and HTTP cost; bugle's p50 and p99 minus the baseline's
-//!   are what bugle adds.
+//!   are what bugle adds. Both clients are warmed up first, untimed, on the connections
+//!   (bugle's pool, the bare ones) the timed requests then use.
 //! - **Recovery after a 429.** Against Discord's default limits (5 per 5 s per channel), a
 //!   bare connection fills a fresh channel's bucket, then bugle sends one create there: it
 //!   meets a 429 whose `retry_after` says when the bucket opens. The figure is the time
 //!   from then (the 429's arrival plus its `retry_after`) to bugle's next request on that
 //!   channel leaving, and to its success arriving.
 
+use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -151,9 +153,12 @@ pub async fn measure_latency(requests: u64, latency: Option<Latency>) -> Result<
             };
             // A warm-up of each client (connections opened, buckets learned), untimed.
             let warm = (n / 10).clamp(1, 500);
-            time_raw(port, op, in_flight, warm).await;
+            let connections = (0..in_flight)
+                .map(|_| RawConnection::new(port, Ipv4Addr::LOCALHOST.into()))
+                .collect();
+            let (connections, _) = time_raw(connections, op, warm).await;
             time_bugle(&driver, op, in_flight, warm).await;
-            let (mut raw, raw_failed) = time_raw(port, op, in_flight, n).await;
+            let (_, (mut raw, raw_failed)) = time_raw(connections, op, n).await;
             let (mut bugle, bugle_failed) = time_bugle(&driver, op, in_flight, n).await;
             let (b50, b99) = (percentile(&mut bugle, 0.5), percentile(&mut bugle, 0.99));
             let (r50, r99) = (percentile(&mut raw, 0.5), percentile(&mut raw, 0.99));
@@ -221,13 +226,18 @@ async fn time_bugle(
     collect(tasks).await
 }
 
-async fn time_raw(port: u16, op: Op, in_flight: usize, total: u64) -> (Vec<Duration>, u64) {
+/// Times `total` requests over `connections` (one request in flight on each, so as many
+/// in flight as connections); gives the connections back, kept open for the next run.
+async fn time_raw(
+    connections: Vec<RawConnection>,
+    op: Op,
+    total: u64,
+) -> (Vec<RawConnection>, (Vec<Duration>, u64)) {
     let counter = Arc::new(AtomicU64::new(0));
     let mut tasks = JoinSet::new();
-    for _ in 0..in_flight {
+    for mut raw in connections {
         let counter = Arc::clone(&counter);
         tasks.spawn(async move {
-            let mut raw = RawConnection::new(port, std::net::Ipv4Addr::LOCALHOST.into());
             let (mut times, mut failed) = (Vec::new(), 0);
             while let Some(n) = next(&counter, total) {
                 let started = Instant::now();
@@ -249,10 +259,18 @@ async fn time_raw(port: u16, op: Op, in_flight: usize, total: u64) -> (Vec<Durat
                     _ => failed += 1,
                 }
             }
-            (times, failed)
+            (raw, times, failed)
         });
     }
-    collect(tasks).await
+    let (mut connections, mut times, mut failed) = (Vec::new(), Vec::new(), 0);
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((raw, t, f)) = joined {
+            connections.push(raw);
+            times.extend(t);
+            failed += f;
+        }
+    }
+    (connections, (times, failed))
 }
 
 async fn collect(mut tasks: JoinSet<(Vec<Duration>, u64)>) -> (Vec<Duration>, u64) {
@@ -275,7 +293,7 @@ async fn measure_recovery(options: &RunOptions) -> Result<Recovery, String> {
     let port = server.ready().port;
     let observer = Observer::new(true);
     let bugle = Arc::new(BugleDriver::observed(&spec, port, Arc::clone(&observer))?);
-    let mut raw = RawConnection::new(port, std::net::Ipv4Addr::LOCALHOST.into());
+    let mut raw = RawConnection::new(port, Ipv4Addr::LOCALHOST.into());
     let mut failed = 0;
     let mut channels = Vec::new();
     for round in 0..RECOVERY_ROUNDS {
