@@ -475,3 +475,24 @@ async fn the_request_log_names_the_read_routes() {
         "GET /channels/{channel.id}/messages"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn read_routes_have_default_buckets_with_headers() {
+    use bugle_sim::fake::{
+        CHANNEL_GET_BUCKET, CURRENT_USER_BUCKET, GATEWAY_BOT_BUCKET, MESSAGE_LIST_BUCKET,
+    };
+    let discord = builder().build();
+    let paths = [
+        (format!("/channels/{TEXT}/messages"), MESSAGE_LIST_BUCKET),
+        (format!("/channels/{TEXT}"), CHANNEL_GET_BUCKET),
+        ("/users/@me".to_owned(), CURRENT_USER_BUCKET),
+        ("/gateway/bot".to_owned(), GATEWAY_BOT_BUCKET),
+    ];
+    for (path, hash) in &paths {
+        let answer = bot(&discord, Method::GET, path, None).await;
+        assert_eq!(answer.header("x-ratelimit-bucket"), Some(*hash), "{path}");
+        assert_eq!(answer.header("x-ratelimit-limit"), Some("5"), "{path}");
+        assert_eq!(answer.header("x-ratelimit-remaining"), Some("4"), "{path}");
+        assert_eq!(answer.header("x-ratelimit-reset-after"), Some("5.000"));
+    }
+}

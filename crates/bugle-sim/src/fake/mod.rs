@@ -53,7 +53,8 @@ pub use config::{ChannelSeed, DEFAULT_BOT_TOKEN, FakeDiscordBuilder, WebhookSeed
 pub use faults::{Delay, FaultConfig, Outage};
 pub use inspect::{Counters, RequestRecord};
 pub use ratelimit::{
-    BucketRule, DM_BUCKET, MESSAGE_GET_BUCKET, MESSAGES_BUCKET, REACTIONS_BUCKET, RateLimitConfig,
+    BucketRule, CHANNEL_GET_BUCKET, CURRENT_USER_BUCKET, DM_BUCKET, GATEWAY_BOT_BUCKET,
+    MESSAGE_GET_BUCKET, MESSAGE_LIST_BUCKET, MESSAGES_BUCKET, REACTIONS_BUCKET, RateLimitConfig,
     SharedLimit, Sublimit, THREADS_BUCKET, WEBHOOKS_BUCKET,
 };
 pub use route::RouteKind;

@@ -44,8 +44,9 @@ pub enum RouteKind {
 
 impl RouteKind {
     /// Every operation, in declaration order.
-    pub const ALL: [RouteKind; 13] = [
+    pub const ALL: [RouteKind; 17] = [
         Self::CreateMessage,
+        Self::ListMessages,
         Self::GetMessage,
         Self::EditMessage,
         Self::DeleteMessage,
@@ -58,6 +59,9 @@ impl RouteKind {
         Self::GetWebhookMessage,
         Self::EditWebhookMessage,
         Self::DeleteWebhookMessage,
+        Self::GetChannel,
+        Self::GetCurrentUser,
+        Self::GetGatewayBot,
     ];
 
     /// The method and route template, e.g. `POST /channels/{channel.id}/messages`.

@@ -160,6 +160,14 @@ pub const THREADS_BUCKET: &str = "3f7c9e1d2b4a48c6a8e0f1b2c3d4e5f6";
 pub const DM_BUCKET: &str = "5e2d7c1b9a3f4e6d8c0b2a4f6e8d0c2b";
 /// Bucket hash of every webhook-token route.
 pub const WEBHOOKS_BUCKET: &str = "9c4b2e7f1a3d45b8c6e0a2f4b6d8e0a1";
+/// Bucket hash of channel history (`GET /channels/{id}/messages`).
+pub const MESSAGE_LIST_BUCKET: &str = "72bb45c124a0e3db225c228dc81283ed";
+/// Bucket hash of channel fetches (`GET /channels/{id}`).
+pub const CHANNEL_GET_BUCKET: &str = "f0d6e7481bcf874ae9876e6c2b3ddb16";
+/// Bucket hash of `GET /users/@me`.
+pub const CURRENT_USER_BUCKET: &str = "37e7793574fbb90c59c253061782df3e";
+/// Bucket hash of `GET /gateway/bot`.
+pub const GATEWAY_BOT_BUCKET: &str = "5c95f97f28850e6fcbeb0bf16b264311";
 
 impl RateLimitConfig {
     /// Discord's limits: routes and sublimits as commonly observed, global and
@@ -181,6 +189,10 @@ impl RateLimitConfig {
                     ],
                 ),
                 BucketRule::new(MESSAGE_GET_BUCKET, 5, s(1), [RouteKind::GetMessage]),
+                BucketRule::new(MESSAGE_LIST_BUCKET, 5, s(5), [RouteKind::ListMessages]),
+                BucketRule::new(CHANNEL_GET_BUCKET, 5, s(5), [RouteKind::GetChannel]),
+                BucketRule::new(CURRENT_USER_BUCKET, 5, s(5), [RouteKind::GetCurrentUser]),
+                BucketRule::new(GATEWAY_BOT_BUCKET, 5, s(5), [RouteKind::GetGatewayBot]),
                 BucketRule::new(
                     REACTIONS_BUCKET,
                     1,

@@ -6,6 +6,7 @@ pub(crate) mod headers;
 pub(crate) mod limiter;
 
 pub use config::{
-    BucketRule, DM_BUCKET, MESSAGE_GET_BUCKET, MESSAGES_BUCKET, REACTIONS_BUCKET, RateLimitConfig,
+    BucketRule, CHANNEL_GET_BUCKET, CURRENT_USER_BUCKET, DM_BUCKET, GATEWAY_BOT_BUCKET,
+    MESSAGE_GET_BUCKET, MESSAGE_LIST_BUCKET, MESSAGES_BUCKET, REACTIONS_BUCKET, RateLimitConfig,
     SharedLimit, Sublimit, THREADS_BUCKET, WEBHOOKS_BUCKET,
 };
