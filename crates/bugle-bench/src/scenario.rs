@@ -41,6 +41,10 @@ pub enum Scenario {
     Webhooks,
     /// 20,000 creates with the limits lifted: client overhead.
     Throughput,
+    /// 20,000 creates over 20 channels, 64 in flight, every answer announcing limits too
+    /// large to wait for (1,000,000 per second): client overhead with known buckets, as
+    /// against Discord (issue 13, case c).
+    ThroughputAnnounced,
     /// 1,000,000 distinct channels, one create each: memory under eviction.
     ManyBuckets,
     /// `spread` (20 channels × 20 creates, 50 in flight) where creates also meet a hidden
@@ -61,13 +65,14 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario, in the issues' order.
-    pub const ALL: [Scenario; 11] = [
+    pub const ALL: [Scenario; 12] = [
         Self::Spread,
         Self::OneChannel,
         Self::Global,
         Self::Hostile,
         Self::Webhooks,
         Self::Throughput,
+        Self::ThroughputAnnounced,
         Self::ManyBuckets,
         Self::HiddenAll,
         Self::HostileAll,
@@ -77,13 +82,14 @@ impl Scenario {
 
     /// The scenarios `compare` runs when none is named: every workload (`latency` is a
     /// measurement of its own, with its own subcommand).
-    pub const WORKLOADS: [Scenario; 10] = [
+    pub const WORKLOADS: [Scenario; 11] = [
         Self::Spread,
         Self::OneChannel,
         Self::Global,
         Self::Hostile,
         Self::Webhooks,
         Self::Throughput,
+        Self::ThroughputAnnounced,
         Self::ManyBuckets,
         Self::HiddenAll,
         Self::HostileAll,
@@ -99,6 +105,7 @@ impl Scenario {
             Self::Hostile => "hostile",
             Self::Webhooks => "webhooks",
             Self::Throughput => "throughput",
+            Self::ThroughputAnnounced => "throughput-announced",
             Self::ManyBuckets => "many-buckets",
             Self::HiddenAll => "hidden-all",
             Self::HostileAll => "hostile-all",
@@ -172,6 +179,14 @@ impl Scenario {
                 channels: 100,
                 concurrency: 64,
                 buckets: ServerLimits::lifted(),
+                client_global_per_second: Some(1_000_000),
+                ..base
+            },
+            Self::ThroughputAnnounced => Spec {
+                jobs: 20_000,
+                channels: 20,
+                concurrency: 64,
+                buckets: ServerLimits::announced_but_lifted(),
                 client_global_per_second: Some(1_000_000),
                 ..base
             },
