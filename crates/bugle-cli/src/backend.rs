@@ -90,12 +90,31 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    /// Saves the cassette when recording, and says where.
+    /// Runs `work` with the client, then saves the cassette when recording,
+    /// whether `work` succeeded or not: a failed exchange (a 400 with
+    /// Discord's error body, a 5xx) is often the one worth recording.
     ///
     /// # Errors
     ///
-    /// When the cassette cannot be written.
-    pub(crate) fn finish(&self) -> Result<(), CliError> {
+    /// `work`'s error (when the cassette cannot be written as well, that is
+    /// said on stderr); otherwise a cassette that cannot be written.
+    pub(crate) async fn run<T>(
+        &self,
+        work: impl AsyncFnOnce(&DiscordClient) -> Result<T, CliError>,
+    ) -> Result<T, CliError> {
+        let result = work(&self.client).await;
+        match (result, self.save()) {
+            (Ok(value), Ok(())) => Ok(value),
+            (Err(error), Ok(())) | (Ok(_), Err(error)) => Err(error),
+            (Err(error), Err(unsaved)) => {
+                eprintln!("bugle: the recording was not saved: {unsaved}");
+                Err(error)
+            }
+        }
+    }
+
+    /// Saves the cassette when recording, and says where.
+    fn save(&self) -> Result<(), CliError> {
         if let Some(path) = self.client.save_recording()? {
             eprintln!("bugle: recorded the exchanges to {}", path.display());
         }

@@ -60,3 +60,55 @@ fn replaying_a_missing_cassette_exits_8() {
     let run = run.expect_code(8);
     assert!(run.stderr.contains("cassette"), "{}", run.stderr);
 }
+
+#[test]
+fn a_failed_exchange_is_recorded_and_replays_the_same_error() {
+    let dir = support::temp_dir("record-failure");
+    let cassette = dir.join("rejected.json");
+    let cassette = cassette.to_str().expect("utf-8");
+    let channel;
+    let live;
+    {
+        let server = FakeServer::start();
+        channel = server.channel("alerts");
+        // A reply to a message that does not exist: Discord answers 400 (50035).
+        live = run(server.bugle().args([
+            "message",
+            "send",
+            &channel,
+            "hi",
+            "--reply-to",
+            "12345",
+            "--record",
+            cassette,
+        ]))
+        .expect_code(2);
+    }
+    assert!(
+        live.stderr.contains("recorded the exchanges"),
+        "{}",
+        live.stderr
+    );
+    assert!(live.stderr.contains("(code 50035)"), "{}", live.stderr);
+    let text = std::fs::read_to_string(cassette).expect("the failure was recorded");
+    assert!(text.contains("\"status\": 400"), "{text}");
+
+    let replayed = bugle_run(&[
+        "message",
+        "send",
+        &channel,
+        "hi",
+        "--reply-to",
+        "12345",
+        "--replay",
+        cassette,
+    ])
+    .expect_code(2);
+    let error_line = |stderr: &str| {
+        stderr
+            .lines()
+            .find(|line| line.contains("code 50035"))
+            .map(str::to_owned)
+    };
+    assert_eq!(error_line(&replayed.stderr), error_line(&live.stderr));
+}

@@ -25,9 +25,12 @@ pub(crate) async fn run(
                 .ok_or_else(|| CliError::invalid("the user id must not be 0"))?;
             let content = Content::read(&send.body)?.require_something()?;
             let session = connect(globals, Needs::BotToken, None)?;
-            let message = session.client.send_dm(user, from_content(content)).await?;
-            out.message("sent", &message)?;
-            session.finish()
+            session
+                .run(async |client| {
+                    let message = client.send_dm(user, from_content(content)).await?;
+                    out.message("sent", &message)
+                })
+                .await
         }
     }
 }

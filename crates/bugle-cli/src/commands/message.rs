@@ -26,9 +26,12 @@ pub(crate) async fn run(
             if let Some(source) = &send.lines {
                 let lines = bulk::read_lines(source)?;
                 let session = connect(globals, Needs::BotToken, None)?;
-                let messages = bulk::send_lines(&session.client, channel, &lines).await?;
-                out.messages(&messages)?;
-                return session.finish();
+                return session
+                    .run(async |client| {
+                        let messages = bulk::send_lines(client, channel, &lines).await?;
+                        out.messages(&messages)
+                    })
+                    .await;
             }
             let content = Content::read(&send.body)?.require_something()?;
             let reply_to = send.reply_to.map(message_id).transpose()?;
@@ -37,23 +40,21 @@ pub(crate) async fn run(
             if let Some(reply_to) = reply_to {
                 template = template.reply_to(reply_to);
             }
-            match (content.text, send.split) {
-                (Some(text), true) => {
-                    let messages = session
-                        .client
-                        .send_long_message(channel, &text, template)
-                        .await?;
-                    out.messages(&messages)?;
-                }
-                (text, _) => {
-                    if let Some(text) = text {
-                        template = template.content(text);
+            session
+                .run(async |client| match (content.text, send.split) {
+                    (Some(text), true) => {
+                        let messages = client.send_long_message(channel, &text, template).await?;
+                        out.messages(&messages)
                     }
-                    let message = session.client.send_message(channel, template).await?;
-                    out.message("sent", &message)?;
-                }
-            }
-            session.finish()
+                    (text, _) => {
+                        if let Some(text) = text {
+                            template = template.content(text);
+                        }
+                        let message = client.send_message(channel, template).await?;
+                        out.message("sent", &message)
+                    }
+                })
+                .await
         }
         MessageCommand::Edit(edit) => {
             let channel = input::channel(&edit.channel)?;
@@ -70,21 +71,28 @@ pub(crate) async fn run(
             for file in content.files {
                 body = body.file(file);
             }
-            let edited = session.client.edit_message(channel, message, body).await?;
-            out.message("edited", &edited)?;
-            session.finish()
+            session
+                .run(async |client| {
+                    let edited = client.edit_message(channel, message, body).await?;
+                    out.message("edited", &edited)
+                })
+                .await
         }
         MessageCommand::Delete(delete) => {
             let channel = input::channel(&delete.channel)?;
             let message = message_id(delete.message)?;
             let session = connect(globals, Needs::BotToken, None)?;
             let resolved = session.client.config().resolve_channel(&channel)?;
-            session.client.delete_message(channel, message).await?;
-            out.done(
-                &format!("deleted message {message} in channel {resolved}"),
-                &action("deleted", resolved, message),
-            );
-            session.finish()
+            session
+                .run(async |client| {
+                    client.delete_message(channel, message).await?;
+                    out.done(
+                        &format!("deleted message {message} in channel {resolved}"),
+                        &action("deleted", resolved, message),
+                    );
+                    Ok(())
+                })
+                .await
         }
     }
 }

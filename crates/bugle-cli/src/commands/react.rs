@@ -21,17 +21,20 @@ pub(crate) async fn run(args: &ReactArgs, globals: &Globals, out: Output) -> Res
     let session = connect(globals, Needs::BotToken, None)?;
     let resolved = session.client.config().resolve_channel(&channel)?;
     session
-        .client
-        .add_reaction(channel, message, ReactionEmoji::from(&emoji))
-        .await?;
-    let mut fields = action("reacted", resolved, message);
-    fields["emoji"] = emoji.reaction_form().unwrap_or_default().into();
-    out.done(
-        &format!(
-            "reacted {} to message {message} in channel {resolved}",
-            args.emoji.trim()
-        ),
-        &fields,
-    );
-    session.finish()
+        .run(async |client| {
+            client
+                .add_reaction(channel, message, ReactionEmoji::from(&emoji))
+                .await?;
+            let mut fields = action("reacted", resolved, message);
+            fields["emoji"] = emoji.reaction_form().unwrap_or_default().into();
+            out.done(
+                &format!(
+                    "reacted {} to message {message} in channel {resolved}",
+                    args.emoji.trim()
+                ),
+                &fields,
+            );
+            Ok(())
+        })
+        .await
 }

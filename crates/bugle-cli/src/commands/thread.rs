@@ -39,20 +39,21 @@ async fn create_thread(
     };
     let first = args.message.as_deref().map(input::text_arg).transpose()?;
     let session = connect(globals, Needs::BotToken, None)?;
-    let created = session.client.create_thread(channel, thread).await?;
-    let Some(text) = first else {
-        out.channel("created thread", &created)?;
-        return session.finish();
-    };
-    let sent = session
-        .client
-        .send_to_thread(created.id, CreateMessage::new().content(text))
-        .await?;
-    if out.is_json() {
-        print_json(&serde_json::json!({ "thread": created, "message": sent }))?;
-    } else {
-        out.channel("created thread", &created)?;
-        out.message("sent", &sent)?;
-    }
-    session.finish()
+    session
+        .run(async |client| {
+            let created = client.create_thread(channel, thread).await?;
+            let Some(text) = first else {
+                return out.channel("created thread", &created);
+            };
+            let sent = client
+                .send_to_thread(created.id, CreateMessage::new().content(text))
+                .await?;
+            if out.is_json() {
+                print_json(&serde_json::json!({ "thread": created, "message": sent }))
+            } else {
+                out.channel("created thread", &created)?;
+                out.message("sent", &sent)
+            }
+        })
+        .await
 }

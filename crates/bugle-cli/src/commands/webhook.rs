@@ -44,14 +44,18 @@ pub(crate) async fn run(
             let params = ExecuteWebhookParams::new(body)
                 .target(webhook_target(&send.target)?)
                 .wait(!send.no_wait);
-            match session.client.execute_webhook(params).await? {
-                Some(message) => out.message("sent", &message)?,
-                None => out.done(
-                    "sent (not confirmed: --no-wait)",
-                    &serde_json::json!({ "sent": true, "confirmed": false }),
-                ),
-            }
-            session.finish()
+            session
+                .run(async |client| {
+                    if let Some(message) = client.execute_webhook(params).await? {
+                        return out.message("sent", &message);
+                    }
+                    out.done(
+                        "sent (not confirmed: --no-wait)",
+                        &serde_json::json!({ "sent": true, "confirmed": false }),
+                    );
+                    Ok(())
+                })
+                .await
         }
         WebhookCommand::Edit(edit) => {
             let content = Content::read(&edit.body)?.require_something()?;
@@ -67,25 +71,28 @@ pub(crate) async fn run(
             for file in content.files {
                 body = body.file(file);
             }
-            let edited = session
-                .client
-                .edit_webhook_message(webhook_target(&edit.target)?, message, body)
-                .await?;
-            out.message("edited", &edited)?;
-            session.finish()
+            let target = webhook_target(&edit.target)?;
+            session
+                .run(async |client| {
+                    let edited = client.edit_webhook_message(target, message, body).await?;
+                    out.message("edited", &edited)
+                })
+                .await
         }
         WebhookCommand::Delete(delete) => {
             let message = message_id(delete.message)?;
             let session = connect(globals, Needs::Webhook, delete.target.webhook.as_deref())?;
+            let target = webhook_target(&delete.target)?;
             session
-                .client
-                .delete_webhook_message(webhook_target(&delete.target)?, message)
-                .await?;
-            out.done(
-                &format!("deleted webhook message {message}"),
-                &serde_json::json!({ "deleted": true, "message_id": message.to_string() }),
-            );
-            session.finish()
+                .run(async |client| {
+                    client.delete_webhook_message(target, message).await?;
+                    out.done(
+                        &format!("deleted webhook message {message}"),
+                        &serde_json::json!({ "deleted": true, "message_id": message.to_string() }),
+                    );
+                    Ok(())
+                })
+                .await
         }
     }
 }
