@@ -244,4 +244,6 @@ fn bulk_send_reports_progress_and_waits_for_the_rate_limit() {
     // Discord allows 5 messages per 5 s per channel: the sixth waits.
     assert!(run.stderr.contains("sent 7/7"), "{}", run.stderr);
     assert!(run.stderr.contains("1 rate-limit wait"), "{}", run.stderr);
+    // Stderr is not a terminal here (as in CI): plain lines, no bar redrawn in place.
+    assert!(!run.stderr.contains(['\r', '\x1b']), "{:?}", run.stderr);
 }

@@ -1,13 +1,13 @@
 //! `bugle message send --lines FILE`: one message per line, in order, with
 //! a progress line on stderr that shows rate-limit waits.
 
-use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Duration;
 
 use bugle::{ChannelTarget, DiscordClient};
 use bugle_model::message::Message;
 use bugle_model::request::CreateMessage;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::exit::CliError;
 use crate::input;
@@ -78,67 +78,79 @@ pub(crate) async fn send_lines(
     Ok(sent)
 }
 
-/// The progress line: `sent 7/20, 2 rate-limit waits (9.8s)`, redrawn in
-/// place on a terminal and written line by line elsewhere (CI logs).
+/// Progress on stderr: on a terminal, an indicatif bar redrawn in place
+/// (`[#####...............] sent 5/20, 1 rate-limit wait (4.9s)`); elsewhere
+/// (CI logs, a pipe) the bar draws nothing and plain lines are written
+/// instead, at most once per wait and every 10 lines.
 #[derive(Debug)]
 struct Progress {
     total: usize,
     sent: usize,
     waits: u32,
     waited: Duration,
-    terminal: bool,
+    /// The bar, or `None` when stderr is not a terminal.
+    bar: Option<ProgressBar>,
 }
 
 impl Progress {
     fn new(total: usize) -> Self {
-        Self {
+        let target = ProgressDrawTarget::stderr();
+        let bar = (!target.is_hidden()).then(|| {
+            let style = ProgressStyle::with_template("[{bar:20}] sent {pos}/{len}, {msg}")
+                .map_or_else(
+                    |_| ProgressStyle::default_bar(),
+                    |style| style.progress_chars("#."),
+                );
+            ProgressBar::with_draw_target(Some(total as u64), target).with_style(style)
+        });
+        let progress = Self {
             total,
             sent: 0,
             waits: 0,
             waited: Duration::ZERO,
-            terminal: std::io::stderr().is_terminal(),
-        }
+            bar,
+        };
+        progress.show("");
+        progress
     }
 
-    /// A 20-cell bar of how much is sent, e.g. `[#####...............]`.
-    fn bar(&self) -> String {
-        const CELLS: usize = 20;
-        let filled = (self.sent * CELLS)
-            .checked_div(self.total)
-            .map_or(CELLS, |cells| cells.min(CELLS));
-        format!("[{}{}]", "#".repeat(filled), ".".repeat(CELLS - filled))
-    }
-
-    fn status(&self) -> String {
+    /// The rate-limit waits so far, e.g. `2 rate-limit waits (9.8s)`.
+    fn waits(&self) -> String {
         format!(
-            "{} sent {}/{}, {} rate-limit wait{} ({})",
-            self.bar(),
-            self.sent,
-            self.total,
+            "{} rate-limit wait{} ({})",
             self.waits,
             if self.waits == 1 { "" } else { "s" },
             seconds(self.waited)
         )
     }
 
-    fn draw(&self, extra: &str) {
-        let mut stderr = std::io::stderr().lock();
-        if self.terminal {
-            let _ = write!(stderr, "\r\x1b[2K{}{extra}", self.status());
-            let _ = stderr.flush();
-        } else {
-            let _ = writeln!(stderr, "{}{extra}", self.status());
+    /// The plain line written where there is no terminal.
+    fn status(&self) -> String {
+        format!("sent {}/{}, {}", self.sent, self.total, self.waits())
+    }
+
+    /// Updates the bar, with `extra` after the waits.
+    fn show(&self, extra: &str) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.sent as u64);
+            bar.set_message(format!("{}{extra}", self.waits()));
+        }
+    }
+
+    /// Writes a plain line when there is no bar.
+    fn log(&self, extra: &str) {
+        if self.bar.is_none() {
+            eprintln!("{}{extra}", self.status());
         }
     }
 
     /// A send is waiting for the rate limit, for `elapsed` so far.
     fn waiting(&mut self, elapsed: Duration) {
-        // On a terminal, redraw every tick; in a log, say it once per wait.
-        if self.terminal || elapsed < Duration::from_millis(200) {
-            self.draw(&format!(
-                ", waiting for the rate limit {}",
-                seconds(elapsed)
-            ));
+        let extra = format!(", waiting for the rate limit {}", seconds(elapsed));
+        self.show(&extra);
+        // In a log, say it once per wait (the first tick).
+        if elapsed < Duration::from_millis(200) {
+            self.log(&extra);
         }
     }
 
@@ -151,14 +163,16 @@ impl Progress {
     /// `count` lines are sent.
     fn sent(&mut self, count: usize) {
         self.sent = count;
-        if self.terminal || count == self.total || count % 10 == 0 {
-            self.draw("");
+        self.show("");
+        if count == self.total || count % 10 == 0 {
+            self.log("");
         }
     }
 
+    /// Leaves the bar's last state on the terminal.
     fn finish(&self) {
-        if self.terminal {
-            eprintln!();
+        if let Some(bar) = &self.bar {
+            bar.finish();
         }
     }
 }
@@ -170,24 +184,14 @@ mod tests {
     #[test]
     fn progress_counts_sends_and_waits() {
         let mut progress = Progress::new(20);
-        progress.terminal = false;
         progress.waited(Duration::from_millis(4900));
         progress.sent(5);
-        assert_eq!(
-            progress.status(),
-            "[#####...............] sent 5/20, 1 rate-limit wait (4.9s)"
-        );
+        assert_eq!(progress.status(), "sent 5/20, 1 rate-limit wait (4.9s)");
         progress.waited(Duration::from_secs(5));
-        assert_eq!(
-            progress.status(),
-            "[#####...............] sent 5/20, 2 rate-limit waits (9.9s)"
-        );
+        assert_eq!(progress.status(), "sent 5/20, 2 rate-limit waits (9.9s)");
         progress.sent(20);
-        assert!(
-            progress
-                .status()
-                .starts_with("[####################] sent 20/20")
-        );
+        assert!(progress.status().starts_with("sent 20/20"));
+        progress.finish();
     }
 
     #[test]
