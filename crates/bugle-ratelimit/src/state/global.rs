@@ -20,10 +20,15 @@
 //! otherwise: the engine never sends more than the limit in any window, so such a 429
 //! means something else uses the same token (another replica, a cron script, the same
 //! bot in another language) or the real limit is lower than configured. The pool then
-//! keeps to a *share* of the limit: on a global 429 the share drops to half of what this
-//! process had in the window (at most once a window, however many 429s the
+//! keeps to a *share* of the limit: on a global 429 the share drops to three quarters of
+//! what this process had in the window (at most once a window, however many 429s the
 //! requests in flight bring back), and while requests wait on a full share it grows by
-//! an eighth (at least one) each window without a global 429, back up to the limit.
+//! a tenth of the limit each window without a global 429, back up to the limit. (Growing
+//! by a part of the share instead starved a process whose share a 429 had cut while it
+//! was still ramping up: a few requests a second, for many seconds.)
+//! While the share is below the limit it is also spent evenly, one request every
+//! window ÷ share, since the other senders' requests come in bursts of their own (every
+//! bucket's window opening at once) and an even pace meets them a few at a time.
 //! Processes that share a token without sharing state thus settle near their part of the
 //! limit instead of pausing and bursting together; sharing the state itself is the
 //! Redis store's job.
@@ -115,6 +120,11 @@ pub(crate) struct GlobalWindow {
     lowered_at: Option<Instant>,
     /// When the share last changed (lowered, or grown one step).
     share_changed: Option<Instant>,
+    /// Since when every check has found the share full (`None` once one found room).
+    full_since: Option<Instant>,
+    /// While the share is below the limit, the earliest instant of the next dispatch:
+    /// a lowered share is spent evenly over the window, not in one burst.
+    paced_next: Option<Instant>,
     /// One second plus the safety margin.
     window: Duration,
     /// Dispatched and not answered yet, by dispatch instant.
@@ -132,6 +142,8 @@ impl GlobalWindow {
             share: limit.max(1),
             lowered_at: None,
             share_changed: None,
+            full_since: None,
+            paced_next: None,
             window: Duration::from_secs(1) + margin,
             sent: Log::default(),
             answered: Log::default(),
@@ -161,9 +173,18 @@ impl GlobalWindow {
         if let Some(until) = self.paused_until {
             return Err(until);
         }
+        if let Some(next) = self.paced_next.filter(|&next| now < next) {
+            if self.share < self.limit {
+                return Err(next);
+            }
+        }
         let mut remaining = self.total();
-        if remaining >= u64::from(self.share) {
+        // Seven eighths full or more (a paced share is never quite full): demand meets
+        // the share.
+        if remaining * 8 >= u64::from(self.share) * 7 {
             self.grow_share(now);
+        } else {
+            self.full_since = None;
         }
         let limit = u64::from(self.share);
         if remaining < limit {
@@ -199,6 +220,14 @@ impl GlobalWindow {
     /// Takes a slot for a request dispatched at `now`.
     pub(crate) fn charge(&mut self, now: Instant) {
         self.sent.add(now);
+        if self.share < self.limit {
+            // Other senders fill the rest of the pool in bursts of their own: requests
+            // spread over the window meet them a few at a time, not all at once.
+            let gap = self.window / self.share;
+            self.paced_next = Some(self.paced_next.map_or(now, |next| next.max(now)) + gap);
+        } else {
+            self.paced_next = None;
+        }
     }
 
     /// The request dispatched at `sent_at` was answered at `now`: its slot frees a window
@@ -215,8 +244,8 @@ impl GlobalWindow {
     }
 
     /// A global 429 answered at `now`: nothing from this pool before `until`, and the
-    /// share drops to half of what this process used in the window (at most once a
-    /// window).
+    /// share drops to three quarters of what this process used in the window (at most
+    /// once a window).
     pub(crate) fn pause(&mut self, until: Instant, now: Instant) {
         self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
         self.prune(now);
@@ -227,22 +256,29 @@ impl GlobalWindow {
         }
         let used = u32::try_from(self.total()).unwrap_or(u32::MAX);
         let base = self.share.min(used.max(1));
-        self.share = (base / 2).max(1);
+        // A process that had sent little when the 429 came (it was still starting) keeps
+        // half of its share rather than a part of that little.
+        self.share = (base - base / 4).max(self.share / 2).max(1);
         self.lowered_at = Some(now);
         self.share_changed = Some(now);
     }
 
     /// One increase step of a lowered share, at most once a window: called when a
-    /// request finds the share full, so a process that sends little does not grow a
-    /// share it never tests.
+    /// request finds the share full, and taken only once the share has been full for a
+    /// whole window. A process that sends little does not grow a share it never tests,
+    /// and one whose requests come in bursts (every bucket's window opening at once) does
+    /// not grow it at the start of each burst, into the other senders' bursts.
     fn grow_share(&mut self, now: Instant) {
         if self.share >= self.limit || self.paused_until.is_some() {
             return;
         }
-        if self.share_changed.is_some_and(|at| now < at + self.window) {
+        let full_since = *self.full_since.get_or_insert(now);
+        if now < full_since + self.window
+            || self.share_changed.is_some_and(|at| now < at + self.window)
+        {
             return;
         }
-        self.share = (self.share + (self.share / 8).max(1)).min(self.limit);
+        self.share = (self.share + (self.limit / 10).max(self.share / 2).max(1)).min(self.limit);
         self.share_changed = Some(now);
     }
 

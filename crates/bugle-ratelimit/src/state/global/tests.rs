@@ -128,78 +128,91 @@ fn runs_keep_memory_bounded_at_any_rate() {
     assert_eq!(g.used(end), 10_000);
 }
 
-/// Fills `g` with `n` requests answered at `t`.
-fn fill(g: &mut GlobalWindow, n: u32, t: Instant) {
-    for _ in 0..n {
-        assert!(g.check(t).is_ok());
-        g.charge(t);
-        g.answer(t, t);
+/// Sends from `g` every millisecond from `from` for `ms` milliseconds, as many as it
+/// lets go, each answered at once; returns how many went.
+fn drive(g: &mut GlobalWindow, from: Instant, ms_total: u64) -> u32 {
+    let mut sent = 0;
+    for i in 0..ms_total {
+        let t = from + ms(i);
+        while g.check(t).is_ok() {
+            g.charge(t);
+            g.answer(t, t);
+            sent += 1;
+        }
     }
+    sent
 }
 
 #[test]
 fn a_global_429_lowers_the_share_once_a_window() {
     let start = Instant::now();
     let mut g = GlobalWindow::new(50, Duration::ZERO);
-    fill(&mut g, 20, start);
-    // Someone else used the other 30: Discord answers 429 though this process sent 20.
-    g.pause(start + ms(100), start);
-    assert_eq!(g.share(), 10);
+    assert_eq!(drive(&mut g, start, 1), 50, "the whole limit, at once");
+    // Someone else used the same token: a 429. The share drops to three quarters of
+    // what this process had in the window.
+    g.pause(start + ms(100), start + ms(10));
+    assert_eq!(g.share(), 38);
     // The other requests in flight bring their 429s too: no further decrease.
     g.pause(start + ms(100), start + ms(50));
-    assert_eq!(g.share(), 10);
-    // Within the window the pool keeps to its share.
-    let t = start + ms(500);
-    assert_eq!(g.check(t), Err(start + ms(1_000)));
-    // A window later, a request that finds the share full grows it by one step.
-    let t = start + ms(1_000);
-    fill(&mut g, 10, t);
-    assert!(g.check(t).is_ok(), "grown to 11");
-    g.charge(t);
-    assert!(g.check(t).is_err(), "12th in the window");
-    assert_eq!(g.share(), 11);
+    assert_eq!(g.share(), 38);
+    // A process that had sent little when its first 429 came keeps half its share.
+    let mut starting = GlobalWindow::new(50, Duration::ZERO);
+    starting.charge(start);
+    starting.pause(start + ms(10), start);
+    assert_eq!(starting.share(), 25);
 }
 
 #[test]
-fn a_lowered_share_grows_back_while_requests_wait_on_it() {
+fn a_lowered_share_is_spent_evenly_over_the_window() {
     let start = Instant::now();
     let mut g = GlobalWindow::new(50, Duration::ZERO);
-    fill(&mut g, 40, start);
+    g.charge(start);
     g.pause(start + ms(10), start);
-    assert_eq!(g.share(), 20);
-    let mut t = start + ms(1_000);
+    assert_eq!(g.share(), 25);
+    // After the pause: one request every 40 ms (the window over 25), not 25 at once.
+    let t = start + ms(10);
+    assert!(g.check(t).is_ok());
+    g.charge(t);
+    assert_eq!(g.check(t), Err(t + ms(40)));
+    assert_eq!(drive(&mut g, t + ms(40), 400), 10);
+}
+
+#[test]
+fn a_lowered_share_grows_back_under_sustained_demand() {
+    let start = Instant::now();
+    let mut g = GlobalWindow::new(50, Duration::ZERO);
+    g.charge(start);
+    g.pause(start + ms(10), start);
+    assert_eq!(g.share(), 25);
     let mut shares = Vec::new();
-    for _ in 0..16 {
-        while g.check(t).is_ok() {
-            g.charge(t);
-            g.answer(t, t);
-        }
+    for second in 0..6 {
+        drive(&mut g, start + ms(10 + 1_000 * second), 1_000);
         shares.push(g.share());
-        t += ms(1_000);
     }
-    assert_eq!(
-        shares.first(),
-        Some(&22),
-        "one step of an eighth per window: {shares:?}"
-    );
     assert!(shares.windows(2).all(|w| w[0] <= w[1]), "{shares:?}");
     assert_eq!(
         shares.last(),
         Some(&50),
         "back to the whole limit: {shares:?}"
     );
+    assert!(shares[0] < 50, "not at once: {shares:?}");
 }
 
 #[test]
 fn a_share_is_not_grown_by_a_process_that_does_not_use_it() {
     let start = Instant::now();
     let mut g = GlobalWindow::new(50, Duration::ZERO);
-    fill(&mut g, 8, start);
+    g.charge(start);
     g.pause(start + ms(10), start);
-    assert_eq!(g.share(), 4);
+    assert_eq!(g.share(), 25);
     for second in 1..10 {
         let t = start + ms(1_000 * second);
-        fill(&mut g, 2, t);
+        for i in 0..2 {
+            let at = t + ms(100 * i);
+            assert!(g.check(at).is_ok());
+            g.charge(at);
+            g.answer(at, at);
+        }
     }
-    assert_eq!(g.share(), 4);
+    assert_eq!(g.share(), 25);
 }
