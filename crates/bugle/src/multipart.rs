@@ -13,6 +13,7 @@
 //! assert!(body.content_type.starts_with("multipart/form-data; boundary="));
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 
 use bytes::{BufMut, Bytes, BytesMut};
@@ -31,7 +32,7 @@ const BOUNDARY_ATTEMPTS: usize = 8;
 #[derive(Clone, PartialEq, Eq)]
 pub struct FileUpload {
     filename: String,
-    content_type: Option<String>,
+    content_type: String,
     data: Bytes,
 }
 
@@ -39,9 +40,10 @@ impl FileUpload {
     /// A file called `filename` holding `data`; its content type is guessed
     /// from the extension (see [`guess_content_type`]).
     pub fn new(filename: impl Into<String>, data: impl Into<Bytes>) -> Self {
+        let filename = filename.into();
         Self {
-            filename: filename.into(),
-            content_type: None,
+            content_type: guess_content_type(&filename).into_owned(),
+            filename,
             data: data.into(),
         }
     }
@@ -49,7 +51,7 @@ impl FileUpload {
     /// Sets the content type instead of guessing it.
     #[must_use]
     pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
-        self.content_type = Some(content_type.into());
+        self.content_type = content_type.into();
         self
     }
 
@@ -60,9 +62,7 @@ impl FileUpload {
 
     /// The content type sent with the file.
     pub fn content_type(&self) -> &str {
-        self.content_type
-            .as_deref()
-            .unwrap_or_else(|| guess_content_type(&self.filename))
+        &self.content_type
     }
 
     /// The file's bytes.
@@ -90,36 +90,17 @@ pub struct MultipartBody {
     pub body: Bytes,
 }
 
-/// The content type for a file name, from its extension (case-insensitive);
-/// `application/octet-stream` for anything not listed.
-pub fn guess_content_type(filename: &str) -> &'static str {
+/// The content type for a file name, from its extension (case-insensitive,
+/// by `mime_guess`'s table); `application/octet-stream` for an extension it
+/// does not know. Text types are declared UTF-8 (`text/plain; charset=utf-8`).
+pub fn guess_content_type(filename: &str) -> Cow<'static, str> {
     let extension = filename
         .rsplit_once('.')
-        .map(|(_, extension)| extension.to_ascii_lowercase())
-        .unwrap_or_default();
-    match extension.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "svg" => "image/svg+xml",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "mov" => "video/quicktime",
-        "mp3" => "audio/mpeg",
-        "ogg" => "audio/ogg",
-        "wav" => "audio/wav",
-        "flac" => "audio/flac",
-        "txt" | "log" => "text/plain; charset=utf-8",
-        "md" => "text/markdown; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "html" | "htm" => "text/html; charset=utf-8",
-        "json" => "application/json",
-        "pdf" => "application/pdf",
-        "zip" => "application/zip",
-        "gz" => "application/gzip",
-        _ => "application/octet-stream",
+        .map_or("", |(_, extension)| extension);
+    match mime_guess::from_ext(extension).first_raw() {
+        Some(text) if text.starts_with("text/") => format!("{text}; charset=utf-8").into(),
+        Some(other) => other.into(),
+        None => "application/octet-stream".into(),
     }
 }
 

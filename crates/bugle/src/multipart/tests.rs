@@ -149,7 +149,14 @@ fn content_types_are_guessed_from_extensions() {
         guess_content_type("no_extension"),
         "application/octet-stream"
     );
-    assert_eq!(guess_content_type("weird.xyz"), "application/octet-stream");
+    // An extension no table knows ("xyz" is chemical/x-xyz in mime_guess's).
+    assert_eq!(guess_content_type("weird.qqq"), "application/octet-stream");
+    assert_eq!(
+        guess_content_type("notes.md"),
+        "text/markdown; charset=utf-8"
+    );
+    assert_eq!(guess_content_type("build.log"), "text/plain; charset=utf-8");
+    assert_eq!(guess_content_type("voice.ogg"), "audio/ogg");
 }
 
 #[test]
