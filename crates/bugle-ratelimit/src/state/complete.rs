@@ -64,6 +64,9 @@ impl<S: BucketStore> State<S> {
                 Verdict::Normal
             }
             Some(status) => {
+                if (200..300).contains(&status) {
+                    self.confirm(&ticket);
+                }
                 self.apply_headers(&target, headers, now);
                 self.on_status(&ticket, status, headers, now)
             }
@@ -98,6 +101,24 @@ impl<S: BucketStore> State<S> {
         }
         self.wake_head(&ticket.bucket);
         self.wake_gate(ticket.major);
+    }
+
+    /// A success: if it shows that a hidden sublimit's first learn missed a request the
+    /// server counted, the corrected estimate goes to the other shards too.
+    fn confirm(&mut self, ticket: &Ticket) {
+        if let Some((limit, period, expires_at)) =
+            self.store
+                .confirm_dispatch(&ticket.route, ticket.major, ticket.sent_at)
+        {
+            debug!(route = %ticket.route, limit, "rate limit: hidden sublimit corrected upwards");
+            self.notify(Notice::Sublimit {
+                route: ticket.route.clone(),
+                limit,
+                period,
+                expires_at,
+                exact: true,
+            });
+        }
     }
 
     fn leave_gate(&mut self, ticket: &Ticket) {
@@ -231,6 +252,7 @@ impl<S: BucketStore> State<S> {
                 limit,
                 period,
                 expires_at,
+                exact: false,
             });
             self.apply_headers(target, headers, now);
         } else if scope == Some(Scope::Shared) {

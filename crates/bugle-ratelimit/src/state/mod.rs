@@ -110,6 +110,8 @@ pub(crate) enum Notice {
         limit: u32,
         period: Duration,
         expires_at: Instant,
+        /// The learning shard corrected its estimate upwards: replace, not lower.
+        exact: bool,
     },
 }
 
@@ -242,9 +244,10 @@ impl<S: BucketStore> State<S> {
                 limit,
                 period,
                 expires_at,
+                exact,
             } => self
                 .store
-                .adopt_sublimit(route, *limit, *period, *expires_at, now),
+                .adopt_sublimit(route, *limit, *period, *expires_at, *exact, now),
         }
     }
 

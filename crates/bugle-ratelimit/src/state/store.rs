@@ -133,6 +133,14 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
     /// Holds the route on `major` until `until` (a shared-scope 429: that resource's
     /// shared limit is full for this route; the rest of the bucket may still go).
     fn hold_route(&mut self, route: &RouteName, major: Major, until: Instant, now: Instant);
+    /// A success on the route for a request on `major` dispatched at `sent_at`: the new
+    /// sublimit shape if it shows the first learn missed a request the server counted.
+    fn confirm_dispatch(
+        &mut self,
+        route: &RouteName,
+        major: Major,
+        sent_at: Instant,
+    ) -> Option<(u32, Duration, Instant)>;
     /// Learns the shared-scope limit of the resource `major` from a shared-scope 429 on
     /// the route, as hidden sublimits are learned, but for that resource only.
     fn learn_shared(
@@ -156,13 +164,16 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
         sent_at: Instant,
         now: Instant,
     ) -> (u32, Duration, Instant);
-    /// Applies a sublimit another shard learned for the route (limit, period, expiry).
+    /// Applies a sublimit another shard learned for the route (limit, period, expiry);
+    /// `exact` when that shard corrected its own estimate upwards, which replaces the
+    /// limit here rather than only lowering it.
     fn adopt_sublimit(
         &mut self,
         route: &RouteName,
         limit: u32,
         period: Duration,
         expires_at: Instant,
+        exact: bool,
         now: Instant,
     );
     /// Whether the pool lets one more request go now, else when.
@@ -483,13 +494,28 @@ impl BucketStore for MemoryStore {
         let mut learned = Sublimit::learn(previous, major, retry_after, &recent, margin, ttl, now);
         if fresh {
             learned.seed(entry.recent.iter().copied(), now);
-            learned.counted = Some((major, sent_at));
+            learned.counted = Some((major, sent_at, now));
         } else {
             learned.uncount(major, sent_at);
         }
         let shape = (learned.limit, learned.period, learned.expires_at);
         entry.sublimit = Some(Box::new(learned));
         shape
+    }
+
+    fn confirm_dispatch(
+        &mut self,
+        route: &RouteName,
+        major: Major,
+        sent_at: Instant,
+    ) -> Option<(u32, Duration, Instant)> {
+        let entry = self.routes.get_mut(route)?;
+        if let Some((_, shared)) = entry.shared.iter_mut().find(|(m, _)| *m == major) {
+            shared.confirm(major, sent_at);
+        }
+        let sub = entry.sublimit.as_mut()?;
+        sub.confirm(major, sent_at)
+            .then_some((sub.limit, sub.period, sub.expires_at))
     }
 
     fn learn_shared(
@@ -535,7 +561,7 @@ impl BucketStore for MemoryStore {
                 entry.recent.iter().copied().filter(|&(m, _)| m == major),
                 now,
             );
-            learned.counted = Some((major, sent_at));
+            learned.counted = Some((major, sent_at, now));
             entry.shared.retain(|(m, _)| *m != major);
             entry.shared.push((major, Box::new(learned)));
         }
@@ -547,10 +573,14 @@ impl BucketStore for MemoryStore {
         limit: u32,
         period: Duration,
         expires_at: Instant,
+        exact: bool,
         now: Instant,
     ) {
         let entry = self.route(route, now);
         if let Some(sub) = entry.sublimit.as_mut().filter(|s| s.expires_at > now) {
+            if exact {
+                sub.limit = limit;
+            }
             sub.tighten(limit, period, expires_at);
         } else {
             let mut adopted = Sublimit::adopted(limit, period, expires_at);

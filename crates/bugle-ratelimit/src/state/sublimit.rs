@@ -50,10 +50,13 @@ pub(crate) struct Sublimit {
     /// sublimit until it is first consulted).
     tracked_since: Option<Instant>,
     logs: FastMap<Major, MajorLog>,
-    /// The first learn's major parameter and the latest dispatch it counted: a later
-    /// 429 for one of those requests (sent together, answered after) shows that it did
-    /// not count after all, and the estimate drops by one.
-    pub(crate) counted: Option<(Major, Instant)>,
+    /// The first learn's major parameter, the latest dispatch it counted, and when it
+    /// learned: a later 429 for one of the requests it counted (sent together, answered
+    /// after) shows that it did not count after all, and the estimate drops by one; a
+    /// success for one it did not count (sent after the one that got the 429 but before
+    /// that 429 came back, and taken by the server first) shows that it did, and the
+    /// estimate grows by one.
+    pub(crate) counted: Option<(Major, Instant, Instant)>,
 }
 
 impl Sublimit {
@@ -161,10 +164,24 @@ impl Sublimit {
     pub(crate) fn uncount(&mut self, major: Major, sent_at: Instant) {
         if self
             .counted
-            .is_some_and(|(m, until)| m == major && sent_at <= until)
+            .is_some_and(|(m, until, _)| m == major && sent_at <= until)
         {
             self.limit = self.limit.saturating_sub(1).max(1);
         }
+    }
+
+    /// A success for a request on `major` dispatched at `sent_at`: if it left after the
+    /// request whose 429 taught the limit but before that 429 came back, the first learn
+    /// did not count it although the server did (it got there first), and the estimate
+    /// grows by one. True when it did.
+    pub(crate) fn confirm(&mut self, major: Major, sent_at: Instant) -> bool {
+        let missed = self
+            .counted
+            .is_some_and(|(m, until, learned)| m == major && until < sent_at && sent_at < learned);
+        if missed {
+            self.limit = self.limit.saturating_add(1);
+        }
+        missed
     }
 
     /// A later 429 on `major` for a request dispatched at `sent_at`, which this
@@ -574,13 +591,22 @@ mod tests {
             TTL,
             answered,
         );
-        s.counted = Some((Major::Channel(1), burst));
+        s.counted = Some((Major::Channel(1), burst, answered));
         assert_eq!(s.limit, 13);
         s.uncount(Major::Channel(1), burst);
         assert_eq!(s.limit, 12);
         // A 429 for a request sent after the learning one was never counted.
         s.uncount(Major::Channel(1), burst + S);
         assert_eq!(s.limit, 12);
+        // A success for one sent after the learning one, before its 429 came back: the
+        // server took it first, and counted it.
+        let later = burst + Duration::from_millis(1);
+        assert!(s.confirm(Major::Channel(1), later));
+        assert_eq!(s.limit, 13);
+        // Not for one sent once the 429 was back, nor on another channel.
+        assert!(!s.confirm(Major::Channel(1), answered + S));
+        assert!(!s.confirm(Major::Channel(2), later));
+        assert_eq!(s.limit, 13);
     }
 
     #[test]
