@@ -53,27 +53,41 @@ pub(crate) async fn run(args: &DemoArgs, globals: &Globals) -> Result<(), CliErr
     for (name, id) in world::CHANNELS {
         t.name(id, name);
     }
-    scenes::alert(&client, &mut t).await?;
-    scenes::pipeline(&client, &mut t).await?;
-    scenes::routing(&client, &mut t).await?;
-    scenes::dm(&client, &mut t).await?;
-    scenes::burst(&client, &mut t, args.burst).await?;
+    let scenes = async {
+        scenes::alert(&client, &mut t).await?;
+        scenes::pipeline(&client, &mut t).await?;
+        scenes::routing(&client, &mut t).await?;
+        scenes::dm(&client, &mut t).await?;
+        scenes::burst(&client, &mut t, args.burst).await
+    }
+    .await;
 
     let counters = fake.counters();
-    summary(&t, &fake, &counters);
-    if let Some((recorder, path)) = &recorder {
-        recorder.save(path).map_err(|error| {
-            CliError::new(
-                Exit::Simulation,
-                format!("cannot write the cassette {}: {error}", path.display()),
-            )
-        })?;
-        say!(
-            "  recorded {} exchanges to {}",
-            counters.requests,
-            path.display()
-        );
+    if scenes.is_ok() {
+        summary(&t, &fake, &counters);
     }
+    // Saved even when a scene failed: the failed exchange is in the cassette.
+    if let Some((recorder, path)) = &recorder {
+        match recorder.save(path) {
+            Ok(()) => say!(
+                "  recorded {} exchanges to {}",
+                counters.requests,
+                path.display()
+            ),
+            Err(error) => {
+                let unsaved = CliError::new(
+                    Exit::Simulation,
+                    format!("cannot write the cassette {}: {error}", path.display()),
+                );
+                // A failed scene is the error to report; the unsaved cassette is said too.
+                if scenes.is_ok() {
+                    return Err(unsaved);
+                }
+                eprintln!("bugle: {unsaved}");
+            }
+        }
+    }
+    scenes?;
     check(&fake, &counters, args.burst)
 }
 
