@@ -262,13 +262,7 @@ impl<S: BucketStore> State<S> {
             crate::metrics::too_many("shared");
             self.store
                 .hold_route(&ticket.route, ticket.major, until, now);
-            self.store.learn_shared(
-                &ticket.route,
-                ticket.major,
-                retry_after,
-                ticket.sent_at,
-                now,
-            );
+
             // Refused, so in no count: it must not hold a slot in any log.
             self.store
                 .unrecord_dispatch(&ticket.route, ticket.major, ticket.sent_at);

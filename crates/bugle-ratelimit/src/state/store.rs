@@ -24,11 +24,6 @@ use crate::key::{GlobalPool, Major, RouteName};
 use crate::name::Name;
 use crate::snapshot::{PoolSnapshot, SublimitSnapshot};
 
-/// How long a learned shared-scope limit is applied after its last 429. Other users
-/// fill a shared resource too, so what was learned goes stale sooner than a hidden
-/// limit of this bot's own.
-const SHARED_TTL: Duration = Duration::from_secs(60);
-
 /// Where a request's capacity is counted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum BucketKey {
@@ -141,16 +136,6 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
         major: Major,
         sent_at: Instant,
     ) -> Option<(u32, Duration, Instant)>;
-    /// Learns the shared-scope limit of the resource `major` from a shared-scope 429 on
-    /// the route, as hidden sublimits are learned, but for that resource only.
-    fn learn_shared(
-        &mut self,
-        route: &RouteName,
-        major: Major,
-        retry_after: Duration,
-        sent_at: Instant,
-        now: Instant,
-    );
     /// Records a dispatch on the route (recent history and sublimit logs).
     fn record_dispatch(&mut self, route: &RouteName, major: Major, now: Instant);
     /// Forgets a dispatch that was never sent.
@@ -206,9 +191,6 @@ struct RouteEntry {
     sublimit: Option<Box<Sublimit>>,
     /// Majors held after a shared-scope 429, with the hold's end (few, short-lived).
     held: Vec<(Major, Instant)>,
-    /// Shared-scope limits learned per resource: each applies to its own major only,
-    /// since other users of that resource fill it too.
-    shared: Vec<(Major, Box<Sublimit>)>,
 }
 
 impl RouteEntry {
@@ -219,7 +201,6 @@ impl RouteEntry {
             recent: VecDeque::new(),
             sublimit: None,
             held: Vec::new(),
-            shared: Vec::new(),
         }
     }
 }
@@ -405,12 +386,6 @@ impl BucketStore for MemoryStore {
                 return Err(until);
             }
         }
-        if !entry.shared.is_empty() {
-            entry.shared.retain(|(_, sub)| sub.expires_at > now);
-            if let Some((_, sub)) = entry.shared.iter_mut().find(|(m, _)| *m == major) {
-                sub.check(major, now)?;
-            }
-        }
         let Some(sub) = entry.sublimit.as_mut() else {
             return Ok(());
         };
@@ -440,9 +415,6 @@ impl BucketStore for MemoryStore {
         if let Some(sub) = entry.sublimit.as_mut() {
             sub.record(major, now);
         }
-        if let Some((_, sub)) = entry.shared.iter_mut().find(|(m, _)| *m == major) {
-            sub.record(major, now);
-        }
     }
 
     fn unrecord_dispatch(&mut self, route: &RouteName, major: Major, at: Instant) {
@@ -457,9 +429,6 @@ impl BucketStore for MemoryStore {
             entry.recent.remove(i);
         }
         if let Some(sub) = entry.sublimit.as_mut() {
-            sub.unrecord(major, at);
-        }
-        if let Some((_, sub)) = entry.shared.iter_mut().find(|(m, _)| *m == major) {
             sub.unrecord(major, at);
         }
     }
@@ -509,62 +478,9 @@ impl BucketStore for MemoryStore {
         major: Major,
         sent_at: Instant,
     ) -> Option<(u32, Duration, Instant)> {
-        let entry = self.routes.get_mut(route)?;
-        if let Some((_, shared)) = entry.shared.iter_mut().find(|(m, _)| *m == major) {
-            shared.confirm(major, sent_at);
-        }
-        let sub = entry.sublimit.as_mut()?;
+        let sub = self.routes.get_mut(route)?.sublimit.as_mut()?;
         sub.confirm(major, sent_at)
             .then_some((sub.limit, sub.period, sub.expires_at))
-    }
-
-    fn learn_shared(
-        &mut self,
-        route: &RouteName,
-        major: Major,
-        retry_after: Duration,
-        sent_at: Instant,
-        now: Instant,
-    ) {
-        let margin = self.margin;
-        let entry = self.route(route, now);
-        let recent: Vec<Instant> = (entry.recent.iter())
-            .filter(|&&(m, t)| m == major && t <= sent_at)
-            .map(|&(_, t)| t)
-            .collect();
-        let mut recent = recent;
-        if let Some(i) = recent.iter().rposition(|&t| t == sent_at) {
-            recent.remove(i);
-        }
-        let slot = entry
-            .shared
-            .iter()
-            .position(|(m, s)| *m == major && s.expires_at > now);
-        let previous = slot.map(|i| &mut *entry.shared[i].1);
-        if let Some(previous) = previous {
-            previous.stretch(major, sent_at, retry_after, margin, now);
-            let mut learned = Sublimit::learn(
-                Some(previous),
-                major,
-                retry_after,
-                &recent,
-                margin,
-                SHARED_TTL,
-                now,
-            );
-            learned.uncount(major, sent_at);
-            *entry.shared[slot.expect("found above")].1 = learned;
-        } else {
-            let mut learned =
-                Sublimit::learn(None, major, retry_after, &recent, margin, SHARED_TTL, now);
-            learned.seed(
-                entry.recent.iter().copied().filter(|&(m, _)| m == major),
-                now,
-            );
-            learned.counted = Some((major, sent_at, now));
-            entry.shared.retain(|(m, _)| *m != major);
-            entry.shared.push((major, Box::new(learned)));
-        }
     }
 
     fn adopt_sublimit(
@@ -646,11 +562,7 @@ impl BucketStore for MemoryStore {
                     sub.evict(now);
                 }
             }
-            route.shared.retain_mut(|(_, sub)| {
-                sub.evict(now);
-                sub.expires_at > now
-            });
-            route.sublimit.is_some() || !route.shared.is_empty() || now < route.last_used + ttl
+            route.sublimit.is_some() || now < route.last_used + ttl
         });
         before - self.buckets.len() - self.routes.len()
     }

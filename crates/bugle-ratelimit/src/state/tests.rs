@@ -580,13 +580,9 @@ fn a_request_held_by_its_route_does_not_block_other_routes_of_its_bucket() {
         &Outcome::response(200, headers("h", 5, 4, 5 * S)),
         t7,
     );
-    // The 429 taught the resource's shared limit: one edit per 7 s here.
-    let (_, until) = wait(st.poll_waiter(later, t7, None));
-    assert_eq!(until, Some(t7 + 7 * S));
-    go(st.poll_waiter(later, t7 + 7 * S, None));
-    // Another channel's edits are not held by what channel 1's resource taught.
-    let other = RequestKey::from_path_at(Method::Patch, "/channels/2/messages/9", NOW_UNIX);
-    go(st.try_acquire(&other, t7));
+    // The hold is over: a shared resource's limit is filled by other users too, and its
+    // 429s are free, so nothing more is assumed of it (see docs/rate-limiting.md).
+    go(st.poll_waiter(later, t7, None));
 }
 
 #[test]
