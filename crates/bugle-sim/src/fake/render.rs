@@ -195,7 +195,7 @@ pub(crate) fn message(state: &State, rec: &MessageRec, bot_id: u64, view: Messag
         webhook_id,
         kind: MessageType::from(rec.kind),
         application_id,
-        flags: MessageFlags::from_bits(rec.flags),
+        flags: MessageFlags::from(rec.flags),
         message_reference: reference,
         message_snapshots: Vec::new(),
         referenced_message,
@@ -263,7 +263,7 @@ pub(crate) fn channel(state: &State, rec: &ChannelRec, bot_id: u64) -> Channel {
         member,
         default_auto_archive_duration: None,
         permissions: None,
-        flags: Some(ChannelFlags::from_bits(rec.flags)),
+        flags: Some(ChannelFlags::from(rec.flags)),
         total_message_sent: is_thread.then(|| saturating_u32(rec.total_message_sent)),
         available_tags: rec
             .available_tags
