@@ -128,146 +128,49 @@ macro_rules! open_str_enum {
 }
 pub(crate) use open_str_enum;
 
-/// Defines a flag set: a transparent `u64` newtype with named constants.
-/// Bits without a name are preserved through parse and serialise.
+/// Defines a flag set with [`bitflags`]: a `u64` with named constants, every
+/// operation `bitflags` gives (`contains`, `insert`, `|`, `-`, iteration over
+/// the named flags, ...), `Debug` as `MessageFlags(SUPPRESS_EMBEDS | 0x100000)`,
+/// and `From<u64>` both ways.
 ///
-/// `int` flag sets serialise as JSON integers; `string` ones (permissions)
-/// serialise as decimal strings and parse from strings or integers.
+/// Bits without a name are kept through parse, operations and serialise
+/// (`const _ = !0` tells `bitflags` every bit may be set); `unknown_bits()`
+/// gives them. The serde is bugle's own, as Discord sends the value: `int`
+/// flag sets as JSON integers; `string` ones (permissions) as decimal strings,
+/// parsed from strings or integers.
 macro_rules! define_flags {
     (
         $(#[$meta:meta])*
         $vis:vis struct $name:ident: $mode:ident {
-            $( $(#[$cmeta:meta])* const $flag:ident = $value:expr; )*
+            $( $(#[$cattr:ident $($cargs:tt)*])* const $flag:ident = $value:expr; )*
         }
     ) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
-        $vis struct $name(u64);
+        bitflags::bitflags! {
+            $(#[$meta])*
+            #[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, Debug)]
+            $vis struct $name: u64 {
+                $( $(#[$cattr $($cargs)*])* const $flag = $value; )*
+                // Discord adds flags: keep the bits this version has no name for.
+                const _ = !0;
+            }
+        }
 
         impl $name {
-            $( $(#[$cmeta])* pub const $flag: Self = Self($value); )*
-
-            /// Every named flag, with its name, in bit order.
-            const NAMED: &'static [(&'static str, Self)] = &[ $( (stringify!($flag), Self::$flag), )* ];
-
-            /// No flag set.
-            pub const fn empty() -> Self {
-                Self(0)
-            }
-
-            /// The set with exactly these bits, named or not.
-            pub const fn from_bits(bits: u64) -> Self {
-                Self(bits)
-            }
-
-            /// The raw bits, including bits this version of bugle has no name for.
-            pub const fn bits(self) -> u64 {
-                self.0
-            }
-
-            /// Whether no bit is set.
-            pub const fn is_empty(self) -> bool {
-                self.0 == 0
-            }
-
-            /// Whether every bit of `other` is set in `self`.
-            pub const fn contains(self, other: Self) -> bool {
-                self.0 & other.0 == other.0
-            }
-
-            /// Whether any bit of `other` is set in `self`.
-            pub const fn intersects(self, other: Self) -> bool {
-                self.0 & other.0 != 0
-            }
-
-            /// `self` with every bit of `other` added.
-            #[must_use]
-            pub const fn union(self, other: Self) -> Self {
-                Self(self.0 | other.0)
-            }
-
-            /// `self` with every bit of `other` removed.
-            #[must_use]
-            pub const fn difference(self, other: Self) -> Self {
-                Self(self.0 & !other.0)
-            }
-
-            /// Sets every bit of `other`.
-            pub fn insert(&mut self, other: Self) {
-                self.0 |= other.0;
-            }
-
-            /// Clears every bit of `other`.
-            pub fn remove(&mut self, other: Self) {
-                self.0 &= !other.0;
-            }
-
             /// The bits that have no name in this version of bugle.
             pub fn unknown_bits(self) -> u64 {
-                Self::NAMED.iter().fold(self.0, |bits, (_, flag)| bits & !flag.0)
-            }
-        }
-
-        impl std::ops::BitOr for $name {
-            type Output = Self;
-            fn bitor(self, rhs: Self) -> Self {
-                self.union(rhs)
-            }
-        }
-
-        impl std::ops::BitOrAssign for $name {
-            fn bitor_assign(&mut self, rhs: Self) {
-                self.insert(rhs);
-            }
-        }
-
-        impl std::ops::BitAnd for $name {
-            type Output = Self;
-            fn bitand(self, rhs: Self) -> Self {
-                Self(self.0 & rhs.0)
-            }
-        }
-
-        impl std::ops::Sub for $name {
-            type Output = Self;
-            fn sub(self, rhs: Self) -> Self {
-                self.difference(rhs)
+                $crate::support::unnamed_bits(&self)
             }
         }
 
         impl From<u64> for $name {
             fn from(bits: u64) -> Self {
-                Self(bits)
+                Self::from_bits_retain(bits)
             }
         }
 
         impl From<$name> for u64 {
             fn from(flags: $name) -> Self {
-                flags.0
-            }
-        }
-
-        impl std::fmt::Debug for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(concat!(stringify!($name), "("))?;
-                let mut first = true;
-                for (name, flag) in Self::NAMED {
-                    if flag.0 != 0 && self.contains(*flag) {
-                        if !first {
-                            f.write_str(" | ")?;
-                        }
-                        f.write_str(name)?;
-                        first = false;
-                    }
-                }
-                let unknown = self.unknown_bits();
-                if unknown != 0 || first {
-                    if !first {
-                        f.write_str(" | ")?;
-                    }
-                    write!(f, "{unknown:#x}")?;
-                }
-                f.write_str(")")
+                flags.bits()
             }
         }
 
@@ -277,13 +180,13 @@ macro_rules! define_flags {
     (@serde int $name:ident) => {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_u64(self.0)
+                serializer.serialize_u64(self.bits())
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <u64 as serde::Deserialize>::deserialize(deserializer).map(Self)
+                <u64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_bits_retain)
             }
         }
     };
@@ -291,18 +194,26 @@ macro_rules! define_flags {
     (@serde string $name:ident) => {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_str(&self.0)
+                serializer.collect_str(&self.bits())
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $crate::support::deserialize_u64_lenient(deserializer).map(Self)
+                $crate::support::deserialize_u64_lenient(deserializer).map(Self::from_bits_retain)
             }
         }
     };
 }
 pub(crate) use define_flags;
+
+/// The bits of `flags` that no named flag of `F` covers.
+pub(crate) fn unnamed_bits<F: bitflags::Flags<Bits = u64>>(flags: &F) -> u64 {
+    F::FLAGS
+        .iter()
+        .filter(|flag| flag.is_named())
+        .fold(flags.bits(), |bits, flag| bits & !flag.value().bits())
+}
 
 /// Parses a `u64` sent either as a JSON integer or as a decimal string.
 pub(crate) fn deserialize_u64_lenient<'de, D: serde::Deserializer<'de>>(

@@ -162,6 +162,22 @@ mod tests {
     }
 
     #[test]
+    fn flags_from_raw_bits_keep_every_bit() {
+        let raw = (1 << 2) | (1 << 40);
+        let flags = MessageFlags::from(raw);
+        assert_eq!(flags, MessageFlags::from_bits_retain(raw));
+        assert_eq!(MessageFlags::from_bits(raw), Some(flags));
+        assert_eq!(MessageFlags::from_bits_truncate(raw), flags);
+        assert_eq!(u64::from(flags), raw);
+        let names: Vec<&str> = flags.iter_names().map(|(name, _)| name).collect();
+        assert_eq!(names, ["SUPPRESS_EMBEDS"]);
+        assert_eq!(
+            (flags - MessageFlags::SUPPRESS_EMBEDS).unknown_bits(),
+            1 << 40
+        );
+    }
+
+    #[test]
     fn message_type_is_open() {
         assert_eq!(MessageType::from(19), MessageType::Reply);
         assert_eq!(MessageType::from(55), MessageType::Unknown(55));
