@@ -2,13 +2,21 @@
 //! spec's request schema for that operation (fixtures/openapi.json), and so
 //! do the field names of the nested objects.
 
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use bugle_model::builder::{Colour, EmbedBuilder};
-use bugle_model::channel::AutoArchiveDuration;
-use bugle_model::component::{ActionRow, Button, SelectOption, StringSelect};
+use bugle_model::channel::{AutoArchiveDuration, ChannelType};
+use bugle_model::component::{
+    ActionRow, Button, ChannelSelect, Component, ComponentType, Container, EntitySelect,
+    FileComponent, MediaGallery, MediaGalleryItem, Section, SelectDefaultValue,
+    SelectDefaultValueType, SelectOption, Separator, SeparatorSpacing, StringSelect, TextDisplay,
+    TextInput, TextInputStyle, Thumbnail,
+};
 use bugle_model::emoji::PartialEmoji;
-use bugle_model::id::{AttachmentId, MessageId, RoleId, StickerId, TagId, UserId};
+use bugle_model::id::{
+    AttachmentId, GenericId, MessageId, RoleId, SkuId, StickerId, TagId, UserId,
+};
 use bugle_model::message::{MessageFlags, MessageReference};
 use bugle_model::request::{
     AllowedMentions, AttachmentFile, CreateDm, CreateForumThread, CreateMessage, CreatePoll,
@@ -68,20 +76,8 @@ fn check_nested(value: &Value) {
             assert_fields_in("RichEmbedField", field);
         }
     }
-    for row in value["components"].as_array().into_iter().flatten() {
-        assert_fields_in("ActionRowComponentForMessageRequest", row);
-        for component in row["components"].as_array().into_iter().flatten() {
-            match component["type"].as_u64() {
-                Some(2) => assert_fields_in("ButtonComponentForMessageRequest", component),
-                Some(3) => {
-                    assert_fields_in("StringSelectComponentForMessageRequest", component);
-                    for option in component["options"].as_array().into_iter().flatten() {
-                        assert_fields_in("StringSelectOptionForRequest", option);
-                    }
-                }
-                other => panic!("unexpected component type {other:?}"),
-            }
-        }
+    for component in value["components"].as_array().into_iter().flatten() {
+        check_component(component);
     }
     if let Some(mentions) = value.get("allowed_mentions").filter(|m| !m.is_null()) {
         assert_fields_in("MessageAllowedMentionsRequest", mentions);
@@ -100,6 +96,188 @@ fn check_nested(value: &Value) {
     }
     if let Some(reference) = value.get("message_reference") {
         assert_fields_in("MessageReferenceRequest", reference);
+    }
+}
+
+/// The spec's request schema for a component `type`: the message request schema where
+/// there is one, the modal one for modal-only types. `None` for a type the model does not
+/// name (it is kept as `Component::Unknown`, whose fields the model does not choose).
+fn component_schema(kind: ComponentType) -> Option<&'static str> {
+    Some(match kind {
+        ComponentType::ActionRow => "ActionRowComponentForMessageRequest",
+        ComponentType::Button => "ButtonComponentForMessageRequest",
+        ComponentType::StringSelect => "StringSelectComponentForMessageRequest",
+        ComponentType::TextInput => "TextInputComponentForModalRequest",
+        ComponentType::UserSelect => "UserSelectComponentForMessageRequest",
+        ComponentType::RoleSelect => "RoleSelectComponentForMessageRequest",
+        ComponentType::MentionableSelect => "MentionableSelectComponentForMessageRequest",
+        ComponentType::ChannelSelect => "ChannelSelectComponentForMessageRequest",
+        ComponentType::Section => "SectionComponentForMessageRequest",
+        ComponentType::TextDisplay => "TextDisplayComponentForMessageRequest",
+        ComponentType::Thumbnail => "ThumbnailComponentForMessageRequest",
+        ComponentType::MediaGallery => "MediaGalleryComponentForMessageRequest",
+        ComponentType::File => "FileComponentForMessageRequest",
+        ComponentType::Separator => "SeparatorComponentForMessageRequest",
+        ComponentType::Container => "ContainerComponentForMessageRequest",
+        ComponentType::Label => "LabelComponentForModalRequest",
+        ComponentType::FileUpload => "FileUploadComponentForModalRequest",
+        _ => return None,
+    })
+}
+
+/// The spec's schema for a select's `default_values` entry of `type` `kind`.
+fn default_value_schema(kind: &Value) -> &'static str {
+    match kind.as_str() {
+        Some("user") => "UserSelectDefaultValue",
+        Some("role") => "RoleSelectDefaultValue",
+        Some("channel") => "ChannelSelectDefaultValue",
+        other => panic!("unexpected default value type {other:?}"),
+    }
+}
+
+/// Checks one serialised component against its type's schema, and everything nested in
+/// it: children, a section's accessory, select options and default values, emoji and
+/// unfurled media items. A type the model does not name is left alone.
+fn check_component(component: &Value) {
+    let kind = component["type"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("a component without an integer type: {component}"));
+    let known = u8::try_from(kind).ok().map(ComponentType::from);
+    let Some(schema) = known.and_then(component_schema) else {
+        return;
+    };
+    assert_fields_in(schema, component);
+    for child in component["components"].as_array().into_iter().flatten() {
+        check_component(child);
+    }
+    if let Some(accessory) = component.get("accessory") {
+        check_component(accessory);
+    }
+    if let Some(emoji) = component.get("emoji") {
+        assert_fields_in("ComponentEmojiForRequest", emoji);
+    }
+    for option in component["options"].as_array().into_iter().flatten() {
+        assert_fields_in("StringSelectOptionForRequest", option);
+        if let Some(emoji) = option.get("emoji") {
+            assert_fields_in("ComponentEmojiForRequest", emoji);
+        }
+    }
+    for default in component["default_values"].as_array().into_iter().flatten() {
+        assert_fields_in(default_value_schema(&default["type"]), default);
+    }
+    for media in [component.get("media"), component.get("file")]
+        .into_iter()
+        .flatten()
+    {
+        assert_fields_in("UnfurledMediaRequest", media);
+    }
+    for item in component["items"].as_array().into_iter().flatten() {
+        assert_fields_in("MediaGalleryItemRequest", item);
+        assert_fields_in("UnfurledMediaRequest", &item["media"]);
+    }
+}
+
+/// One component of every type the model has (`Component`'s variants), each with every
+/// field it can send set, nested the way a message nests them.
+fn every_component() -> Vec<Component> {
+    let mut users = EntitySelect::new("users")
+        .with_placeholder("who")
+        .values(0, 2);
+    users.disabled = true;
+    users.required = Some(false);
+    users.id = Some(3);
+    users.default_values.push(SelectDefaultValue {
+        id: GenericId::new(1),
+        kind: SelectDefaultValueType::User,
+    });
+    let mut roles = EntitySelect::new("roles");
+    roles.default_values.push(SelectDefaultValue {
+        id: GenericId::new(2),
+        kind: SelectDefaultValueType::Role,
+    });
+    let mut channels = ChannelSelect::new("channels");
+    channels.channel_types = vec![ChannelType::GuildText];
+    channels.placeholder = Some("where".to_owned());
+    channels.min_values = Some(1);
+    channels.max_values = Some(1);
+    channels.default_values.push(SelectDefaultValue {
+        id: GenericId::new(4),
+        kind: SelectDefaultValueType::Channel,
+    });
+    let mut thumbnail = Thumbnail::new("https://example.com/t.png");
+    thumbnail.description = Some("alt".to_owned());
+    thumbnail.spoiler = true;
+    thumbnail.id = Some(5);
+    let mut item = MediaGalleryItem::new("attachment://chart.png");
+    item.description = Some("alt".to_owned());
+    item.spoiler = true;
+    let mut file = FileComponent::attachment("chart.png");
+    file.spoiler = true;
+    let mut premium = Button::premium(SkuId::new(9));
+    premium.id = Some(6);
+    let text_input = TextInput {
+        id: Some(8),
+        custom_id: "answer".to_owned(),
+        style: TextInputStyle::Paragraph,
+        label: Some("answer".to_owned()),
+        min_length: Some(1),
+        max_length: Some(100),
+        required: Some(true),
+        value: Some("v".to_owned()),
+        placeholder: Some("p".to_owned()),
+    };
+    let container = Container {
+        id: Some(10),
+        components: vec![
+            TextDisplay::new("t").into(),
+            Section {
+                id: Some(11),
+                components: vec![TextDisplay::new("s").into()],
+                accessory: Box::new(thumbnail.into()),
+            }
+            .into(),
+            Section {
+                id: None,
+                components: vec![TextDisplay::new("s").into()],
+                accessory: Box::new(Button::secondary("beside", "Beside").into()),
+            }
+            .into(),
+            MediaGallery {
+                id: Some(12),
+                items: vec![item],
+            }
+            .into(),
+            Separator {
+                id: Some(13),
+                divider: Some(false),
+                spacing: Some(SeparatorSpacing::Large),
+            }
+            .into(),
+            file.into(),
+            buttons().into(),
+        ],
+        accent_color: Some(0x00_99_FF),
+        spoiler: true,
+    };
+    vec![
+        buttons().into(),
+        ActionRow::buttons([premium]).into(),
+        select().into(),
+        ActionRow::select(users.into_user_select()).into(),
+        ActionRow::select(roles.into_role_select()).into(),
+        ActionRow::select(EntitySelect::new("m").into_mentionable_select()).into(),
+        ActionRow::select(channels).into(),
+        ActionRow::new([text_input]).into(),
+        container.into(),
+    ]
+}
+
+/// Every type a component tree holds, nested ones included.
+fn kinds_in(components: &[Component], kinds: &mut BTreeSet<u8>) {
+    for component in components {
+        kinds.insert(component.kind().value());
+        let children: Vec<Component> = component.children().into_iter().cloned().collect();
+        kinds_in(&children, kinds);
     }
 }
 
@@ -274,4 +452,43 @@ fn create_dm_fields_are_in_create_private_channel_request() {
         "CreatePrivateChannelRequest",
         &CreateDm::new(UserId::new(1)),
     );
+}
+
+#[test]
+fn every_component_type_maps_to_a_spec_schema() {
+    for kind in 0..=u8::MAX {
+        if let Some(schema) = component_schema(ComponentType::from(kind)) {
+            assert!(
+                schemas()[schema]["properties"]["type"].is_object(),
+                "type {kind}: schema {schema} is not in the spec"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_component_type_the_model_has_is_checked() {
+    let mut kinds = BTreeSet::new();
+    kinds_in(&every_component(), &mut kinds);
+    // Every variant of `Component` but `Unknown`: types 1 to 14 and 17.
+    let expected: BTreeSet<u8> = (1..=14).chain([17]).collect();
+    assert_eq!(kinds, expected);
+}
+
+#[test]
+fn component_fields_of_every_type_are_in_their_schemas() {
+    let body = CreateMessage::new()
+        .flags(MessageFlags::IS_COMPONENTS_V2)
+        .components(every_component());
+    check("MessageCreateRequest", &body);
+}
+
+#[test]
+fn a_component_of_an_unknown_type_is_left_alone() {
+    let unknown: Component =
+        serde_json::from_value(serde_json::json!({"type": 99, "whatever": true})).unwrap();
+    check_component(&serde_json::to_value(&unknown).unwrap());
+    let beyond_u8: Component =
+        serde_json::from_value(serde_json::json!({"type": 300, "whatever": true})).unwrap();
+    check_component(&serde_json::to_value(&beyond_u8).unwrap());
 }
