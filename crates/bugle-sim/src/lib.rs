@@ -3,6 +3,7 @@
 pub mod cassette;
 pub mod clock;
 pub mod fake;
+mod multipart;
 pub mod snowflake;
 
 /// docs/simulation.md's examples, compiled as doctests so the guide cannot drift from the API.

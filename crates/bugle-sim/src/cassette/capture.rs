@@ -8,11 +8,11 @@ use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
 use super::format::{
-    Body, FilePart, Fingerprint, MultipartBody, RateLimitSnapshot, RecordedRequest,
+    Body, Fingerprint, RateLimitSnapshot, RecordedFile, RecordedMultipart, RecordedRequest,
     RecordedResponse,
 };
-use super::multipart;
 use super::redact::Redactor;
+use crate::multipart;
 
 /// Request headers worth keeping: they change what Discord does and hold no secret.
 const KEPT_REQUEST_HEADERS: &[&str] = &["content-type", "x-audit-log-reason"];
@@ -157,7 +157,7 @@ fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> Option<Body> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if let Some(boundary) = multipart::boundary(content_type) {
-        if let Some(parts) = multipart::parse(bytes, &boundary) {
+        if let Ok(parts) = multipart::parse(bytes, &boundary) {
             return Some(Body::Multipart(multipart_body(&parts)));
         }
         return Some(Body::Binary(fingerprint(bytes)));
@@ -171,8 +171,8 @@ fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> Option<Body> {
     }
 }
 
-fn multipart_body(parts: &[multipart::Part<'_>]) -> MultipartBody {
-    let mut body = MultipartBody::default();
+fn multipart_body(parts: &[multipart::Part<'_>]) -> RecordedMultipart {
+    let mut body = RecordedMultipart::default();
     for part in parts {
         let name = part.name.clone().unwrap_or_default();
         let text = std::str::from_utf8(part.data).ok();
@@ -186,7 +186,7 @@ fn multipart_body(parts: &[multipart::Part<'_>]) -> MultipartBody {
             (true, Some(text)) => {
                 body.fields.insert(name, text.to_owned());
             }
-            _ => body.files.push(FilePart {
+            _ => body.files.push(RecordedFile {
                 name,
                 filename: part.filename.clone(),
                 content_type: part.content_type.clone(),

@@ -113,17 +113,20 @@ pub enum Body {
     /// A JSON body.
     Json(Value),
     /// A `multipart/form-data` body: `payload_json` parsed, files by fingerprint.
-    Multipart(MultipartBody),
+    Multipart(RecordedMultipart),
     /// A UTF-8 body that is not JSON.
     Text(String),
     /// Any other body, by fingerprint.
     Binary(Fingerprint),
 }
 
-/// A `multipart/form-data` body without its boundary.
+/// A recorded `multipart/form-data` body, without its boundary.
+///
+/// Named apart from the facade's encoded `bugle::multipart::MultipartBody`: this is the
+/// form as a cassette keeps it (files by fingerprint), not bytes to send.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct MultipartBody {
+pub struct RecordedMultipart {
     /// The `payload_json` part, parsed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload_json: Option<Value>,
@@ -132,13 +135,19 @@ pub struct MultipartBody {
     pub fields: BTreeMap<String, String>,
     /// File parts, in body order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub files: Vec<FilePart>,
+    pub files: Vec<RecordedFile>,
 }
 
-/// A file part of a multipart body: its metadata and a fingerprint of its bytes.
+/// The old name of [`RecordedMultipart`].
+#[deprecated(note = "renamed to `RecordedMultipart`")]
+pub type MultipartBody = RecordedMultipart;
+
+/// A recorded file part of a multipart body: its metadata and a fingerprint of its bytes.
+///
+/// Named apart from bugle-model's `request::FilePart`, the file a request body sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct FilePart {
+pub struct RecordedFile {
     /// The part name, e.g. `files[0]`.
     pub name: String,
     /// The file name.
@@ -151,6 +160,10 @@ pub struct FilePart {
     #[serde(flatten)]
     pub fingerprint: Fingerprint,
 }
+
+/// The old name of [`RecordedFile`].
+#[deprecated(note = "renamed to `RecordedFile`")]
+pub type FilePart = RecordedFile;
 
 /// Size and SHA-256 of some bytes that are not kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -57,7 +57,6 @@ mod format;
 mod ids;
 mod matching;
 mod mode;
-mod multipart;
 mod normalise;
 mod operation;
 mod recorder;
@@ -67,9 +66,11 @@ mod store;
 
 pub use error::{CassetteError, CassetteErrorKind, FieldDiff, NearestInteraction, NoMatch};
 pub use format::{
-    Body, Cassette, FORMAT_VERSION, FilePart, Fingerprint, Interaction, Metadata, MultipartBody,
-    RateLimitSnapshot, RecordedError, RecordedRequest, RecordedResponse,
+    Body, Cassette, FORMAT_VERSION, Fingerprint, Interaction, Metadata, RateLimitSnapshot,
+    RecordedError, RecordedFile, RecordedMultipart, RecordedRequest, RecordedResponse,
 };
+#[allow(deprecated)]
+pub use format::{FilePart, MultipartBody};
 pub use matching::ReplayOptions;
 pub use mode::SimulationMode;
 pub use operation::{INTERACTION_TOKEN_PLACEHOLDER, WEBHOOK_TOKEN_PLACEHOLDER};

@@ -29,7 +29,6 @@ mod engine;
 mod faults;
 mod handlers;
 mod inspect;
-mod multipart;
 mod ratelimit;
 mod render;
 mod reply;

@@ -3,10 +3,10 @@
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use crate::fake::multipart;
 use crate::fake::reply::{self, Reply};
 use crate::fake::route::Route;
 use crate::fake::validation::tree::{ErrorTree, Seg};
+use crate::multipart;
 
 /// Largest request body Discord accepts (25 MiB).
 pub(crate) const MAX_REQUEST_BYTES: usize = 25 * 1024 * 1024;
@@ -138,14 +138,14 @@ fn multipart_payload(body: &Bytes, content_type: &str) -> Result<Payload, Reply>
     let mut payload = Payload::default();
     let mut loose = Map::new();
     for (position, part) in parts.into_iter().enumerate() {
-        if part.name == "payload_json" {
-            payload.json = json_object(&part.data)?;
+        let name = part.name.ok_or_else(reply::invalid_json)?;
+        if name == "payload_json" {
+            payload.json = json_object(part.data)?;
         } else if let Some(filename) = part.filename {
             if part.data.len() > MAX_FILE_BYTES {
                 return Err(reply::entity_too_large());
             }
-            let index = part
-                .name
+            let index = name
                 .strip_prefix("files[")
                 .and_then(|rest| rest.strip_suffix(']'))
                 .map_or_else(|| position.to_string(), str::to_owned);
@@ -153,11 +153,11 @@ fn multipart_payload(body: &Bytes, content_type: &str) -> Result<Payload, Reply>
                 index,
                 filename,
                 content_type: part.content_type,
-                data: part.data,
+                data: body.slice_ref(part.data),
             });
         } else {
-            let text = String::from_utf8_lossy(&part.data).into_owned();
-            loose.insert(part.name, Value::String(text));
+            let text = String::from_utf8_lossy(part.data).into_owned();
+            loose.insert(name, Value::String(text));
         }
     }
     for (key, value) in loose {
