@@ -51,7 +51,7 @@ pub(crate) const UPLOAD_FILENAME: &str = "build.log";
 pub(crate) const UPLOAD_BYTES: &[u8] = b"compiling bugle v0.1.0\nfinished in 4.2s\n";
 
 /// Every cassette the recording program writes, by file stem, in the order it records them.
-pub(crate) const CASSETTES: [&str; 19] = [
+pub(crate) const CASSETTES: [&str; 22] = [
     "webhook_execute",
     "webhook_execute_no_wait",
     "webhook_execute_thread",
@@ -71,4 +71,7 @@ pub(crate) const CASSETTES: [&str; 19] = [
     "multipart_upload",
     "rate_limited_429_then_200",
     "server_error_5xx_then_200",
+    "components_message",
+    "components_v2",
+    "components_webhook",
 ];

@@ -25,6 +25,7 @@
 //! replay mode against the committed cassette, so a change in what the client sends shows
 //! up as a failing test until the fixtures are recorded again.
 
+mod component_scenarios;
 #[allow(dead_code)]
 #[path = "../../../bugle-sim/tests/fixture_world/constants.rs"]
 mod constants;

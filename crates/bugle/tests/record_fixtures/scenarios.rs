@@ -45,6 +45,9 @@ pub(crate) async fn run(name: &str, client: &DiscordClient) -> Result<(), BoxErr
         "multipart_upload" => multipart_upload(client).await,
         "rate_limited_429_then_200" => rate_limited_then_ok(client).await,
         "server_error_5xx_then_200" => server_error_then_ok(client).await,
+        "components_message" => crate::component_scenarios::message(client).await,
+        "components_v2" => crate::component_scenarios::v2(client).await,
+        "components_webhook" => crate::component_scenarios::webhook(client).await,
         other => Err(format!("no scenario is named {other}").into()),
     }
 }
