@@ -175,3 +175,90 @@ async fn an_edit_switches_to_v2_and_keeps_the_flag() {
     assert_eq!(edited["flags"], 32768);
     assert_eq!(edited["content"], "");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_switch_to_v2_that_keeps_the_old_content_is_refused() {
+    let discord = builder().build();
+    let sent = bot(
+        &discord,
+        Method::POST,
+        &format!("/channels/{TEXT}/messages"),
+        Some(json!({"content": "started", "components": legacy_rows()})),
+    )
+    .await
+    .json();
+    let id = sent["id"].as_str().unwrap();
+    let path = format!("/channels/{TEXT}/messages/{id}");
+    let kept = bot(
+        &discord,
+        Method::PATCH,
+        &path,
+        Some(json!({"flags": 32768, "components": v2_layout()})),
+    )
+    .await;
+    assert_eq!(kept.status, StatusCode::BAD_REQUEST);
+    let error = kept.json();
+    assert_eq!(error["code"], 50035);
+    assert_eq!(
+        error["errors"]["content"]["_errors"][0]["code"],
+        "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2"
+    );
+    let stored = discord.message(id.parse().unwrap()).expect("stored");
+    assert_eq!(
+        stored.content, "started",
+        "the refused edit changed nothing"
+    );
+    let cleared = bot(
+        &discord,
+        Method::PATCH,
+        &path,
+        Some(json!({"content": null, "flags": 32768, "components": v2_layout()})),
+    )
+    .await;
+    assert_eq!(cleared.status, StatusCode::OK, "{:?}", cleared.body);
+    let later = bot(
+        &discord,
+        Method::PATCH,
+        &path,
+        Some(json!({"content": "back to text"})),
+    )
+    .await;
+    assert_eq!(
+        later.status,
+        StatusCode::BAD_REQUEST,
+        "a V2 message takes no content"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_webhook_edit_keeps_components_only_with_with_components() {
+    let discord = builder().build();
+    let sent = anon(
+        &discord,
+        Method::POST,
+        &hook(HOOK, "?wait=true"),
+        Some(json!({"content": "deploy?"})),
+    )
+    .await
+    .json();
+    let id = sent["id"].as_str().unwrap();
+    let body = json!({"components": legacy_rows()});
+    let ignored = anon(
+        &discord,
+        Method::PATCH,
+        &hook(HOOK, &format!("/messages/{id}")),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(ignored.status, StatusCode::OK, "{:?}", ignored.body);
+    assert_eq!(ignored.json()["components"], json!([]), "silently ignored");
+    let kept = anon(
+        &discord,
+        Method::PATCH,
+        &hook(HOOK, &format!("/messages/{id}?with_components=true")),
+        Some(body),
+    )
+    .await
+    .json();
+    assert_eq!(kept["components"], legacy_rows());
+}

@@ -154,7 +154,21 @@ pub(super) fn get(ctx: &mut Ctx<'_>, req: &Incoming) -> HandlerResult {
     Ok(ctx.message_reply(message_id, MessageView::FETCHED))
 }
 
+/// The 400 for a Components V2 message that would keep content or embeds.
+fn legacy_fields_with_v2() -> Reply {
+    let mut tree = ErrorTree::new();
+    tree.push(
+        &[Seg::Key("content")],
+        "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+        "The 'content', 'embeds', 'sticker_ids' and 'poll' fields cannot be used when using MessageFlags.IS_COMPONENTS_V2",
+    );
+    tree.finish().expect_err("the tree has an error")
+}
+
 /// Applies an edit body to stored message `id` (shared with webhook message edits).
+///
+/// A message that is (or becomes) Components V2 may not keep content or embeds: a switch
+/// to V2 must clear those the message had, as Discord requires, or it gets a 400.
 pub(super) fn apply_edit(ctx: &mut Ctx<'_>, id: u64, payload: &Payload) -> Result<(), Reply> {
     check_message(&payload.json, BodyKind::Edit, payload.files.len())?;
     let new_files = uploads(ctx, payload)?;
@@ -182,6 +196,13 @@ pub(super) fn apply_edit(ctx: &mut Ctx<'_>, id: u64, payload: &Payload) -> Resul
         let suppress = flags & SUPPRESS_EMBEDS;
         let v2 = (edited.flags | flags) & IS_COMPONENTS_V2;
         edited.flags = (edited.flags & !(SUPPRESS_EMBEDS | IS_COMPONENTS_V2)) | suppress | v2;
+    }
+    if edited.flags & IS_COMPONENTS_V2 != 0
+        && (!edited.content.is_empty() || !edited.embeds.is_empty())
+    {
+        // A switch to V2 that leaves the content or embeds the message had: Discord
+        // requires the edit to clear them.
+        return Err(legacy_fields_with_v2());
     }
     if let Some(keep) = json.get("attachments").and_then(Value::as_array) {
         let kept: Vec<u64> = keep

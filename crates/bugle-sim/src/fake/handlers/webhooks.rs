@@ -172,9 +172,17 @@ pub(super) fn get(ctx: &mut Ctx<'_>, req: &Incoming) -> HandlerResult {
 }
 
 /// `PATCH /webhooks/{webhook.id}/{webhook.token}/messages/{message.id}`
+///
+/// As on execute, a webhook not owned by an application has `components` silently ignored
+/// unless the query says `with_components=true`.
 pub(super) fn edit(ctx: &mut Ctx<'_>, req: &Incoming) -> HandlerResult {
+    let hook = webhook(ctx, req)?;
     let id = webhook_message(ctx, req)?;
-    let payload = req.payload()?;
+    let with_components = req.query_bool("with_components")?;
+    let mut payload = req.payload()?;
+    if !with_components && hook.application_id.is_none() {
+        payload.json.remove("components");
+    }
     apply_edit(ctx, id, &payload)?;
     Ok(ctx.message_reply(id, MessageView::FETCHED))
 }
