@@ -16,7 +16,8 @@ pub(super) enum Body {
     Empty,
     /// `application/json`.
     Json(Bytes),
-    /// `multipart/form-data` with `payload_json` and `files[n]` parts.
+    /// `multipart/form-data` with `payload_json` and `files[n]` parts, each
+    /// `n` the id of the file's `attachments[]` entry.
     Multipart {
         /// The `Content-Type`, with its boundary.
         content_type: String,
@@ -38,15 +39,9 @@ impl Body {
         if files.is_empty() {
             return Ok(Self::Json(Bytes::from(json)));
         }
-        let uploads: Vec<FileUpload> = files
-            .iter()
-            .map(|part| {
-                FileUpload::new(
-                    part.filename().into_owned(),
-                    Bytes::copy_from_slice(part.data()),
-                )
-            })
-            .collect();
+        // Each part keeps the model's own index (the id its `attachments[]`
+        // entry carries) and shares the model's bytes.
+        let uploads: Vec<FileUpload> = files.into_iter().map(FileUpload::from).collect();
         let encoded = multipart::encode(&json, &uploads)?;
         Ok(Self::Multipart {
             content_type: encoded.content_type,

@@ -1,4 +1,5 @@
-//! Encodes bodies and parses them back with an independent, minimal parser.
+//! Encodes bodies and parses them back with a strict parser that checks the
+//! exact framing; `tests/multipart_multer.rs` parses them with multer.
 
 use super::*;
 
@@ -70,8 +71,8 @@ fn parse(content_type: &str, body: &[u8]) -> Vec<Part> {
 fn payload_json_comes_first_then_each_file_in_order() {
     let payload = br#"{"content":"hello","attachments":[{"id":0},{"id":1}]}"#;
     let files = [
-        FileUpload::new("graph.png", vec![0x89, b'P', b'N', b'G', 0, 255]),
-        FileUpload::new("notes.TXT", "line one\r\nline two\r\n"),
+        FileUpload::new(0, "graph.png", vec![0x89, b'P', b'N', b'G', 0, 255]),
+        FileUpload::new(1, "notes.TXT", "line one\r\nline two\r\n"),
     ];
     let encoded = encode(payload, &files).expect("encodes");
     let parts = parse(&encoded.content_type, &encoded.body);
@@ -109,7 +110,7 @@ fn no_files_gives_just_the_payload() {
 
 #[test]
 fn quotes_and_line_breaks_in_file_names_are_escaped() {
-    let files = [FileUpload::new("a \"quoted\"\r\nname.bin", "x")];
+    let files = [FileUpload::new(0, "a \"quoted\"\r\nname.bin", "x")];
     let encoded = encode(b"{}", &files).expect("encodes");
     let parts = parse(&encoded.content_type, &encoded.body);
     assert_eq!(
@@ -120,7 +121,7 @@ fn quotes_and_line_breaks_in_file_names_are_escaped() {
 
 #[test]
 fn unicode_file_names_pass_through() {
-    let files = [FileUpload::new("résumé 📄.pdf", "x")];
+    let files = [FileUpload::new(0, "résumé 📄.pdf", "x")];
     let encoded = encode(b"{}", &files).expect("encodes");
     let parts = parse(&encoded.content_type, &encoded.body);
     assert!(
@@ -133,7 +134,7 @@ fn unicode_file_names_pass_through() {
 
 #[test]
 fn explicit_content_type_wins_over_the_guess() {
-    let file = FileUpload::new("data.bin", "x").with_content_type("application/x-custom");
+    let file = FileUpload::new(0, "data.bin", "x").with_content_type("application/x-custom");
     assert_eq!(file.content_type(), "application/x-custom");
     let encoded = encode(b"{}", &[file]).expect("encodes");
     let parts = parse(&encoded.content_type, &encoded.body);
@@ -161,7 +162,7 @@ fn content_types_are_guessed_from_extensions() {
 
 #[test]
 fn a_boundary_found_inside_a_part_is_replaced() {
-    let files = [FileUpload::new("f.bin", "data with bugle-CLASH inside")];
+    let files = [FileUpload::new(0, "f.bin", "data with bugle-CLASH inside")];
     let mut offered = vec!["bugle-SAFE".to_owned(), "bugle-CLASH".to_owned()];
     let encoded = encode_with(b"{}", &files, || offered.pop().expect("boundary")).expect("encodes");
     assert_eq!(
@@ -190,22 +191,92 @@ fn random_boundaries_are_fresh_and_token_safe() {
 
 #[test]
 fn empty_file_names_are_rejected() {
-    let error = encode(b"{}", &[FileUpload::new("", "x")]).expect_err("empty name");
+    let error = encode(b"{}", &[FileUpload::new(0, "", "x")]).expect_err("empty name");
     assert!(error.to_string().contains("files[0].filename"));
 }
 
 #[test]
 fn debug_shows_size_not_contents() {
-    let debug = format!("{:?}", FileUpload::new("a.txt", "secret contents"));
+    let debug = format!("{:?}", FileUpload::new(0, "a.txt", "secret contents"));
     assert!(debug.contains("len: 15"));
     assert!(!debug.contains("secret contents"));
 }
 
 #[test]
 fn content_types_that_could_break_the_header_are_rejected() {
-    let file = FileUpload::new("a.txt", "x").with_content_type("text/plain\r\nX-Injected: 1");
-    let error = encode(b"{}", &[FileUpload::new("ok.txt", "y"), file]).expect_err("unsafe");
+    let file = FileUpload::new(1, "a.txt", "x").with_content_type("text/plain\r\nX-Injected: 1");
+    let error = encode(b"{}", &[FileUpload::new(0, "ok.txt", "y"), file]).expect_err("unsafe");
     assert!(error.to_string().contains("files[1].content_type"));
-    let empty = FileUpload::new("a.txt", "x").with_content_type("");
+    let empty = FileUpload::new(0, "a.txt", "x").with_content_type("");
     assert!(encode(b"{}", &[empty]).is_err());
+}
+
+#[test]
+fn parts_are_named_by_their_own_index_not_their_position() {
+    let files = [
+        FileUpload::new(5, "five.txt", "5"),
+        FileUpload::new(2, "two.txt", "2"),
+    ];
+    let encoded = encode(b"{}", &files).expect("encodes");
+    let parts = parse(&encoded.content_type, &encoded.body);
+    assert_eq!(
+        parts[1].header("content-disposition"),
+        "form-data; name=\"files[5]\"; filename=\"five.txt\""
+    );
+    assert_eq!(
+        parts[2].header("content-disposition"),
+        "form-data; name=\"files[2]\"; filename=\"two.txt\""
+    );
+}
+
+#[test]
+fn two_files_with_one_index_are_rejected() {
+    let files = [
+        FileUpload::new(3, "a.txt", "a"),
+        FileUpload::new(3, "b.txt", "b"),
+    ];
+    let error = encode(b"{}", &files).expect_err("duplicate index");
+    assert!(error.to_string().contains("files[3]"), "{error}");
+}
+
+#[test]
+fn model_parts_keep_their_index_and_share_their_bytes() {
+    use bugle_model::request::{AttachmentFile, Attachments};
+
+    let file = AttachmentFile::new("chart.png", vec![1_u8, 2, 3]).spoiler(true);
+    let shared = std::sync::Arc::clone(&file.data);
+    let mut attachments: Attachments =
+        serde_json::from_value(serde_json::json!([{"id": 0}, {"id": 1}])).expect("entries");
+    attachments.push_file(file);
+    let parts = attachments.files();
+    let upload = FileUpload::from(parts[0]);
+    assert_eq!(upload.index(), 2);
+    assert_eq!(upload.field_name(), "files[2]");
+    assert_eq!(upload.filename(), "SPOILER_chart.png");
+    assert_eq!(upload.content_type(), "image/png");
+    // The same allocation: the model's bytes were not copied.
+    assert_eq!(upload.data().as_ptr(), shared.as_ptr());
+}
+
+#[test]
+fn the_body_is_allocated_once_at_its_exact_size() {
+    let files = [
+        FileUpload::new(0, "a.bin", vec![7_u8; 1000]),
+        FileUpload::new(1, "b.bin", vec![8_u8; 10]),
+    ];
+    let encoded = encode(b"{}", &files).expect("encodes");
+    let parts = parse(&encoded.content_type, &encoded.body);
+    assert_eq!(parts[1].content, vec![7_u8; 1000]);
+    assert_eq!(parts[2].content, vec![8_u8; 10]);
+}
+
+#[test]
+fn backslashes_in_file_names_are_percent_encoded() {
+    let files = [FileUpload::new(0, "a\\b\\", "x")];
+    let encoded = encode(b"{}", &files).expect("encodes");
+    let parts = parse(&encoded.content_type, &encoded.body);
+    assert_eq!(
+        parts[1].header("content-disposition"),
+        "form-data; name=\"files[0]\"; filename=\"a%5Cb%5C\""
+    );
 }
