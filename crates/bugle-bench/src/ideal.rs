@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use bugle_sim::fake::RouteKind;
 
-use crate::minimum::{IdealRequest, Limit, minimum_time};
+use crate::minimum::{IdealRequest, Limit, minimum_time, minimum_time_in_flight};
 use crate::scenario::{Spec, Target};
 
 /// Builds the limit table and the request list as the ideal sender would send them.
@@ -109,7 +109,15 @@ impl BucketRoute for RouteKind {
 /// The theoretical minimum wall time of `spec`'s workload under its limits.
 pub fn scenario_minimum(spec: &Spec) -> Duration {
     let (limits, requests) = ideal_workload(spec);
-    minimum_time(&limits, &requests)
+    // Jobs of one request each wait for their limits holding one of the workload's
+    // places, as the client's do; jobs of several requests hold theirs across all of
+    // them, which the ideal sender does not model, so those minimums ignore the places.
+    let one_request_jobs = u64::try_from(requests.len()).is_ok_and(|n| n == spec.jobs);
+    if one_request_jobs && spec.webhooks == 0 {
+        minimum_time_in_flight(&limits, &requests, spec.concurrency)
+    } else {
+        minimum_time(&limits, &requests)
+    }
 }
 
 #[cfg(test)]

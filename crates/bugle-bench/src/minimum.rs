@@ -124,6 +124,24 @@ impl Counter {
 /// When a request names a limit index outside `limits`, or depends on itself or on a later
 /// request (the workload is then malformed).
 pub fn minimum_time(limits: &[Limit], requests: &[IdealRequest]) -> Duration {
+    minimum_time_in_flight(limits, requests, usize::MAX)
+}
+
+/// [`minimum_time`] for a sender that keeps at most `in_flight` requests outstanding, as
+/// a workload of one-request jobs behind a semaphore does: request `i` is taken up only
+/// once `i + 1 - in_flight` requests have been sent, and waits for its limits holding its
+/// place. (Requests take no time here, so a request sent is a place given back.)
+///
+/// # Panics
+///
+/// As [`minimum_time`].
+pub fn minimum_time_in_flight(
+    limits: &[Limit],
+    requests: &[IdealRequest],
+    in_flight: usize,
+) -> Duration {
+    let in_flight = in_flight.max(1);
+    let mut sent_count = 0_usize;
     let mut counters = vec![Counter::default(); limits.len()];
     let mut sent_at: Vec<Option<Duration>> = vec![None; requests.len()];
     let mut pending: Vec<usize> = (0..requests.len()).collect();
@@ -141,6 +159,10 @@ pub fn minimum_time(limits: &[Limit], requests: &[IdealRequest]) -> Duration {
             if request.after.is_some_and(|after| sent_at[after].is_none()) {
                 return true;
             }
+            if sent_count.saturating_add(in_flight) <= index {
+                // Not taken up yet: every place is held by an earlier request.
+                return true;
+            }
             let mut blocked_until = None::<Duration>;
             for &key in &request.limits {
                 if let Some(reset) = counters[key].blocked_until(limits[key], now) {
@@ -155,6 +177,7 @@ pub fn minimum_time(limits: &[Limit], requests: &[IdealRequest]) -> Duration {
                 counters[key].count(limits[key], now);
             }
             sent_at[index] = Some(now);
+            sent_count += 1;
             last = last.max(now);
             false
         });
@@ -174,6 +197,26 @@ mod tests {
 
     fn secs(s: u64) -> Duration {
         Duration::from_secs(s)
+    }
+
+    #[test]
+    fn requests_waiting_on_a_limit_hold_their_places() {
+        // Two resources of 1 per 10 s; requests alternate a, a, b. With every request
+        // taken up at once, b goes at 0 and the second a at 10 s. With one place, b waits
+        // behind the second a, which waits for a's window: b goes at 10 s too.
+        let limits = [Limit::new(1, secs(10)), Limit::new(1, secs(10))];
+        let request = |limit: usize| IdealRequest {
+            limits: vec![limit],
+            after: None,
+        };
+        let requests = [request(0), request(0), request(1)];
+        assert_eq!(minimum_time(&limits, &requests), secs(10));
+        assert_eq!(minimum_time_in_flight(&limits, &requests, 1), secs(10));
+        let requests = [request(0), request(0), request(1), request(1)];
+        assert_eq!(minimum_time(&limits, &requests), secs(10));
+        // One place: a at 0, a at 10, b at 10, b at 20.
+        assert_eq!(minimum_time_in_flight(&limits, &requests, 1), secs(20));
+        assert_eq!(minimum_time_in_flight(&limits, &requests, 2), secs(10));
     }
 
     fn on(limits: &[usize]) -> IdealRequest {
