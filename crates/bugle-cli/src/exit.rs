@@ -192,7 +192,7 @@ mod tests {
         );
         assert_eq!(
             exit_of(ErrorKind::NotFound {
-                code: Some(10003),
+                code: Some(bugle::JsonErrorCode::UNKNOWN_CHANNEL),
                 message: "Unknown Channel".into()
             }),
             4

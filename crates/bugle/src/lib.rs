@@ -12,8 +12,10 @@ pub mod webhook_url;
 
 pub use client::{DiscordClient, ExecuteWebhookParams, NewThread, ReactionEmoji, WebhookTarget};
 pub use config::{DiscordConfig, DiscordConfigBuilder, Simulation};
-pub use error::{Credential, DiscordError, ErrorCategory, ErrorKind, FieldError};
+pub use error::{Credential, DiscordError, ErrorCategory, ErrorKind, FieldError, JsonErrorCode};
+#[allow(deprecated)]
 pub use nonce::Nonce;
+pub use nonce::RandomNonce;
 pub use retry::{DefaultRetryPolicy, RetryDecision, RetryPolicy};
 pub use routing::{ChannelRoutes, ChannelTarget};
 pub use webhook_url::{WebhookUrl, WebhookUrlError};

@@ -13,18 +13,31 @@ use rand::Rng;
 /// The longest string nonce Discord accepts.
 pub const MAX_NONCE_CHARS: usize = 25;
 
-/// A message nonce: a random 64-bit number in decimal (at most 20 digits,
-/// within Discord's 25-character limit for string nonces).
+/// A fresh random message nonce: a random 64-bit number in decimal (at most
+/// 20 digits, within Discord's 25-character limit for string nonces).
+///
+/// Named apart from the model's [`Nonce`](bugle_model::message::Nonce), the
+/// value a message body carries: this type only draws one, and becomes a
+/// model `Nonce::String` with `into()`.
 ///
 /// ```
-/// let nonce = bugle::Nonce::generate();
+/// use bugle::model::message::Nonce;
+///
+/// let nonce = bugle::RandomNonce::generate();
 /// assert!(nonce.as_str().len() <= bugle::nonce::MAX_NONCE_CHARS);
 /// assert!(nonce.as_str().bytes().all(|b| b.is_ascii_digit()));
+/// let sent = Nonce::from(nonce.clone());
+/// assert_eq!(sent, Nonce::String(nonce.into_string()));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Nonce(String);
+pub struct RandomNonce(String);
 
-impl Nonce {
+/// The old name of [`RandomNonce`], which read the same as the model's
+/// [`Nonce`](bugle_model::message::Nonce).
+#[deprecated(note = "renamed to `RandomNonce`; the model's `message::Nonce` is the value sent")]
+pub type Nonce = RandomNonce;
+
+impl RandomNonce {
     /// A fresh nonce from the thread's OS-seeded random generator.
     ///
     /// Two nonces collide with probability 2⁻⁶⁴ per pair, and Discord only
@@ -51,7 +64,13 @@ impl Nonce {
     }
 }
 
-impl fmt::Display for Nonce {
+impl From<RandomNonce> for bugle_model::message::Nonce {
+    fn from(nonce: RandomNonce) -> Self {
+        Self::String(nonce.0)
+    }
+}
+
+impl fmt::Display for RandomNonce {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
@@ -69,7 +88,7 @@ mod tests {
     #[test]
     fn nonces_are_short_decimal_and_non_zero() {
         for _ in 0..1000 {
-            let nonce = Nonce::generate();
+            let nonce = RandomNonce::generate();
             assert!(nonce.as_str().len() <= MAX_NONCE_CHARS);
             assert!(!nonce.as_str().is_empty());
             assert!(nonce.as_str().bytes().all(|b| b.is_ascii_digit()));
@@ -79,14 +98,14 @@ mod tests {
 
     #[test]
     fn generated_nonces_differ() {
-        let nonces: HashSet<Nonce> = (0..10_000).map(|_| Nonce::generate()).collect();
+        let nonces: HashSet<RandomNonce> = (0..10_000).map(|_| RandomNonce::generate()).collect();
         assert_eq!(nonces.len(), 10_000);
     }
 
     #[test]
     fn the_same_seed_gives_the_same_nonce() {
-        let a = Nonce::from_random(&mut SmallRng::seed_from_u64(7));
-        let b = Nonce::from_random(&mut SmallRng::seed_from_u64(7));
+        let a = RandomNonce::from_random(&mut SmallRng::seed_from_u64(7));
+        let b = RandomNonce::from_random(&mut SmallRng::seed_from_u64(7));
         assert_eq!(a, b);
         assert_eq!(a.to_string(), a.clone().into_string());
     }

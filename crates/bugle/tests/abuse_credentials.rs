@@ -119,7 +119,11 @@ async fn a_webhook_that_answered_404_is_not_used_again_and_others_are_unaffected
         matches!(first.kind(), ErrorKind::NotFound { .. }),
         "{first:?}"
     );
-    assert_eq!(first.discord_code(), Some(10015), "unknown webhook");
+    assert_eq!(
+        first.discord_code(),
+        Some(bugle::JsonErrorCode::UNKNOWN_WEBHOOK),
+        "unknown webhook"
+    );
     assert_eq!(fake.counters().requests, 1);
 
     // Later sends, edits and deletes through it fail without a request.

@@ -53,7 +53,10 @@ async fn editing_someone_elses_message_is_forbidden() {
         matches!(error.kind(), ErrorKind::Forbidden { .. }),
         "{error:?}"
     );
-    assert_eq!(error.discord_code(), Some(50005));
+    assert_eq!(
+        error.discord_code(),
+        Some(bugle::JsonErrorCode::CANNOT_EDIT_OTHERS_MESSAGE)
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -71,7 +74,10 @@ async fn an_unknown_message_is_not_found() {
         matches!(error.kind(), ErrorKind::NotFound { .. }),
         "{error:?}"
     );
-    assert_eq!(error.discord_code(), Some(10008));
+    assert_eq!(
+        error.discord_code(),
+        Some(bugle::JsonErrorCode::UNKNOWN_MESSAGE)
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -94,7 +100,10 @@ async fn discord_form_errors_come_back_with_their_fields() {
     else {
         panic!("wrong kind: {error:?}");
     };
-    assert_eq!((*status, *code), (400, Some(50035)));
+    assert_eq!(
+        (*status, *code),
+        (400, Some(bugle::JsonErrorCode::INVALID_FORM_BODY))
+    );
     assert!(
         field_errors
             .iter()

@@ -221,7 +221,10 @@ async fn deleting_in_an_unknown_channel_is_not_found() {
         matches!(error.kind(), ErrorKind::NotFound { .. }),
         "{error:?}"
     );
-    assert_eq!(error.discord_code(), Some(10003));
+    assert_eq!(
+        error.discord_code(),
+        Some(bugle::JsonErrorCode::UNKNOWN_CHANNEL)
+    );
 }
 
 #[tokio::test(start_paused = true)]

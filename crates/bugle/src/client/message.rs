@@ -2,7 +2,7 @@
 //! messages.
 
 use bugle_model::id::{ChannelId, MessageId};
-use bugle_model::message::{Message, Nonce as ModelNonce};
+use bugle_model::message::Message;
 use bugle_model::request::{AllowedMentions, CreateMessage, EditMessage, Patch};
 use bugle_model::text::split_message;
 use bugle_model::validate::{
@@ -13,12 +13,9 @@ use http::Method;
 use super::DiscordClient;
 use super::body::{Body, decode};
 use super::request::{Call, Target};
-use crate::error::{DiscordError, ErrorKind};
-use crate::nonce::Nonce;
+use crate::error::{DiscordError, ErrorKind, JsonErrorCode};
+use crate::nonce::RandomNonce;
 use crate::routing::ChannelTarget;
-
-/// Discord's JSON error code for an unknown message.
-const UNKNOWN_MESSAGE: u32 = 10008;
 
 impl DiscordClient {
     /// Sends a message to a channel, thread or DM channel
@@ -188,7 +185,7 @@ impl DiscordClient {
             Ok(_) => Ok(()),
             Err(error)
                 if matches!(error.kind(), ErrorKind::NotFound { .. })
-                    && error.discord_code() == Some(UNKNOWN_MESSAGE) =>
+                    && error.discord_code() == Some(JsonErrorCode::UNKNOWN_MESSAGE) =>
             {
                 tracing::debug!("the message was already deleted");
                 Ok(())
@@ -249,7 +246,7 @@ impl NewMessage {
             .allowed_mentions
             .get_or_insert_with(AllowedMentions::none);
         if message.nonce.is_none() {
-            message.nonce = Some(ModelNonce::String(Nonce::generate().into_string()));
+            message.nonce = Some(RandomNonce::generate().into());
             message.enforce_nonce = true;
         }
         message.validate_in(validation)?;

@@ -474,7 +474,6 @@ fn kind_label(error: &DiscordError) -> &'static str {
         ErrorKind::Validation { .. } => "validation",
         ErrorKind::Decode { .. } => "decode",
         ErrorKind::QueueFull { .. } => "queue_full",
-        ErrorKind::QueueTimeout { .. } => "queue_timeout",
         ErrorKind::RateLimitTimeout { .. } => "rate_limit_timeout",
         ErrorKind::DeadlineExceeded { .. } => "deadline_exceeded",
         ErrorKind::SimulationNoMatch { .. } => "simulation_no_match",

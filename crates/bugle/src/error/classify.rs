@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use bugle_model::error::{ApiError, RateLimitedBody};
+use bugle_model::error::{ApiError, JsonErrorCode, RateLimitedBody};
 use http::{HeaderMap, StatusCode};
 use serde::Deserialize as _;
 use serde_json::Value;
@@ -23,8 +23,8 @@ const MAX_MESSAGE_CHARS: usize = 500;
 /// What an error answer's body says, read with the model's [`ApiError`] (code,
 /// message, the 50035 field errors) and [`RateLimitedBody`] (a 429's wait).
 struct ErrorBody {
-    /// The JSON error code, when the body has one.
-    code: Option<u32>,
+    /// The JSON error code, when the body has one other than `0`.
+    code: Option<JsonErrorCode>,
     /// Discord's message, at most [`MAX_MESSAGE_CHARS`] characters.
     message: String,
     /// The flattened `errors` tree.
@@ -43,7 +43,12 @@ impl ErrorBody {
         }
         let api = ApiError::deserialize(&value).ok()?;
         Some(Self {
-            code: value.get("code").map(|_| u32::from(api.code)),
+            // Discord's generic answers (a bare 401 or 404) carry `"code": 0`,
+            // which names no error: it is reported as no code at all.
+            code: value
+                .get("code")
+                .map(|_| api.code)
+                .filter(|code| code.get() != 0),
             message: api.message.chars().take(MAX_MESSAGE_CHARS).collect(),
             field_errors: api.field_errors(),
             rate_limit: RateLimitedBody::deserialize(&value).ok(),
@@ -65,13 +70,13 @@ impl DiscordError {
     /// reports a 429 the limiter took for a ban as [`ErrorKind::Banned`].
     ///
     /// ```
-    /// use bugle::{DiscordError, ErrorKind};
+    /// use bugle::{DiscordError, ErrorKind, JsonErrorCode};
     /// use http::{HeaderMap, StatusCode};
     ///
     /// let body = br#"{"code": 10003, "message": "Unknown Channel"}"#;
     /// let error = DiscordError::from_response(StatusCode::NOT_FOUND, &HeaderMap::new(), body)
     ///     .expect("404 is an error");
-    /// assert_eq!(error.discord_code(), Some(10003));
+    /// assert_eq!(error.discord_code(), Some(JsonErrorCode::UNKNOWN_CHANNEL));
     /// assert!(matches!(error.kind(), ErrorKind::NotFound { .. }));
     /// ```
     pub fn from_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<Self> {
@@ -226,12 +231,14 @@ mod tests {
                 401,
                 r#"{"code": 50027, "message": "Invalid Webhook Token"}"#
             ),
-            ErrorKind::Unauthorized { code: Some(50027) }
+            ErrorKind::Unauthorized {
+                code: Some(JsonErrorCode::INVALID_WEBHOOK_TOKEN)
+            }
         );
         assert_eq!(
             classify(403, r#"{"code": 50013, "message": "Missing Permissions"}"#),
             ErrorKind::Forbidden {
-                code: Some(50013),
+                code: Some(JsonErrorCode::MISSING_PERMISSIONS),
                 message: "Missing Permissions".into()
             }
         );
@@ -267,7 +274,10 @@ mod tests {
         else {
             panic!("not a bad request");
         };
-        assert_eq!((status, code), (400, Some(50035)));
+        assert_eq!(
+            (status, code),
+            (400, Some(JsonErrorCode::INVALID_FORM_BODY))
+        );
         assert_eq!(message, "Invalid Form Body");
         assert_eq!(field_errors.len(), 1);
         assert_eq!(field_errors[0].path, "content");
@@ -306,7 +316,7 @@ mod tests {
         else {
             panic!("not a bad request");
         };
-        assert_eq!(code, Some(50035));
+        assert_eq!(code, Some(JsonErrorCode::INVALID_FORM_BODY));
         assert_eq!(message, "Invalid Form Body");
         let paths: Vec<&str> = field_errors.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(
@@ -338,7 +348,7 @@ mod tests {
         assert_eq!(
             classify(404, r#"{"message": "404: Not Found", "code": 0}"#),
             ErrorKind::NotFound {
-                code: Some(0),
+                code: None,
                 message: "404: Not Found".into()
             }
         );

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use bugle_model::error::JsonErrorCode;
 use bugle_model::validate::ValidationError;
 use bugle_ratelimit::{ErrorKind as LimitKind, RateLimitError};
 use bugle_sim::cassette::{CassetteError, CassetteErrorKind};
@@ -9,16 +10,12 @@ use tokio::time::Instant;
 
 use super::{DiscordError, ErrorKind};
 
-/// Discord's JSON error code for an unknown webhook.
-const UNKNOWN_WEBHOOK: u32 = 10015;
-
 /// A body that failed validation: [`ErrorKind::Validation`] naming every
-/// violation with its field path and limit.
+/// violation with its field path and limit, the report kept for
+/// [`DiscordError::validation`].
 impl From<ValidationError> for DiscordError {
     fn from(error: ValidationError) -> Self {
-        Self::new(ErrorKind::Validation {
-            message: error.to_string(),
-        })
+        Self::from_validation(error)
     }
 }
 
@@ -76,12 +73,16 @@ impl DiscordError {
             },
             LimitKind::TokenInvalid => ErrorKind::Unauthorized { code: None },
             LimitKind::WebhookDead { .. } => ErrorKind::NotFound {
-                code: Some(UNKNOWN_WEBHOOK),
+                code: Some(JsonErrorCode::UNKNOWN_WEBHOOK),
                 message: "the webhook answered 404 earlier and is not used again".to_owned(),
             },
-            // A kind added to the limiter later: refused locally, nothing sent.
-            _ => ErrorKind::QueueTimeout {
-                waited: Duration::ZERO,
+            // A kind added to the limiter later (the crates are released
+            // together, so this is a reminder to map it): the limiter refused
+            // locally and nothing was sent, which is what a refused wait
+            // reports; the limiter's own error stays the source.
+            _ => ErrorKind::RateLimitTimeout {
+                predicted_wait: max_wait,
+                max_wait,
             },
         };
         Self::new(kind).with_source(error)
@@ -107,6 +108,67 @@ mod tests {
         assert!(
             message.contains("content: 2001 chars, at most 2000"),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn the_report_is_reachable_with_every_path_and_limit() {
+        use bugle_model::builder::EmbedBuilder;
+        use bugle_model::validate::ViolationKind;
+
+        let embed = (0..26).fold(EmbedBuilder::new().title("t".repeat(257)), |embed, n| {
+            embed.field(format!("f{n}"), "v")
+        });
+        let report = CreateMessage::new()
+            .content("x".repeat(2001))
+            .embed(embed.build())
+            .validate()
+            .expect_err("three violations");
+        let error = DiscordError::from(report.clone());
+        // The human message is the report's, unchanged.
+        let ErrorKind::Validation { message } = error.kind() else {
+            panic!("not a validation error: {error:?}");
+        };
+        assert_eq!(message, &report.to_string());
+        // Every violation, with its path and limit, is there as data.
+        let report = error.validation().expect("the report is kept");
+        let found: Vec<(&str, &ViolationKind)> = report
+            .violations()
+            .iter()
+            .map(|violation| (violation.path.as_str(), &violation.kind))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "content",
+                    &ViolationKind::TooLong {
+                        max: 2000,
+                        actual: 2001
+                    }
+                ),
+                (
+                    "embeds[0].title",
+                    &ViolationKind::TooLong {
+                        max: 256,
+                        actual: 257
+                    }
+                ),
+                (
+                    "embeds[0].fields",
+                    &ViolationKind::TooMany {
+                        max: 25,
+                        actual: 26
+                    }
+                ),
+            ]
+        );
+        assert!(report.at("embeds[0].fields").is_some());
+        // Other kinds have no report.
+        assert!(
+            DiscordError::new(ErrorKind::QueueFull { capacity: 1 })
+                .validation()
+                .is_none()
         );
     }
 }

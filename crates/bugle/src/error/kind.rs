@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use bugle_model::error::JsonErrorCode;
+
 use super::FieldError;
 use crate::webhook_url::WebhookUrlError;
 
@@ -59,21 +61,24 @@ pub enum ErrorKind {
     },
     /// Discord answered 401: the bot token or webhook token is invalid.
     Unauthorized {
-        /// Discord's JSON error code, if the body had one.
-        code: Option<u32>,
+        /// Discord's JSON error code, if the body had one (never the
+        /// meaningless `0` of a generic answer).
+        code: Option<JsonErrorCode>,
     },
     /// Discord answered 403: the bot lacks a permission or access.
     Forbidden {
-        /// Discord's JSON error code, if the body had one.
-        code: Option<u32>,
+        /// Discord's JSON error code, if the body had one (never the
+        /// meaningless `0` of a generic answer).
+        code: Option<JsonErrorCode>,
         /// Discord's message.
         message: String,
     },
     /// Discord answered 404: the channel, message, user or webhook does not
     /// exist (or is not visible to this bot).
     NotFound {
-        /// Discord's JSON error code, if the body had one.
-        code: Option<u32>,
+        /// Discord's JSON error code, if the body had one (never the
+        /// meaningless `0` of a generic answer).
+        code: Option<JsonErrorCode>,
         /// Discord's message.
         message: String,
     },
@@ -82,14 +87,18 @@ pub enum ErrorKind {
     BadRequest {
         /// The HTTP status.
         status: u16,
-        /// Discord's JSON error code, if the body had one.
-        code: Option<u32>,
+        /// Discord's JSON error code, if the body had one (never the
+        /// meaningless `0` of a generic answer).
+        code: Option<JsonErrorCode>,
         /// Discord's message.
         message: String,
         /// The per-field errors of a 50035 "invalid form body" answer.
         field_errors: Vec<FieldError>,
     },
     /// bugle's own validation refused the request; nothing was sent.
+    ///
+    /// When the model's checks refused the body, every violation with its
+    /// field path and limit is in [`DiscordError::validation`](super::DiscordError::validation).
     Validation {
         /// What is wrong, naming the field and the limit.
         message: String,
@@ -137,11 +146,6 @@ pub enum ErrorKind {
     QueueFull {
         /// How many requests the queue holds.
         capacity: usize,
-    },
-    /// The request waited in the queue until its deadline passed.
-    QueueTimeout {
-        /// How long it waited.
-        waited: Duration,
     },
     /// The rate limiter predicted a wait longer than the caller allows, so
     /// the request was refused up front.
@@ -207,7 +211,6 @@ impl ErrorKind {
             | Self::UnknownChannelRoute { .. }
             | Self::UnknownWebhook { .. } => ErrorCategory::Configuration,
             Self::QueueFull { .. }
-            | Self::QueueTimeout { .. }
             | Self::RateLimitTimeout { .. }
             | Self::DeadlineExceeded { .. }
             | Self::Banned { .. }
@@ -234,7 +237,7 @@ impl ErrorKind {
     }
 
     /// Discord's JSON error code, if the response carried one.
-    pub fn discord_code(&self) -> Option<u32> {
+    pub fn discord_code(&self) -> Option<JsonErrorCode> {
         match self {
             Self::Unauthorized { code }
             | Self::Forbidden { code, .. }
@@ -245,14 +248,15 @@ impl ErrorKind {
     }
 }
 
-/// Writes ` (code N)` when Discord sent a JSON error code.
-struct Code(Option<u32>);
+/// Writes ` (code N)` when Discord sent a JSON error code, and nothing for
+/// an absent code or the `0` of a generic answer.
+struct Code(Option<JsonErrorCode>);
 
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Some(code) => write!(f, " (code {code})"),
-            None => Ok(()),
+            Some(code) if code.get() != 0 => write!(f, " (code {code})"),
+            _ => Ok(()),
         }
     }
 }
@@ -374,11 +378,6 @@ impl fmt::Display for ErrorKind {
                 f,
                 "the rate-limit queue is full ({capacity} requests waiting); send fewer requests at once or raise the queue capacity"
             ),
-            Self::QueueTimeout { waited } => write!(
-                f,
-                "the request waited {:.3}s in the rate-limit queue and expired before it was sent; send fewer requests at once or allow a longer deadline",
-                waited.as_secs_f64()
-            ),
             Self::RateLimitTimeout {
                 predicted_wait,
                 max_wait,
@@ -439,9 +438,11 @@ mod tests {
             ErrorKind::Network {
                 request_may_have_been_sent: false,
             },
-            ErrorKind::Unauthorized { code: Some(50027) },
+            ErrorKind::Unauthorized {
+                code: Some(JsonErrorCode::INVALID_WEBHOOK_TOKEN),
+            },
             ErrorKind::Forbidden {
-                code: Some(50013),
+                code: Some(JsonErrorCode::MISSING_PERMISSIONS),
                 message: "Missing Permissions".into(),
             },
             ErrorKind::NotFound {
@@ -450,7 +451,7 @@ mod tests {
             },
             ErrorKind::BadRequest {
                 status: 400,
-                code: Some(50035),
+                code: Some(JsonErrorCode::INVALID_FORM_BODY),
                 message: "Invalid Form Body".into(),
                 field_errors: vec![FieldError {
                     path: "content".into(),
@@ -485,9 +486,6 @@ mod tests {
                 known: vec![],
             },
             ErrorKind::QueueFull { capacity: 100 },
-            ErrorKind::QueueTimeout {
-                waited: Duration::from_secs(30),
-            },
             ErrorKind::RateLimitTimeout {
                 predicted_wait: Duration::from_secs(9),
                 max_wait: Duration::from_secs(2),
@@ -538,8 +536,11 @@ mod tests {
     #[test]
     fn statuses_and_codes_are_reported() {
         assert_eq!(
-            ErrorKind::Unauthorized { code: Some(50027) }.discord_code(),
-            Some(50027)
+            ErrorKind::Unauthorized {
+                code: Some(JsonErrorCode::INVALID_WEBHOOK_TOKEN)
+            }
+            .discord_code(),
+            Some(JsonErrorCode::new(50027))
         );
         assert_eq!(ErrorKind::Unauthorized { code: None }.status(), Some(401));
         assert_eq!(
@@ -551,6 +552,48 @@ mod tests {
             Some(429)
         );
         assert_eq!(ErrorKind::QueueFull { capacity: 1 }.status(), None);
+    }
+
+    #[test]
+    fn an_absent_or_zero_code_is_not_printed() {
+        let absent = ErrorKind::Unauthorized { code: None }.to_string();
+        assert!(
+            absent.starts_with("discord rejected the credentials (401); "),
+            "{absent}"
+        );
+        // A kind built by hand with Discord's generic `0` prints no code either.
+        let zero = [
+            ErrorKind::Unauthorized {
+                code: Some(JsonErrorCode::new(0)),
+            },
+            ErrorKind::Forbidden {
+                code: Some(JsonErrorCode::new(0)),
+                message: "Forbidden".into(),
+            },
+            ErrorKind::NotFound {
+                code: Some(JsonErrorCode::new(0)),
+                message: "404: Not Found".into(),
+            },
+            ErrorKind::BadRequest {
+                status: 400,
+                code: Some(JsonErrorCode::new(0)),
+                message: "Bad Request".into(),
+                field_errors: vec![],
+            },
+        ];
+        for kind in zero {
+            let message = kind.to_string();
+            assert!(!message.contains("code"), "{message}");
+        }
+        let named = ErrorKind::NotFound {
+            code: Some(JsonErrorCode::UNKNOWN_CHANNEL),
+            message: "Unknown Channel".into(),
+        }
+        .to_string();
+        assert!(
+            named.contains("(404) (code 10003): Unknown Channel"),
+            "{named}"
+        );
     }
 
     #[test]
@@ -597,7 +640,6 @@ mod tests {
             C::Configuration,
             C::Configuration,
             C::Configuration,
-            C::Queue,
             C::Queue,
             C::Queue,
             C::Queue,

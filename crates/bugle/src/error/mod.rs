@@ -20,6 +20,12 @@ use std::fmt;
 /// One field Discord rejected in a 50035 "invalid form body" answer, with
 /// its path (e.g. `embeds[0].title`); the model's type, re-exported.
 pub use bugle_model::error::FieldError;
+/// Discord's numeric JSON error code, as [`DiscordError::discord_code`]
+/// returns it; the model's type, re-exported.
+pub use bugle_model::error::JsonErrorCode;
+/// The report of a body bugle's validation refused: every violation with its
+/// field path and limit; the model's types, re-exported.
+pub use bugle_model::validate::{ValidationError, Violation, ViolationKind};
 pub(crate) use convert::cassette_kind;
 pub use kind::{Credential, ErrorCategory, ErrorKind};
 
@@ -39,13 +45,33 @@ pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 #[derive(Debug)]
 pub struct DiscordError {
     kind: ErrorKind,
+    /// The model's report behind an [`ErrorKind::Validation`]; boxed so an
+    /// error stays small on the success path's futures.
+    validation: Option<Box<ValidationError>>,
     source: Option<BoxError>,
 }
 
 impl DiscordError {
     /// An error of `kind` with no underlying cause.
     pub fn new(kind: ErrorKind) -> Self {
-        Self { kind, source: None }
+        Self {
+            kind,
+            validation: None,
+            source: None,
+        }
+    }
+
+    /// The error for a body the model's validation refused:
+    /// [`ErrorKind::Validation`] whose message lists every violation, with
+    /// the report itself kept for [`validation`](Self::validation).
+    pub fn from_validation(report: ValidationError) -> Self {
+        Self {
+            kind: ErrorKind::Validation {
+                message: report.to_string(),
+            },
+            validation: Some(Box::new(report)),
+            source: None,
+        }
     }
 
     /// Attaches the lower-level error that caused this one.
@@ -71,6 +97,30 @@ impl DiscordError {
     /// The lower-level error that caused this one, if any.
     pub fn into_source(self) -> Option<BoxError> {
         self.source
+    }
+
+    /// The validation report, when bugle's validation refused the body:
+    /// every violation, each with its field path (e.g.
+    /// `embeds[0].fields[3].value`) and the limit it broke.
+    ///
+    /// `Some` for every [`ErrorKind::Validation`] the model's checks produced;
+    /// `None` for other kinds, and for the few local refusals that are not
+    /// about a field of the body (an unsupported HTTP method, say).
+    ///
+    /// ```
+    /// use bugle::DiscordError;
+    /// use bugle::error::ViolationKind;
+    /// use bugle::model::request::CreateMessage;
+    /// use bugle::model::validate::Validate;
+    ///
+    /// let report = CreateMessage::new().content("x".repeat(2001)).validate().unwrap_err();
+    /// let error = DiscordError::from(report);
+    /// let violation = &error.validation().expect("a validation error").violations()[0];
+    /// assert_eq!(violation.path, "content");
+    /// assert_eq!(violation.kind, ViolationKind::TooLong { max: 2000, actual: 2001 });
+    /// ```
+    pub fn validation(&self) -> Option<&ValidationError> {
+        self.validation.as_deref()
     }
 
     /// The kind and the source, by value.
@@ -107,9 +157,10 @@ impl DiscordError {
         self.kind.status()
     }
 
-    /// Discord's JSON error code (e.g. 50013 "missing permissions"), when the
-    /// response carried one.
-    pub fn discord_code(&self) -> Option<u32> {
+    /// Discord's JSON error code (e.g. [`JsonErrorCode::MISSING_PERMISSIONS`],
+    /// 50013), when the response carried one; Discord's generic `0` counts as
+    /// none.
+    pub fn discord_code(&self) -> Option<JsonErrorCode> {
         self.kind.discord_code()
     }
 }
