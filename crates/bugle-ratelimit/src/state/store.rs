@@ -128,8 +128,10 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
     /// Holds the route on `major` until `until` (a shared-scope 429: that resource's
     /// shared limit is full for this route; the rest of the bucket may still go).
     fn hold_route(&mut self, route: &RouteName, major: Major, until: Instant, now: Instant);
-    /// A success on the route for a request on `major` dispatched at `sent_at`: the new
-    /// sublimit shape if it shows the first learn missed a request the server counted.
+    /// A success on the route for a request on `major` dispatched at `sent_at` (marked in
+    /// the recent history, so a first learn counts it even if it left after the request
+    /// whose 429 teaches the limit): the new sublimit shape if it shows that a first
+    /// learn already made missed a request the server counted.
     fn confirm_dispatch(
         &mut self,
         route: &RouteName,
@@ -187,7 +189,9 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
 struct RouteEntry {
     hash: Option<Name>,
     last_used: Instant,
-    recent: VecDeque<(Major, Instant)>,
+    /// Recent dispatches: the major parameter, the dispatch instant, and whether a
+    /// success came back for it.
+    recent: VecDeque<(Major, Instant, bool)>,
     sublimit: Option<Box<Sublimit>>,
     /// Majors held after a shared-scope 429, with the hold's end (few, short-lived).
     held: Vec<(Major, Instant)>,
@@ -411,7 +415,7 @@ impl BucketStore for MemoryStore {
         if entry.recent.len() == RECENT_PER_ROUTE {
             entry.recent.pop_front();
         }
-        entry.recent.push_back((major, now));
+        entry.recent.push_back((major, now, false));
         if let Some(sub) = entry.sublimit.as_mut() {
             sub.record(major, now);
         }
@@ -424,7 +428,7 @@ impl BucketStore for MemoryStore {
         if let Some(i) = entry
             .recent
             .iter()
-            .rposition(|&(m, t)| m == major && t == at)
+            .rposition(|&(m, t, _)| m == major && t == at)
         {
             entry.recent.remove(i);
         }
@@ -447,9 +451,10 @@ impl BucketStore for MemoryStore {
             .recent
             .iter()
             // Requests dispatched after the one that got the 429 were in flight with
-            // it: no evidence that the window had room for them.
-            .filter(|&&(m, t)| m == major && t <= sent_at)
-            .map(|&(_, t)| t)
+            // it: no evidence that the window had room for them, unless a success
+            // came back for one already (the server took it first).
+            .filter(|&&(m, t, ok)| m == major && (t <= sent_at || ok))
+            .map(|&(_, t, _)| t)
             .collect();
         // The request that got the 429 did not count.
         if let Some(i) = recent.iter().rposition(|&t| t == sent_at) {
@@ -462,7 +467,7 @@ impl BucketStore for MemoryStore {
         let fresh = previous.is_none();
         let mut learned = Sublimit::learn(previous, major, retry_after, &recent, margin, ttl, now);
         if fresh {
-            learned.seed(entry.recent.iter().copied(), now);
+            learned.seed(entry.recent.iter().map(|&(m, t, _)| (m, t)), now);
             learned.counted = Some((major, sent_at, now));
         } else {
             learned.uncount(major, sent_at);
@@ -478,7 +483,13 @@ impl BucketStore for MemoryStore {
         major: Major,
         sent_at: Instant,
     ) -> Option<(u32, Duration, Instant)> {
-        let sub = self.routes.get_mut(route)?.sublimit.as_mut()?;
+        let entry = self.routes.get_mut(route)?;
+        if let Some(dispatch) = (entry.recent.iter_mut().rev())
+            .find(|(m, t, _)| *m == major && *t == sent_at)
+        {
+            dispatch.2 = true;
+        }
+        let sub = entry.sublimit.as_mut()?;
         sub.confirm(major, sent_at)
             .then_some((sub.limit, sub.period, sub.expires_at))
     }
@@ -500,7 +511,7 @@ impl BucketStore for MemoryStore {
             sub.tighten(limit, period, expires_at);
         } else {
             let mut adopted = Sublimit::adopted(limit, period, expires_at);
-            adopted.seed(entry.recent.iter().copied(), now);
+            adopted.seed(entry.recent.iter().map(|&(m, t, _)| (m, t)), now);
             entry.sublimit = Some(Box::new(adopted));
         }
     }
