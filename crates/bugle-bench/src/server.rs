@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::process::Stdio;
 
 use bugle_sim::fake::{
-    BucketRule, Counters, Delay, FakeDiscord, FaultConfig, MESSAGES_BUCKET, RateLimitConfig,
+    BucketRule, Counters, Delay, FakeDiscord, FakeRateLimits, FaultConfig, MESSAGES_BUCKET,
     RouteKind, SharedLimit, Sublimit, WEBHOOKS_BUCKET,
 };
 use serde::{Deserialize, Serialize};
@@ -127,12 +127,12 @@ pub fn build_fake(spec: &Spec) -> FakeDiscord {
     builder.build()
 }
 
-fn rate_limits(spec: &Spec) -> RateLimitConfig {
+fn rate_limits(spec: &Spec) -> FakeRateLimits {
     let limits = &spec.buckets;
     if !limits.enabled {
-        return RateLimitConfig::disabled();
+        return FakeRateLimits::disabled();
     }
-    let mut config = RateLimitConfig::discord_defaults()
+    let mut config = FakeRateLimits::discord_defaults()
         .without_sublimits()
         .global_per_second(limits.global_per_second)
         .ip_global_per_second(limits.global_per_second)

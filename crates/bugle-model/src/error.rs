@@ -56,7 +56,13 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "discord error {}: {}", self.code, self.message)?;
+        // Discord's generic answers carry code 0 (GENERAL_ERROR), which names
+        // no error.
+        if self.code == JsonErrorCode::GENERAL_ERROR {
+            write!(f, "discord error: {}", self.message)?;
+        } else {
+            write!(f, "discord error {}: {}", self.code, self.message)?;
+        }
         let fields = self.field_errors();
         for (i, field) in fields.iter().enumerate() {
             f.write_str(if i == 0 { " (" } else { "; " })?;
@@ -287,6 +293,17 @@ mod tests {
             error.to_string(),
             "discord error 50035: Invalid Form Body (content: Must be 2000 or fewer in length. [BASE_TYPE_MAX_LENGTH])"
         );
+    }
+
+    #[test]
+    fn display_prints_no_zero_code() {
+        for body in [
+            json!({"code": 0, "message": "401: Unauthorized"}),
+            json!({"message": "401: Unauthorized"}),
+        ] {
+            let error: ApiError = serde_json::from_value(body).unwrap();
+            assert_eq!(error.to_string(), "discord error: 401: Unauthorized");
+        }
     }
 
     #[test]

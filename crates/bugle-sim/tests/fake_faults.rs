@@ -4,7 +4,7 @@ mod fake_support;
 
 use std::time::Duration;
 
-use bugle_sim::fake::{Delay, FakeDiscord, FaultConfig, Outage, RateLimitConfig};
+use bugle_sim::fake::{Delay, FakeDiscord, FakeRateLimits, FaultConfig, Outage};
 use bugle_transport::{Transport, TransportErrorKind};
 use fake_support::{TEXT, builder, request};
 use http::{Method, StatusCode};
@@ -37,7 +37,7 @@ async fn outcomes(discord: &FakeDiscord, n: usize) -> Vec<Option<u16>> {
 fn faulty(seed: u64) -> FakeDiscord {
     builder()
         .seed(seed)
-        .rate_limits(RateLimitConfig::disabled())
+        .rate_limits(FakeRateLimits::disabled())
         .faults(
             FaultConfig::none()
                 .error_before(0.2)

@@ -5,7 +5,7 @@ mod fake_support;
 use std::time::Duration;
 
 use bugle_sim::fake::{
-    BucketRule, MESSAGES_BUCKET, RateLimitConfig, RouteKind, SharedLimit, Sublimit,
+    BucketRule, FakeRateLimits, MESSAGES_BUCKET, RouteKind, SharedLimit, Sublimit,
 };
 use fake_support::{HOOK, HOOK_TOKEN, anon, bot, builder, request, send};
 use http::{Method, StatusCode};
@@ -91,7 +91,7 @@ async fn the_sixth_create_in_five_seconds_is_a_user_429_and_the_window_resets() 
 
 #[tokio::test(start_paused = true)]
 async fn the_global_limit_answers_with_only_global_headers() {
-    let limits = RateLimitConfig::discord_defaults().global_per_second(3);
+    let limits = FakeRateLimits::discord_defaults().global_per_second(3);
     let discord = builder().rate_limits(limits).build();
     for channel in [100, 101, 100] {
         bot(
@@ -121,7 +121,7 @@ async fn the_global_limit_answers_with_only_global_headers() {
 
 #[tokio::test(start_paused = true)]
 async fn unauthenticated_webhook_requests_share_the_per_ip_global_limit() {
-    let limits = RateLimitConfig::discord_defaults()
+    let limits = FakeRateLimits::discord_defaults()
         .ip_global_per_second(2)
         .global_per_second(50);
     let discord = builder().rate_limits(limits).build();
@@ -147,7 +147,7 @@ async fn unauthenticated_webhook_requests_share_the_per_ip_global_limit() {
 
 #[tokio::test(start_paused = true)]
 async fn a_hidden_sublimit_429s_while_headers_show_capacity() {
-    let limits = RateLimitConfig::discord_defaults()
+    let limits = FakeRateLimits::discord_defaults()
         .without_sublimits()
         .sublimit(Sublimit::new(
             RouteKind::ExecuteWebhook,
@@ -170,7 +170,7 @@ async fn a_hidden_sublimit_429s_while_headers_show_capacity() {
 
 #[tokio::test(start_paused = true)]
 async fn a_shared_limit_429s_with_scope_shared_and_is_not_invalid() {
-    let limits = RateLimitConfig::discord_defaults()
+    let limits = FakeRateLimits::discord_defaults()
         .bucket(BucketRule::new(
             "reactions",
             100,
@@ -212,7 +212,7 @@ async fn a_shared_limit_429s_with_scope_shared_and_is_not_invalid() {
 
 #[tokio::test(start_paused = true)]
 async fn too_many_invalid_requests_get_the_ip_a_cloudflare_ban() {
-    let limits = RateLimitConfig::discord_defaults().invalid_request_ban(
+    let limits = FakeRateLimits::discord_defaults().invalid_request_ban(
         5,
         Duration::from_secs(600),
         Duration::from_secs(3600),
@@ -249,7 +249,7 @@ async fn too_many_invalid_requests_get_the_ip_a_cloudflare_ban() {
 
 #[tokio::test(start_paused = true)]
 async fn disabled_limits_send_no_headers_and_never_429() {
-    let discord = builder().rate_limits(RateLimitConfig::disabled()).build();
+    let discord = builder().rate_limits(FakeRateLimits::disabled()).build();
     for _ in 0..20 {
         let answer = bot(&discord, Method::POST, "/channels/100/messages", create()).await;
         assert_eq!(answer.status, StatusCode::OK);

@@ -10,7 +10,7 @@ use bugle_model::channel::{Channel, ChannelType};
 use bugle_model::id::Id;
 use bugle_model::message::Message;
 use bugle_model::user::User;
-use bugle_sim::fake::{BucketRule, FakeDiscord, MESSAGE_GET_BUCKET, RateLimitConfig, RouteKind};
+use bugle_sim::fake::{BucketRule, FakeDiscord, FakeRateLimits, MESSAGE_GET_BUCKET, RouteKind};
 use fake_support::{Answer, FRIEND, TEXT, anon, bot, builder};
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -41,7 +41,7 @@ const OTHER: u64 = 103;
 
 /// A fake without rate limits, for tests that send many messages.
 fn unlimited() -> FakeDiscord {
-    builder().rate_limits(RateLimitConfig::disabled()).build()
+    builder().rate_limits(FakeRateLimits::disabled()).build()
 }
 
 async fn post(discord: &FakeDiscord, channel: u64, content: &str) -> u64 {
@@ -304,7 +304,7 @@ async fn paging_before_the_oldest_of_each_page_walks_the_whole_history() {
 async fn list_leaves_out_deleted_messages_and_other_channels() {
     let discord = builder()
         .text_channel(OTHER)
-        .rate_limits(RateLimitConfig::disabled())
+        .rate_limits(FakeRateLimits::disabled())
         .build();
     let ids = history(&discord, 3).await;
     post(&discord, OTHER, "elsewhere").await;
@@ -385,7 +385,7 @@ async fn get_message_keeps_its_own_bucket_headers() {
 }
 
 /// A configuration giving each read route its own bucket of 2 per second.
-fn read_buckets() -> RateLimitConfig {
+fn read_buckets() -> FakeRateLimits {
     let second = Duration::from_secs(1);
     [
         ("list", RouteKind::ListMessages),
@@ -395,7 +395,7 @@ fn read_buckets() -> RateLimitConfig {
     ]
     .into_iter()
     .fold(
-        RateLimitConfig::discord_defaults(),
+        FakeRateLimits::discord_defaults(),
         |config, (hash, route)| config.bucket(BucketRule::new(hash, 2, second, [route])),
     )
 }

@@ -12,7 +12,7 @@ use bugle::{DiscordClient, ErrorKind};
 use bugle_model::id::ChannelId;
 use bugle_model::request::{CreateMessage, EditMessage, ExecuteWebhook};
 use bugle_ratelimit::RateLimitConfig as ClientLimits;
-use bugle_sim::fake::RateLimitConfig as ServerLimits;
+use bugle_sim::fake::FakeRateLimits as ServerLimits;
 use bugle_transport::{Transport, TransportFuture, TransportRequest};
 use client_support::{TEXT, config_builder, fake_builder};
 use http::StatusCode;

@@ -28,7 +28,7 @@ use bugle::{DiscordClient, DiscordError, WebhookTarget};
 use bugle_model::id::{ChannelId, MessageId};
 use bugle_model::request::{CreateMessage, EditMessage, EditWebhookMessage, ExecuteWebhook};
 use bugle_sim::fake::{
-    BucketRule, FakeDiscord, FaultConfig, MESSAGES_BUCKET, RateLimitConfig, RouteKind, SharedLimit,
+    BucketRule, FakeDiscord, FakeRateLimits, FaultConfig, MESSAGES_BUCKET, RouteKind, SharedLimit,
     Sublimit,
 };
 use client_support::{TOKEN, config_builder};
@@ -59,7 +59,7 @@ fn edited(job: u64) -> String {
 
 fn hostile_fake() -> FakeDiscord {
     let s = Duration::from_secs;
-    let limits = RateLimitConfig::discord_defaults()
+    let limits = FakeRateLimits::discord_defaults()
         .without_sublimits()
         .bucket(BucketRule::new(
             MESSAGES_BUCKET,

@@ -13,7 +13,7 @@ use bugle::telemetry::{
 };
 use bugle_model::id::ChannelId;
 use bugle_model::request::{CreateMessage, ExecuteWebhook};
-use bugle_sim::fake::{RateLimitConfig, RouteKind, Sublimit};
+use bugle_sim::fake::{FakeRateLimits, RouteKind, Sublimit};
 use client_support::{HOOK_TOKEN, TEXT, config_builder, fake_builder, setup_with};
 use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
 
@@ -90,7 +90,7 @@ fn every_metric_is_recorded_with_operation_and_route_labels() {
         run_paused(async {
             // A hidden sublimit the client cannot foresee: the third create
             // meets a 429, and the client waits and retries.
-            let limits = RateLimitConfig::discord_defaults().sublimit(Sublimit::new(
+            let limits = FakeRateLimits::discord_defaults().sublimit(Sublimit::new(
                 RouteKind::CreateMessage,
                 2,
                 Duration::from_secs(2),

@@ -15,7 +15,7 @@ use bugle_model::history::ListMessagesQuery;
 use bugle_model::id::{ChannelId, MessageId};
 use bugle_model::message::Message;
 use bugle_model::request::CreateMessage;
-use bugle_sim::fake::{BucketRule, FaultConfig, Outage, RateLimitConfig, RouteKind};
+use bugle_sim::fake::{BucketRule, FakeRateLimits, FaultConfig, Outage, RouteKind};
 use client_support::{OTHER, TEXT, TOKEN, config_builder, fake_builder, setup, setup_with};
 use http::{Method, StatusCode};
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
@@ -155,7 +155,7 @@ async fn list_messages_is_newest_first_around_an_anchor() {
 #[tokio::test(start_paused = true)]
 async fn list_messages_walks_back_through_the_history_page_by_page() {
     let (client, _fake, _spy) = setup_with(
-        fake_builder().rate_limits(RateLimitConfig::disabled()),
+        fake_builder().rate_limits(FakeRateLimits::disabled()),
         config_builder(),
     );
     post_history(&client, 12).await;
@@ -270,7 +270,7 @@ async fn reads_are_retried_through_a_server_outage() {
 #[tokio::test(start_paused = true)]
 async fn a_burst_of_reads_is_paced_by_the_rate_limiter_without_a_429() {
     // Message fetches: 5 per second. History: 2 per second, a rule of the test's own.
-    let limits = RateLimitConfig::discord_defaults().bucket(BucketRule::new(
+    let limits = FakeRateLimits::discord_defaults().bucket(BucketRule::new(
         "history",
         2,
         Duration::from_secs(1),

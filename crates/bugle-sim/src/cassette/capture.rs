@@ -8,7 +8,7 @@ use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
 use super::format::{
-    Body, Fingerprint, RateLimitSnapshot, RecordedFile, RecordedMultipart, RecordedRequest,
+    Body, Fingerprint, RecordedFile, RecordedMultipart, RecordedRateLimit, RecordedRequest,
     RecordedResponse,
 };
 use super::redact::Redactor;
@@ -102,14 +102,14 @@ pub(crate) fn capture_response(
 }
 
 /// Discord's rate-limit headers, if any.
-pub(crate) fn rate_limit_snapshot(headers: &HeaderMap) -> Option<RateLimitSnapshot> {
+pub(crate) fn rate_limit_snapshot(headers: &HeaderMap) -> Option<RecordedRateLimit> {
     let text = |name: &str| {
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
-    let snapshot = RateLimitSnapshot {
+    let snapshot = RecordedRateLimit {
         bucket: text("x-ratelimit-bucket").map(str::to_owned),
         limit: text("x-ratelimit-limit").and_then(|v| v.parse().ok()),
         remaining: text("x-ratelimit-remaining").and_then(|v| v.parse().ok()),

@@ -59,7 +59,7 @@ pub struct Interaction {
     pub error: Option<RecordedError>,
     /// The rate-limit headers of the response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate_limit: Option<RateLimitSnapshot>,
+    pub rate_limit: Option<RecordedRateLimit>,
 }
 
 /// A redacted request: no `Authorization`, tokens in paths replaced by placeholders.
@@ -175,10 +175,13 @@ pub struct Fingerprint {
     pub sha256: String,
 }
 
-/// Discord's rate-limit headers on a response.
+/// Discord's rate-limit headers on a recorded response.
+///
+/// Named apart from the client's `bugle_ratelimit::RateLimitSnapshot` (the limiter's view of
+/// its buckets): this is what one answer's headers said, as a cassette keeps it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct RateLimitSnapshot {
+pub struct RecordedRateLimit {
     /// `X-RateLimit-Bucket`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
@@ -202,7 +205,12 @@ pub struct RateLimitSnapshot {
     pub retry_after: Option<f64>,
 }
 
-impl RateLimitSnapshot {
+/// The old name of [`RecordedRateLimit`], which read the same as the client's
+/// `bugle_ratelimit::RateLimitSnapshot`.
+#[deprecated(note = "renamed to `RecordedRateLimit`")]
+pub type RateLimitSnapshot = RecordedRateLimit;
+
+impl RecordedRateLimit {
     /// Whether no rate-limit header was present.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()

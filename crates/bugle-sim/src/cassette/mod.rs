@@ -7,7 +7,7 @@
 //!   operation, path, query and normalised body (see [`ReplayOptions`]), responses get
 //!   fresh snowflakes and current timestamps, and fresh ids in later requests are mapped
 //!   back so created objects can be used again in the same replay.
-//! - [`SimulationMode`] names which of these a client uses.
+//! - The facade's `bugle::Simulation` names which of these a client uses.
 //!
 //! The cassette on disk never holds an `Authorization` header or a webhook token.
 //!
@@ -56,7 +56,6 @@ mod error;
 mod format;
 mod ids;
 mod matching;
-mod mode;
 mod normalise;
 mod operation;
 mod recorder;
@@ -66,13 +65,12 @@ mod store;
 
 pub use error::{CassetteError, CassetteErrorKind, FieldDiff, NearestInteraction, NoMatch};
 pub use format::{
-    Body, Cassette, FORMAT_VERSION, Fingerprint, Interaction, Metadata, RateLimitSnapshot,
-    RecordedError, RecordedFile, RecordedMultipart, RecordedRequest, RecordedResponse,
+    Body, Cassette, FORMAT_VERSION, Fingerprint, Interaction, Metadata, RecordedError,
+    RecordedFile, RecordedMultipart, RecordedRateLimit, RecordedRequest, RecordedResponse,
 };
 #[allow(deprecated)]
-pub use format::{FilePart, MultipartBody};
+pub use format::{FilePart, MultipartBody, RateLimitSnapshot};
 pub use matching::ReplayOptions;
-pub use mode::SimulationMode;
 pub use operation::{INTERACTION_TOKEN_PLACEHOLDER, WEBHOOK_TOKEN_PLACEHOLDER};
 pub use recorder::Recorder;
 pub use redact::{SECRET_PLACEHOLDER, TOKEN_FIELD_PLACEHOLDER};

@@ -7,7 +7,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use crate::fake::faults::FaultConfig;
-use crate::fake::ratelimit::RateLimitConfig;
+use crate::fake::ratelimit::FakeRateLimits;
 use crate::fake::state::kind;
 
 /// The bot token a `FakeDiscord` accepts unless [`FakeDiscordBuilder::bot_token`] sets one.
@@ -132,7 +132,7 @@ pub struct FakeDiscordBuilder {
     pub(crate) webhooks: Vec<WebhookSeed>,
     pub(crate) users: Vec<(u64, String)>,
     pub(crate) auto_create: bool,
-    pub(crate) rate_limits: RateLimitConfig,
+    pub(crate) rate_limits: FakeRateLimits,
     pub(crate) faults: FaultConfig,
     pub(crate) nonce_window: Duration,
     pub(crate) client_ip: IpAddr,
@@ -150,7 +150,7 @@ impl Default for FakeDiscordBuilder {
             webhooks: Vec::new(),
             users: Vec::new(),
             auto_create: false,
-            rate_limits: RateLimitConfig::discord_defaults(),
+            rate_limits: FakeRateLimits::discord_defaults(),
             faults: FaultConfig::none(),
             nonce_window: Duration::from_secs(5 * 60),
             client_ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -240,8 +240,8 @@ impl FakeDiscordBuilder {
         self
     }
 
-    /// The rate-limit table (default [`RateLimitConfig::discord_defaults`]).
-    pub fn rate_limits(mut self, config: RateLimitConfig) -> Self {
+    /// The rate-limit table (default [`FakeRateLimits::discord_defaults`]).
+    pub fn rate_limits(mut self, config: FakeRateLimits) -> Self {
         self.rate_limits = config;
         self
     }

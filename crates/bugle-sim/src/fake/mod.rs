@@ -51,9 +51,11 @@ use crate::snowflake::SnowflakeGenerator;
 pub use config::{ChannelSeed, DEFAULT_BOT_TOKEN, FakeDiscordBuilder, WebhookSeed};
 pub use faults::{Delay, FaultConfig, Outage};
 pub use inspect::{Counters, RequestRecord};
+#[allow(deprecated)]
+pub use ratelimit::RateLimitConfig;
 pub use ratelimit::{
-    BucketRule, CHANNEL_GET_BUCKET, CURRENT_USER_BUCKET, DM_BUCKET, GATEWAY_BOT_BUCKET,
-    MESSAGE_GET_BUCKET, MESSAGE_LIST_BUCKET, MESSAGES_BUCKET, REACTIONS_BUCKET, RateLimitConfig,
+    BucketRule, CHANNEL_GET_BUCKET, CURRENT_USER_BUCKET, DM_BUCKET, FakeRateLimits,
+    GATEWAY_BOT_BUCKET, MESSAGE_GET_BUCKET, MESSAGE_LIST_BUCKET, MESSAGES_BUCKET, REACTIONS_BUCKET,
     SharedLimit, Sublimit, THREADS_BUCKET, WEBHOOKS_BUCKET,
 };
 pub use route::RouteKind;

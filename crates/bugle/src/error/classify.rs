@@ -48,7 +48,7 @@ impl ErrorBody {
             code: value
                 .get("code")
                 .map(|_| api.code)
-                .filter(|code| code.get() != 0),
+                .filter(|code| *code != JsonErrorCode::GENERAL_ERROR),
             message: api.message.chars().take(MAX_MESSAGE_CHARS).collect(),
             field_errors: api.field_errors(),
             rate_limit: RateLimitedBody::deserialize(&value).ok(),

@@ -255,7 +255,7 @@ struct Code(Option<JsonErrorCode>);
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Some(code) if code.get() != 0 => write!(f, " (code {code})"),
+            Some(code) if code != JsonErrorCode::GENERAL_ERROR => write!(f, " (code {code})"),
             _ => Ok(()),
         }
     }

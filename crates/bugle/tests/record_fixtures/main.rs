@@ -43,7 +43,7 @@ use bugle::{DefaultRetryPolicy, DiscordClient, DiscordConfig, DiscordConfigBuild
 use bugle_sim::cassette::{Cassette, Recorder};
 use bugle_sim::clock::SimClock;
 use bugle_sim::fake::{
-    FakeDiscordBuilder, FaultConfig, Outage, RateLimitConfig, RouteKind, Sublimit,
+    FakeDiscordBuilder, FakeRateLimits, FaultConfig, Outage, RouteKind, Sublimit,
 };
 use bugle_transport::HyperTransport;
 use http::StatusCode;
@@ -83,7 +83,7 @@ fn default_out_dir() -> PathBuf {
 fn configure(name: &str, builder: FakeDiscordBuilder) -> FakeDiscordBuilder {
     match name {
         "rate_limited_429_then_200" => {
-            builder.rate_limits(RateLimitConfig::discord_defaults().sublimit(Sublimit::new(
+            builder.rate_limits(FakeRateLimits::discord_defaults().sublimit(Sublimit::new(
                 RouteKind::CreateMessage,
                 2,
                 Duration::from_secs(2),

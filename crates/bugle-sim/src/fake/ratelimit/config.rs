@@ -132,11 +132,12 @@ impl SharedLimit {
 
 /// The server-side rate-limit table `FakeDiscord` enforces.
 ///
-/// [`RateLimitConfig::discord_defaults`] mirrors Discord; `docs/simulation.md` says which
-/// numbers Discord documents and which are observed behaviour.
+/// [`FakeRateLimits::discord_defaults`] mirrors Discord; `docs/simulation.md` says which
+/// numbers Discord documents and which are observed behaviour. Named apart from the client's
+/// `bugle_ratelimit::RateLimitConfig`, which configures the limiter that respects these limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
-pub struct RateLimitConfig {
+pub struct FakeRateLimits {
     pub(crate) enabled: bool,
     pub(crate) buckets: Vec<BucketRule>,
     pub(crate) global_per_second: u32,
@@ -147,6 +148,13 @@ pub struct RateLimitConfig {
     pub(crate) invalid_window: Duration,
     pub(crate) ban_duration: Duration,
 }
+
+/// The old name of [`FakeRateLimits`], which read the same as the client's
+/// `bugle_ratelimit::RateLimitConfig`.
+#[deprecated(
+    note = "renamed to `FakeRateLimits`; `bugle_ratelimit::RateLimitConfig` is the client's"
+)]
+pub type RateLimitConfig = FakeRateLimits;
 
 /// Bucket hash of message create, edit and delete.
 pub const MESSAGES_BUCKET: &str = "80c17d2f203122d936070c88c8d10f33";
@@ -169,7 +177,7 @@ pub const CURRENT_USER_BUCKET: &str = "37e7793574fbb90c59c253061782df3e";
 /// Bucket hash of `GET /gateway/bot`.
 pub const GATEWAY_BOT_BUCKET: &str = "5c95f97f28850e6fcbeb0bf16b264311";
 
-impl RateLimitConfig {
+impl FakeRateLimits {
     /// Discord's limits: routes and sublimits as commonly observed, global and
     /// invalid-request limits as documented.
     pub fn discord_defaults() -> Self {
@@ -296,7 +304,7 @@ impl RateLimitConfig {
     }
 }
 
-impl Default for RateLimitConfig {
+impl Default for FakeRateLimits {
     fn default() -> Self {
         Self::discord_defaults()
     }
@@ -308,7 +316,7 @@ mod tests {
 
     #[test]
     fn message_edit_and_delete_share_creates_hash() {
-        let config = RateLimitConfig::discord_defaults();
+        let config = FakeRateLimits::discord_defaults();
         let create = config.rule_for(RouteKind::CreateMessage).unwrap();
         assert_eq!(create.hash(), MESSAGES_BUCKET);
         assert_eq!(
@@ -323,7 +331,7 @@ mod tests {
 
     #[test]
     fn a_new_rule_takes_its_routes_from_the_old_one() {
-        let config = RateLimitConfig::discord_defaults().bucket(BucketRule::new(
+        let config = FakeRateLimits::discord_defaults().bucket(BucketRule::new(
             "custom",
             2,
             Duration::from_secs(1),
@@ -341,7 +349,7 @@ mod tests {
 
     #[test]
     fn every_route_has_a_default_bucket() {
-        let config = RateLimitConfig::discord_defaults();
+        let config = FakeRateLimits::discord_defaults();
         for route in RouteKind::ALL {
             assert!(config.rule_for(route).is_some(), "{route:?}");
         }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::config::{RateLimitConfig, Shape, Sublimit};
+use super::config::{FakeRateLimits, Shape, Sublimit};
 use crate::fake::route::Route;
 
 /// A fixed window that starts at its first request.
@@ -112,7 +112,7 @@ impl Caller {
 /// All limiter state.
 #[derive(Debug)]
 pub(crate) struct Limiter {
-    config: RateLimitConfig,
+    config: FakeRateLimits,
     buckets: HashMap<String, Window>,
     globals: HashMap<String, Window>,
     sublimits: HashMap<String, Window>,
@@ -124,7 +124,7 @@ pub(crate) struct Limiter {
 
 impl Limiter {
     /// A limiter enforcing `config`.
-    pub(crate) fn new(config: RateLimitConfig) -> Self {
+    pub(crate) fn new(config: FakeRateLimits) -> Self {
         Self {
             config,
             buckets: HashMap::new(),
@@ -306,7 +306,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn bucket_counts_down_then_refuses_then_resets() {
-        let mut limiter = Limiter::new(RateLimitConfig::discord_defaults());
+        let mut limiter = Limiter::new(FakeRateLimits::discord_defaults());
         let bot = Caller::Bot("t".into());
         let route = create_route(1);
         for expected in (0..5).rev() {
@@ -331,7 +331,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn global_limit_applies_across_buckets() {
-        let config = RateLimitConfig::discord_defaults().global_per_second(3);
+        let config = FakeRateLimits::discord_defaults().global_per_second(3);
         let mut limiter = Limiter::new(config);
         let bot = Caller::Bot("t".into());
         for channel in 0..3 {
@@ -351,7 +351,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn ban_after_threshold_and_lifts_after_duration() {
-        let config = RateLimitConfig::discord_defaults().invalid_request_ban(
+        let config = FakeRateLimits::discord_defaults().invalid_request_ban(
             3,
             Duration::from_secs(600),
             Duration::from_secs(60),
@@ -370,7 +370,7 @@ mod tests {
         assert!(limiter.banned_for(ip, Instant::now()).is_none());
     }
     fn with_sublimit(sub: Sublimit) -> Limiter {
-        Limiter::new(RateLimitConfig::discord_defaults().sublimit(sub))
+        Limiter::new(FakeRateLimits::discord_defaults().sublimit(sub))
     }
 
     /// Admits a create to channel 1 at the current instant of the paused clock.
@@ -477,7 +477,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_shared_limit_counts_every_caller_of_one_channel() {
-        let config = RateLimitConfig::discord_defaults().shared(SharedLimit::new(
+        let config = FakeRateLimits::discord_defaults().shared(SharedLimit::new(
             RouteKind::CreateMessage,
             2,
             Duration::from_secs(20),

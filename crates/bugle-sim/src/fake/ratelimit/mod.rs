@@ -5,8 +5,10 @@ mod config;
 pub(crate) mod headers;
 pub(crate) mod limiter;
 
+#[allow(deprecated)]
+pub use config::RateLimitConfig;
 pub use config::{
-    BucketRule, CHANNEL_GET_BUCKET, CURRENT_USER_BUCKET, DM_BUCKET, GATEWAY_BOT_BUCKET,
-    MESSAGE_GET_BUCKET, MESSAGE_LIST_BUCKET, MESSAGES_BUCKET, REACTIONS_BUCKET, RateLimitConfig,
+    BucketRule, CHANNEL_GET_BUCKET, CURRENT_USER_BUCKET, DM_BUCKET, FakeRateLimits,
+    GATEWAY_BOT_BUCKET, MESSAGE_GET_BUCKET, MESSAGE_LIST_BUCKET, MESSAGES_BUCKET, REACTIONS_BUCKET,
     SharedLimit, Sublimit, THREADS_BUCKET, WEBHOOKS_BUCKET,
 };
