@@ -484,8 +484,8 @@ impl BucketStore for MemoryStore {
         sent_at: Instant,
     ) -> Option<(u32, Duration, Instant)> {
         let entry = self.routes.get_mut(route)?;
-        if let Some(dispatch) = (entry.recent.iter_mut().rev())
-            .find(|(m, t, _)| *m == major && *t == sent_at)
+        if let Some(dispatch) =
+            (entry.recent.iter_mut().rev()).find(|(m, t, _)| *m == major && *t == sent_at)
         {
             dispatch.2 = true;
         }
