@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use bugle::{
-    Credential, DiscordClient, DiscordConfig, DiscordConfigBuilder, ErrorKind, Simulation,
+    Credential, DiscordClient, DiscordConfig, DiscordConfigBuilder, DiscordError, ErrorKind,
+    Simulation,
 };
 use bugle_model::id::ChannelId;
 use bugle_sim::fake::DEFAULT_BOT_TOKEN;
@@ -146,12 +147,22 @@ pub(crate) fn connect(
         Simulation::Replay(_) => Ok(Session {
             client: DiscordClient::new(base)?,
         }),
-        _ => {
+        Simulation::Disabled | Simulation::Record(_) => {
             check_credentials(&base, needs, webhook)?;
             Ok(Session {
                 client: DiscordClient::new(base)?,
             })
         }
+        // `Simulation` is non-exhaustive, so this crate needs an arm for
+        // modes added after it was written: refuse them rather than send
+        // to real Discord.
+        other => Err(DiscordError::new(ErrorKind::InvalidConfig {
+            field: "simulation".to_owned(),
+            problem: format!(
+                "this bugle-cli does not know the simulation mode {other:?}; use fake, record:PATH, replay:PATH or off, or update bugle-cli"
+            ),
+        })
+        .into()),
     }
 }
 
