@@ -172,6 +172,11 @@ async fn empty_emoji_is_refused_locally() {
         .await
         .expect_err("empty");
     assert!(matches!(error.kind(), ErrorKind::Validation { .. }));
+    let report = error.validation().expect("the report is kept");
+    assert_eq!(
+        report.at("emoji").map(ToString::to_string).as_deref(),
+        Some("emoji: 0 chars, at least 1")
+    );
     assert_eq!(fake.counters().requests, 0);
 }
 

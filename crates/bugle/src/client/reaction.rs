@@ -9,7 +9,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::DiscordClient;
 use super::request::{Call, Target};
-use crate::error::{DiscordError, ErrorKind};
+use crate::error::{DiscordError, ValidationError, Violation, ViolationKind};
 use crate::routing::ChannelTarget;
 
 /// What stays unencoded in an emoji path segment: unreserved characters,
@@ -69,9 +69,11 @@ impl ReactionEmoji {
             Self::Custom { name, .. } => name.trim().is_empty(),
         };
         if empty {
-            return Err(DiscordError::new(ErrorKind::Validation {
-                message: "emoji: 0 chars, at least 1".to_owned(),
-            }));
+            // A report like the model's, so `DiscordError::validation` has it.
+            let violation = Violation::new("emoji", ViolationKind::TooShort { min: 1, actual: 0 });
+            if let Some(report) = ValidationError::from_violations(vec![violation]) {
+                return Err(DiscordError::from_validation(report));
+            }
         }
         Ok(())
     }
@@ -132,10 +134,10 @@ impl DiscordClient {
     ///
     /// # Errors
     ///
-    /// [`Validation`](ErrorKind::Validation) for an empty emoji,
-    /// [`UnknownChannelRoute`](ErrorKind::UnknownChannelRoute),
-    /// [`NoAuthentication`](ErrorKind::NoAuthentication), and every error of
-    /// Discord's answer (10014 unknown emoji as [`BadRequest`](ErrorKind::BadRequest)).
+    /// [`Validation`](crate::ErrorKind::Validation) for an empty emoji,
+    /// [`UnknownChannelRoute`](crate::ErrorKind::UnknownChannelRoute),
+    /// [`NoAuthentication`](crate::ErrorKind::NoAuthentication), and every error of
+    /// Discord's answer (10014 unknown emoji as [`BadRequest`](crate::ErrorKind::BadRequest)).
     pub async fn add_reaction(
         &self,
         channel: impl Into<ChannelTarget>,
