@@ -26,6 +26,7 @@ pub use bugle_model as model;
 #[doc(inline)]
 pub use bugle_ratelimit as ratelimit;
 #[doc(inline)]
+#[cfg(feature = "sim")]
 pub use bugle_sim as sim;
 #[doc(inline)]
 pub use bugle_transport as transport;

@@ -5,7 +5,7 @@
 //! id ([`FileUpload::index`]), the id its `attachments[]` entry in the JSON
 //! carries; embeds refer to a file as `attachment://<filename>`. A body from
 //! bugle-model numbers its files itself: encode each of its
-//! [`FilePart`](bugle_model::request::FilePart)s through `FileUpload::from`,
+//! [`FilePart`]s through `FileUpload::from`,
 //! which keeps the part's index and shares its bytes.
 //!
 //! This is bugle's one multipart encoder; its tests parse what it writes with

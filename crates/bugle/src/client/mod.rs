@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex};
 
 use bugle_model::id::{ChannelId, UserId};
 use bugle_ratelimit::RateLimiter;
+#[cfg(feature = "sim")]
 use bugle_sim::fake::FakeDiscord;
 use bugle_transport::Transport;
 
@@ -144,6 +145,7 @@ impl DiscordClient {
 
     /// The in-process `FakeDiscord` the client answers from, in
     /// [`Simulation::Fake`](crate::Simulation::Fake) mode (to inspect what it received).
+    #[cfg(feature = "sim")]
     pub fn fake_discord(&self) -> Option<&FakeDiscord> {
         self.inner.backend.fake()
     }

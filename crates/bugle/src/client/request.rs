@@ -10,7 +10,6 @@ use bugle_model::id::WebhookId;
 use bugle_ratelimit::{
     Method as LimitMethod, Outcome, Permit, RateLimitHeaders, RequestKey, Verdict,
 };
-use bugle_sim::cassette::CassetteError;
 use bugle_transport::{TransportRequest, TransportResponse};
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
@@ -23,7 +22,7 @@ use tracing::{Instrument, Span};
 use super::DiscordClient;
 use super::body::Body;
 use super::headers::invalid_config;
-use crate::error::{DiscordError, ErrorKind, cassette_kind};
+use crate::error::{DiscordError, ErrorKind, transport_failure};
 use crate::retry::{Failure, RetryDecision, RetryState, is_idempotent};
 use crate::telemetry::Labels;
 
@@ -319,10 +318,7 @@ impl DiscordClient {
                     // Nothing reached Discord: give the capacity back.
                     drop(permit);
                 }
-                if let Some(cassette) = CassetteError::find_in(&error) {
-                    return Err(DiscordError::new(cassette_kind(cassette)).with_source(error));
-                }
-                Attempt::Failed(DiscordError::from(error), None)
+                Attempt::Failed(transport_failure(error)?, None)
             }
             Ok(Ok(response)) => {
                 let status = response.status();

@@ -5,7 +5,9 @@ use std::time::Duration;
 use bugle_model::error::JsonErrorCode;
 use bugle_model::validate::ValidationError;
 use bugle_ratelimit::{ErrorKind as LimitKind, RateLimitError};
+#[cfg(feature = "sim")]
 use bugle_sim::cassette::{CassetteError, CassetteErrorKind};
+use bugle_transport::TransportError;
 use tokio::time::Instant;
 
 use super::{DiscordError, ErrorKind};
@@ -22,6 +24,7 @@ impl From<ValidationError> for DiscordError {
 /// A cassette failure: a replay with no recorded answer is
 /// [`ErrorKind::SimulationNoMatch`] naming the nearest recorded operations;
 /// anything else is [`ErrorKind::SimulationLoad`].
+#[cfg(feature = "sim")]
 impl From<CassetteError> for DiscordError {
     fn from(error: CassetteError) -> Self {
         Self::new(cassette_kind(&error)).with_source(error)
@@ -29,7 +32,22 @@ impl From<CassetteError> for DiscordError {
 }
 
 /// The kind a cassette error stands for.
-pub(crate) fn cassette_kind(error: &CassetteError) -> ErrorKind {
+/// A transport failure as the attempt loop reads it, converted here at the transport
+/// boundary: `Err` for one that no retry can change (a replayed cassette with no
+/// recorded answer, which names the nearest recorded requests), `Ok` for a network
+/// failure the retry policy decides on.
+// Without the `sim` feature no transport failure is final here.
+#[cfg_attr(not(feature = "sim"), allow(clippy::unnecessary_wraps))]
+pub(crate) fn transport_failure(error: TransportError) -> Result<DiscordError, DiscordError> {
+    #[cfg(feature = "sim")]
+    if let Some(cassette) = CassetteError::find_in(&error) {
+        return Err(DiscordError::new(cassette_kind(cassette)).with_source(error));
+    }
+    Ok(DiscordError::from(error))
+}
+
+#[cfg(feature = "sim")]
+fn cassette_kind(error: &CassetteError) -> ErrorKind {
     match (error.kind(), error.no_match()) {
         (CassetteErrorKind::NoMatch, Some(no_match)) => ErrorKind::SimulationNoMatch {
             operation: no_match.operation.clone(),

@@ -26,7 +26,7 @@ pub use bugle_model::error::JsonErrorCode;
 /// The report of a body bugle's validation refused: every violation with its
 /// field path and limit; the model's types, re-exported.
 pub use bugle_model::validate::{ValidationError, Violation, ViolationKind};
-pub(crate) use convert::cassette_kind;
+pub(crate) use convert::transport_failure;
 pub use kind::{Credential, ErrorCategory, ErrorKind};
 
 /// A boxed error that caused a [`DiscordError`].
