@@ -2,7 +2,7 @@
 //!
 //! Rate-limit timing uses tokio's monotonic clock only. The wall clock is needed for one
 //! thing: telling how old a message is from its snowflake, which decides the bucket of
-//! `DELETE /channels/{id}/messages/{id}` (Discord treats messages younger than 10 seconds
+//! `DELETE /channels/{channel_id}/messages/{message_id}` (Discord treats messages younger than 10 seconds
 //! and older than 14 days separately).
 
 use std::time::{SystemTime, UNIX_EPOCH};

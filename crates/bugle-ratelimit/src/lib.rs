@@ -20,5 +20,5 @@ pub use headers::{RateLimitBody, RateLimitHeaders, Scope};
 pub use key::{GlobalPool, Major, Method, RequestKey, TokenHash};
 pub use limiter::{Acquire, Permit, RateLimiter};
 pub use outcome::{Outcome, Verdict};
-pub use path::{DELETE_OLD_SUFFIX, DELETE_YOUNG_SUFFIX};
+pub use path::{DELETE_OLD_SUFFIX, DELETE_YOUNG_SUFFIX, message_age_suffix, message_age_suffix_at};
 pub use snapshot::{PoolSnapshot, QueueSnapshot, RateLimitSnapshot, SublimitSnapshot};

@@ -1,7 +1,5 @@
 //! Building a [`RequestKey`] from a method and a concrete API path.
 
-use std::fmt::Write as _;
-
 use crate::key::{GlobalPool, Major, Method, RequestKey, TokenHash};
 
 /// Discord's epoch (2015-01-01T00:00:00Z) in Unix milliseconds.
@@ -15,6 +13,49 @@ const OLD_MESSAGE_MS: u64 = 14 * 24 * 60 * 60 * 1000;
 pub const DELETE_YOUNG_SUFFIX: &str = "#younger-than-10s";
 /// The template suffix for deleting a message older than 14 days.
 pub const DELETE_OLD_SUFFIX: &str = "#older-than-14d";
+/// The route whose template is split by message age.
+const DELETE_MESSAGE_TEMPLATE: &str = "/channels/{channel_id}/messages/{message_id}";
+
+/// What `DELETE /channels/{channel_id}/messages/{message_id}` adds to its route template
+/// for message `message_id`, by the message's age read from its snowflake and the system
+/// clock: [`DELETE_YOUNG_SUFFIX`] younger than 10 seconds, [`DELETE_OLD_SUFFIX`] older than
+/// 14 days, and nothing (`""`) otherwise. Discord limits these three apart.
+///
+/// Use [`message_age_suffix_at`] to supply the time yourself.
+pub fn message_age_suffix(message_id: u64) -> &'static str {
+    message_age_suffix_at(message_id, crate::clock::unix_millis())
+}
+
+/// Like [`message_age_suffix`], with the current Unix time in milliseconds given by the
+/// caller.
+pub fn message_age_suffix_at(message_id: u64, now_unix_millis: u64) -> &'static str {
+    let created = (message_id >> 22) + DISCORD_EPOCH_MS;
+    let age = now_unix_millis.saturating_sub(created);
+    if age < YOUNG_MESSAGE_MS {
+        DELETE_YOUNG_SUFFIX
+    } else if age > OLD_MESSAGE_MS {
+        DELETE_OLD_SUFFIX
+    } else {
+        ""
+    }
+}
+
+/// The placeholder for the id that follows `collection` (the names cassettes use).
+fn id_name(collection: &str) -> &'static str {
+    match collection {
+        "channels" => "{channel_id}",
+        "messages" | "pins" => "{message_id}",
+        "guilds" => "{guild_id}",
+        "users" | "members" | "thread-members" => "{user_id}",
+        "roles" => "{role_id}",
+        "webhooks" => "{webhook_id}",
+        "applications" => "{application_id}",
+        "interactions" => "{interaction_id}",
+        "stickers" => "{sticker_id}",
+        "emojis" => "{emoji_id}",
+        _ => "{id}",
+    }
+}
 
 impl RequestKey {
     /// Builds the key for `method` on a concrete API `path` such as
@@ -25,13 +66,16 @@ impl RequestKey {
     ///   at the start of the path are the major parameter; a webhook token after the id is
     ///   part of it, kept only as a [`TokenHash`], and the request is put in the
     ///   [`GlobalPool::Unauthenticated`] pool (token routes are sent without auth).
-    /// - Other snowflakes become `{id}`; any other segment that is not a plain lower-case
-    ///   word (an emoji, a token, a name) becomes `{param}`, so no secret or user text ever
-    ///   reaches the template.
-    /// - Everything from `reactions` on folds into one `…/reactions` template.
-    /// - `/interactions/{id}/{token}/…` is exempt from the global limit.
-    /// - `DELETE /channels/{id}/messages/{id}` is split by message age (younger than 10 s,
-    ///   older than 14 days, other), read from the snowflake and the system clock; use
+    /// - Other snowflakes are named by the collection before them, with the names bugle's
+    ///   cassettes use (`/messages/{message_id}`, `/members/{user_id}`,
+    ///   `/roles/{role_id}`; `{id}` after a collection without a name); the emoji of a
+    ///   reaction route is `{emoji}` and a user after it `{user_id}`, an invite code
+    ///   `{invite_code}`; any other segment that is not a plain lower-case word (a token, a
+    ///   name) becomes `{param}`, so no secret or user text ever reaches the template.
+    /// - `/interactions/{interaction_id}/{interaction_token}/…` is exempt from the global
+    ///   limit.
+    /// - `DELETE /channels/{channel_id}/messages/{message_id}` is split by message age
+    ///   ([`message_age_suffix`]), read from the snowflake and the system clock; use
     ///   [`RequestKey::from_path_at`] to supply the time yourself.
     ///
     /// Interaction follow-ups (`/webhooks/{application_id}/{interaction_token}`) look like
@@ -96,18 +140,19 @@ impl RequestKey {
             }
         }
 
-        for segment in &segments[index..] {
-            if *segment == "reactions" {
-                template.push_str("/reactions");
-                break;
-            }
+        for (i, segment) in segments.iter().enumerate().skip(index) {
+            let prev = i.checked_sub(1).map(|j| segments[j]);
+            let prev2 = i.checked_sub(2).map(|j| segments[j]);
             template.push('/');
-            if snowflake(segment).is_some() {
-                template.push_str("{id}");
-            } else if is_literal(segment) {
-                template.push_str(segment);
-            } else {
-                template.push_str("{param}");
+            match (prev2, prev) {
+                (_, Some("reactions")) => template.push_str("{emoji}"),
+                (Some("reactions"), Some(_)) if *segment != "@me" => template.push_str("{user_id}"),
+                (_, Some(collection)) if snowflake(segment).is_some() => {
+                    template.push_str(id_name(collection));
+                }
+                (_, Some("invites")) => template.push_str("{invite_code}"),
+                _ if is_literal(segment) => template.push_str(segment),
+                _ => template.push_str("{param}"),
             }
         }
         if template.is_empty() {
@@ -116,15 +161,8 @@ impl RequestKey {
 
         let message_id = segments.get(3).and_then(|s| snowflake(s));
         if let (Method::Delete, Some(message_id)) = (method, message_id) {
-            if template != "/channels/{channel_id}/messages/{id}" {
-                return RequestKey::new(method, template, major).with_pool(pool);
-            }
-            let created = (message_id >> 22) + DISCORD_EPOCH_MS;
-            let age = now_unix_millis.saturating_sub(created);
-            if age < YOUNG_MESSAGE_MS {
-                let _ = write!(template, "{DELETE_YOUNG_SUFFIX}");
-            } else if age > OLD_MESSAGE_MS {
-                let _ = write!(template, "{DELETE_OLD_SUFFIX}");
+            if template == DELETE_MESSAGE_TEMPLATE {
+                template.push_str(message_age_suffix_at(message_id, now_unix_millis));
             }
         }
 
@@ -167,7 +205,7 @@ mod tests {
     #[test]
     fn channel_id_is_major_and_other_ids_are_minor() {
         let k = key(Method::Patch, "/api/v10/channels/111/messages/222?x=1");
-        assert_eq!(k.route(), "/channels/{channel_id}/messages/{id}");
+        assert_eq!(k.route(), "/channels/{channel_id}/messages/{message_id}");
         assert_eq!(k.major(), Major::Channel(111));
         assert_eq!(k.pool(), GlobalPool::Bot);
     }
@@ -175,7 +213,10 @@ mod tests {
     #[test]
     fn guild_routes_key_by_guild() {
         let k = key(Method::Put, "/guilds/5/members/6/roles/7");
-        assert_eq!(k.route(), "/guilds/{guild_id}/members/{id}/roles/{id}");
+        assert_eq!(
+            k.route(),
+            "/guilds/{guild_id}/members/{user_id}/roles/{role_id}"
+        );
         assert_eq!(k.major(), Major::Guild(5));
     }
 
@@ -211,15 +252,35 @@ mod tests {
     }
 
     #[test]
-    fn reaction_routes_fold_to_one_template() {
+    fn reaction_routes_hide_the_emoji() {
         let a = key(
             Method::Put,
             "/channels/1/messages/2/reactions/%F0%9F%91%8D/@me",
         );
         let b = key(Method::Put, "/channels/1/messages/3/reactions/name:123/@me");
-        assert_eq!(a.route(), "/channels/{channel_id}/messages/{id}/reactions");
+        assert_eq!(
+            a.route(),
+            "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me"
+        );
         assert_eq!(a.route(), b.route());
         assert_eq!(a.major(), b.major());
+        let user = key(Method::Delete, "/channels/1/messages/3/reactions/x/44");
+        assert_eq!(
+            user.route(),
+            "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/{user_id}"
+        );
+    }
+
+    #[test]
+    fn invite_codes_are_named_whatever_their_case() {
+        assert_eq!(
+            key(Method::Get, "/invites/abcdef").route(),
+            "/invites/{invite_code}"
+        );
+        assert_eq!(
+            key(Method::Get, "/invites/AbC").route(),
+            "/invites/{invite_code}"
+        );
     }
 
     #[test]
@@ -248,7 +309,7 @@ mod tests {
         let young = snowflake_at(NOW - 5_000);
         let normal = snowflake_at(NOW - 60 * 60 * 1000);
         let old = snowflake_at(NOW - 15 * 24 * 60 * 60 * 1000);
-        let base = "/channels/{channel_id}/messages/{id}";
+        let base = "/channels/{channel_id}/messages/{message_id}";
         let route = |id: u64| {
             key(Method::Delete, &format!("/channels/1/messages/{id}"))
                 .route()

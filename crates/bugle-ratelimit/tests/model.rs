@@ -40,11 +40,19 @@ fn server() -> SimServer {
     };
     // Message create and pin share one bucket hash, as routes can on Discord.
     s.route("POST /channels/{channel_id}/messages", "shared", fast);
-    s.route("PUT /channels/{channel_id}/pins/{id}", "shared", fast);
-    s.route("PATCH /channels/{channel_id}/messages/{id}", "edit", slow);
+    s.route(
+        "PUT /channels/{channel_id}/pins/{message_id}",
+        "shared",
+        fast,
+    );
+    s.route(
+        "PATCH /channels/{channel_id}/messages/{message_id}",
+        "edit",
+        slow,
+    );
     s.route("POST /webhooks/{webhook_id}/{webhook_token}", "hook", hook);
     s.route(
-        "DELETE /channels/{channel_id}/messages/{id}/reactions",
+        "DELETE /channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
         "react",
         Limit {
             limit: 1,

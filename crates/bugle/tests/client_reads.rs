@@ -458,7 +458,10 @@ fn each_read_is_labelled_with_its_operation_and_route_template() {
     // The route is the rate-limit key's template: the channel is its major
     // parameter, the query is not part of it.
     for expected in [
-        ("get_message", "GET /channels/{channel_id}/messages/{id}"),
+        (
+            "get_message",
+            "GET /channels/{channel_id}/messages/{message_id}",
+        ),
         ("list_messages", "GET /channels/{channel_id}/messages"),
         ("get_channel", "GET /channels/{channel_id}"),
         ("current_user", "GET /users/@me"),

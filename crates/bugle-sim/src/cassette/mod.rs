@@ -71,7 +71,7 @@ pub use format::{
 #[allow(deprecated)]
 pub use format::{FilePart, MultipartBody, RateLimitSnapshot};
 pub use matching::ReplayOptions;
-pub use operation::{INTERACTION_TOKEN_PLACEHOLDER, WEBHOOK_TOKEN_PLACEHOLDER};
+pub use operation::{INTERACTION_TOKEN_PLACEHOLDER, WEBHOOK_TOKEN_PLACEHOLDER, route_template};
 pub use recorder::Recorder;
 pub use redact::{SECRET_PLACEHOLDER, TOKEN_FIELD_PLACEHOLDER};
 pub use replayer::Replayer;

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use bugle_transport::RouteTemplate;
 use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
 
@@ -32,11 +33,18 @@ pub(crate) struct Identity {
 }
 
 impl Identity {
+    /// The identity of `request`, named by its path's route template.
     pub(crate) fn of(request: &RecordedRequest) -> Self {
+        Self::named(request, None)
+    }
+
+    /// The identity of `request`, named by `template` when the request carried one
+    /// (otherwise by its path's route template).
+    pub(crate) fn named(request: &RecordedRequest, template: Option<RouteTemplate>) -> Self {
         let (_, route) = split_api_prefix(&request.path);
         Self {
             method: request.method.clone(),
-            operation: operation(&request.method, &request.path),
+            operation: operation(&request.method, &request.path, template),
             route: route.to_owned(),
             query: request.query.clone(),
             body: request.body.as_ref().map_or(Value::Null, normalised_body),

@@ -1,5 +1,7 @@
 //! Route templates: `POST /api/v10/channels/123/messages` → `POST /channels/{channel_id}/messages`.
 
+use bugle_transport::RouteTemplate;
+
 /// Placeholder for a webhook token in a recorded path.
 pub const WEBHOOK_TOKEN_PLACEHOLDER: &str = "{webhook_token}";
 /// Placeholder for an interaction token in a recorded path.
@@ -48,8 +50,20 @@ fn id_name(collection: &str) -> &'static str {
     }
 }
 
-/// The route template of a path (the API prefix removed), ids and tokens named.
-pub(crate) fn route_template(path: &str) -> String {
+/// The route template cassettes name a request by when it carries no
+/// [`RouteTemplate`](bugle_transport::RouteTemplate): the path without its API prefix,
+/// with ids and tokens replaced by named placeholders
+/// (`/api/v10/channels/1/messages/2` → `/channels/{channel_id}/messages/{message_id}`).
+///
+/// ```
+/// use bugle_sim::cassette::route_template;
+///
+/// assert_eq!(
+///     route_template("/api/v10/webhooks/1/secret-token/messages/2"),
+///     "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"
+/// );
+/// ```
+pub fn route_template(path: &str) -> String {
     let (_, route) = split_api_prefix(path);
     let segments: Vec<&str> = route.split('/').collect();
     let mut out: Vec<&str> = Vec::with_capacity(segments.len());
@@ -79,9 +93,13 @@ pub(crate) fn is_token_segment(segment: &str) -> bool {
     !matches!(segment, "" | "messages" | "github" | "slack")
 }
 
-/// `METHOD /route/template`.
-pub(crate) fn operation(method: &str, path: &str) -> String {
-    format!("{method} {}", route_template(path))
+/// `METHOD /route/template`: `template` when the request carried one, otherwise the
+/// [`route_template`] of `path`.
+pub(crate) fn operation(method: &str, path: &str, template: Option<RouteTemplate>) -> String {
+    match template {
+        Some(template) => format!("{method} {template}"),
+        None => format!("{method} {}", route_template(path)),
+    }
 }
 
 #[cfg(test)]

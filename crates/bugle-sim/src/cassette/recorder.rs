@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use bugle_transport::{Transport, TransportFuture, TransportRequest};
+use bugle_transport::{RouteTemplate, Transport, TransportFuture, TransportRequest};
 use time::OffsetDateTime;
 
 use super::capture::{capture_request, capture_response, error_kind_name, rate_limit_snapshot};
@@ -174,6 +174,7 @@ impl<T: Transport> Transport for Recorder<T> {
     fn send(&self, request: TransportRequest) -> TransportFuture<'_> {
         Box::pin(async move {
             let (slot, recorded_request) = self.start(&request);
+            let template = RouteTemplate::of(&request);
             let result = self.inner.send(request).await;
             let mut state = self.lock();
             let (response, error, rate_limit) = match &result {
@@ -194,7 +195,7 @@ impl<T: Transport> Transport for Recorder<T> {
             state.slots[slot] = Some(Interaction {
                 id: u32::try_from(slot + 1).unwrap_or(u32::MAX),
                 recorded_at: self.clock.now(),
-                operation: operation(&recorded_request.method, &recorded_request.path),
+                operation: operation(&recorded_request.method, &recorded_request.path, template),
                 request: recorded_request,
                 response,
                 error,

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use bugle_transport::{
-    Transport, TransportError, TransportErrorKind, TransportFuture, TransportRequest,
-    TransportResponse,
+    RouteTemplate, Transport, TransportError, TransportErrorKind, TransportFuture,
+    TransportRequest, TransportResponse,
 };
 use bytes::Bytes;
 
@@ -180,7 +180,7 @@ impl Replayer {
         let state = &mut *state;
         let mut recorded = capture_request(&mut state.redactor, request);
         state.ids.request_to_recorded(&mut recorded);
-        let identity = Identity::of(&recorded);
+        let identity = Identity::named(&recorded, RouteTemplate::of(request));
         let index = state
             .matcher
             .take(&identity)

@@ -6,12 +6,12 @@ use bugle_model::channel::Channel;
 use bugle_model::id::UserId;
 use bugle_model::message::Message;
 use bugle_model::request::{CreateDm, CreateMessage};
-use http::Method;
 
 use super::DiscordClient;
 use super::body::{Body, decode};
 use super::message::NewMessage;
-use super::request::{Call, Target};
+use super::request::Call;
+use super::route::Route;
 use crate::error::{DiscordError, ErrorKind};
 
 impl DiscordClient {
@@ -28,13 +28,9 @@ impl DiscordClient {
     /// accept DMs, as [`BadRequest`](ErrorKind::BadRequest)).
     pub async fn create_dm(&self, user: UserId) -> Result<Channel, DiscordError> {
         let body = CreateDm::new(user);
-        let call = Call::new(
-            "create_dm",
-            Method::POST,
-            Target::Bot("/users/@me/channels".to_owned()),
-        )
-        .body(Body::encode(&body)?)
-        .idempotent(true);
+        let call = Call::new("create_dm", Route::create_dm())
+            .body(Body::encode(&body)?)
+            .idempotent(true);
         let channel: Channel = decode(&self.execute(call).await?)?;
         self.dm_cache().insert(user, channel.id);
         Ok(channel)

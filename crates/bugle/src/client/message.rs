@@ -8,11 +8,11 @@ use bugle_model::text::split_message;
 use bugle_model::validate::{
     CONTENT_MAX_CHARS, Validate, ValidationContext, validate_audit_log_reason,
 };
-use http::Method;
 
 use super::DiscordClient;
 use super::body::{Body, decode};
-use super::request::{Call, Target};
+use super::request::Call;
+use super::route::Route;
 use crate::error::{DiscordError, ErrorKind, JsonErrorCode};
 use crate::nonce::RandomNonce;
 use crate::routing::ChannelTarget;
@@ -130,8 +130,7 @@ impl DiscordClient {
             edit.allowed_mentions = Patch::Set(AllowedMentions::none());
         }
         edit.validate_in(self.inner.config.validation())?;
-        let path = format!("/channels/{channel}/messages/{message_id}");
-        let call = Call::new("edit_message", Method::PATCH, Target::Bot(path))
+        let call = Call::new("edit_message", Route::edit_message(channel, message_id))
             .body(Body::encode(&edit)?)
             .idempotent(true);
         decode(&self.execute(call).await?)
@@ -178,9 +177,8 @@ impl DiscordClient {
         reason: Option<String>,
     ) -> Result<(), DiscordError> {
         let channel = self.channel(&channel)?;
-        let path = format!("/channels/{channel}/messages/{message_id}");
-        let call =
-            Call::new("delete_message", Method::DELETE, Target::Bot(path)).audit_reason(reason);
+        let call = Call::new("delete_message", Route::delete_message(channel, message_id))
+            .audit_reason(reason);
         match self.execute(call).await {
             Ok(_) => Ok(()),
             Err(error)
@@ -213,8 +211,7 @@ impl DiscordClient {
         channel: ChannelId,
         message: NewMessage,
     ) -> Result<Message, DiscordError> {
-        let path = format!("/channels/{channel}/messages");
-        let call = Call::new("send_message", Method::POST, Target::Bot(path))
+        let call = Call::new("send_message", Route::create_message(channel))
             .body(message.body)
             .dedupe_safe(message.dedupe_safe);
         decode(&self.execute(call).await?)

@@ -16,6 +16,7 @@ mod message;
 mod reaction;
 mod read;
 mod request;
+mod route;
 mod simulation;
 mod thread;
 mod webhook;

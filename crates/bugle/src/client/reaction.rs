@@ -4,11 +4,11 @@ use std::fmt;
 
 use bugle_model::emoji::PartialEmoji;
 use bugle_model::id::{EmojiId, MessageId};
-use http::Method;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::DiscordClient;
-use super::request::{Call, Target};
+use super::request::Call;
+use super::route::Route;
 use crate::error::{DiscordError, ValidationError, Violation, ViolationKind};
 use crate::routing::ChannelTarget;
 
@@ -147,11 +147,10 @@ impl DiscordClient {
         let emoji = emoji.into();
         emoji.check()?;
         let channel = self.channel(&channel.into())?;
-        let path = format!(
-            "/channels/{channel}/messages/{message_id}/reactions/{}/@me",
-            emoji.path_segment()
+        let call = Call::new(
+            "add_reaction",
+            Route::add_reaction(channel, message_id, &emoji),
         );
-        let call = Call::new("add_reaction", Method::PUT, Target::Bot(path));
         self.execute(call).await.map(drop)
     }
 }

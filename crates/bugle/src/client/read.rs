@@ -12,11 +12,11 @@ use bugle_model::id::MessageId;
 use bugle_model::message::Message;
 use bugle_model::user::User;
 use bugle_model::validate::Validate;
-use http::Method;
 
 use super::DiscordClient;
 use super::body::decode;
-use super::request::{Call, Target};
+use super::request::Call;
+use super::route::Route;
 use crate::error::DiscordError;
 use crate::routing::ChannelTarget;
 
@@ -37,8 +37,7 @@ impl DiscordClient {
         message_id: MessageId,
     ) -> Result<Message, DiscordError> {
         let channel = self.channel(&channel.into())?;
-        let path = format!("/channels/{channel}/messages/{message_id}");
-        let call = Call::new("get_message", Method::GET, Target::Bot(path));
+        let call = Call::new("get_message", Route::get_message(channel, message_id));
         decode(&self.execute(call).await?)
     }
 
@@ -87,8 +86,7 @@ impl DiscordClient {
     ) -> Result<Vec<Message>, DiscordError> {
         let channel = self.channel(&channel.into())?;
         query.validate()?;
-        let path = format!("/channels/{channel}/messages");
-        let call = Call::new("list_messages", Method::GET, Target::Bot(path))
+        let call = Call::new("list_messages", Route::list_messages(channel))
             .query(query.to_query_string());
         decode(&self.execute(call).await?)
     }
@@ -103,8 +101,7 @@ impl DiscordClient {
         channel: impl Into<ChannelTarget>,
     ) -> Result<Channel, DiscordError> {
         let channel = self.channel(&channel.into())?;
-        let path = format!("/channels/{channel}");
-        let call = Call::new("get_channel", Method::GET, Target::Bot(path));
+        let call = Call::new("get_channel", Route::get_channel(channel));
         decode(&self.execute(call).await?)
     }
 
@@ -117,11 +114,7 @@ impl DiscordClient {
     /// bot token, [`Unauthorized`](crate::ErrorKind::Unauthorized) for a
     /// wrong one, and every error of Discord's answer.
     pub async fn current_user(&self) -> Result<User, DiscordError> {
-        let call = Call::new(
-            "current_user",
-            Method::GET,
-            Target::Bot("/users/@me".to_owned()),
-        );
+        let call = Call::new("current_user", Route::current_user());
         decode(&self.execute(call).await?)
     }
 
@@ -132,11 +125,7 @@ impl DiscordClient {
     ///
     /// As [`current_user`](Self::current_user).
     pub async fn gateway_bot(&self) -> Result<GatewayBot, DiscordError> {
-        let call = Call::new(
-            "gateway_bot",
-            Method::GET,
-            Target::Bot("/gateway/bot".to_owned()),
-        );
+        let call = Call::new("gateway_bot", Route::gateway_bot());
         decode(&self.execute(call).await?)
     }
 }

@@ -1,27 +1,23 @@
 //! The one path every operation takes: permit → send → report → classify →
 //! retry, inside the whole-operation deadline.
 
-use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use bugle_model::id::WebhookId;
-use bugle_ratelimit::{
-    Method as LimitMethod, Outcome, Permit, RateLimitHeaders, RequestKey, Verdict,
-};
+use bugle_ratelimit::{Outcome, Permit, RateLimitHeaders, RequestKey, Verdict};
 use bugle_transport::{TransportRequest, TransportResponse};
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use http::{Method, StatusCode, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
 use tracing::{Instrument, Span};
 
 use super::DiscordClient;
 use super::body::Body;
 use super::headers::invalid_config;
+use super::route::Route;
 use crate::error::{DiscordError, ErrorKind, transport_failure};
 use crate::retry::{Failure, RetryDecision, RetryState, is_idempotent};
 use crate::telemetry::Labels;
@@ -43,42 +39,10 @@ const REASON_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-/// Where a request goes, and how it is authorised.
-pub(super) enum Target<'a> {
-    /// A bot route such as `/channels/1/messages`, sent with
-    /// `Authorization: Bot <token>`.
-    Bot(String),
-    /// A webhook-token route `/webhooks/{id}/{token}{rest}`, sent without an
-    /// `Authorization` header (the token in the path authorises it).
-    Webhook {
-        /// The webhook.
-        id: WebhookId,
-        /// Its token.
-        token: &'a SecretString,
-        /// The rest of the path, e.g. `/messages/1`, or empty.
-        rest: String,
-    },
-}
-
-impl Target<'_> {
-    /// The concrete path. For webhook routes it holds the token: it is used
-    /// only to build the URI and the rate-limit key (which keeps a hash), and
-    /// never logged.
-    fn concrete_path(&self) -> Cow<'_, str> {
-        match self {
-            Self::Bot(path) => Cow::Borrowed(path),
-            Self::Webhook { id, token, rest } => {
-                Cow::Owned(format!("/webhooks/{id}/{}{rest}", token.expose_secret()))
-            }
-        }
-    }
-}
-
 /// One operation's request, before it is sent.
 pub(super) struct Call<'a> {
     operation: &'static str,
-    method: Method,
-    target: Target<'a>,
+    route: Route<'a>,
     query: String,
     body: Body,
     idempotent: bool,
@@ -87,12 +51,11 @@ pub(super) struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    /// A `method` request to `target` for `operation`, without a body.
-    pub(super) fn new(operation: &'static str, method: Method, target: Target<'a>) -> Self {
+    /// A request on `route` for `operation`, without a body.
+    pub(super) fn new(operation: &'static str, route: Route<'a>) -> Self {
         Self {
             operation,
-            method,
-            target,
+            route,
             query: String::new(),
             body: Body::Empty,
             idempotent: false,
@@ -153,21 +116,14 @@ impl DiscordClient {
     }
 
     async fn run(&self, call: Call<'_>) -> Result<TransportResponse, DiscordError> {
-        let method = LimitMethod::parse(call.method.as_str()).ok_or_else(|| {
-            DiscordError::new(ErrorKind::Validation {
-                message: format!("method {} is not used by discord's api", call.method),
-            })
-        })?;
-        let path = call.target.concrete_path();
-        let key = RequestKey::from_path(method, &path);
-        let labels = Labels::new(call.operation, method, key.route());
+        let key = call.route.rate_limit_key();
+        let labels = Labels::new(call.operation, call.route.limit_method(), key.route());
         let span = labels.span();
         let started = Instant::now();
         let timeout = self.inner.config.operation_timeout();
         let deadline = started + timeout;
-        let result = match self.prepare(&call, &path) {
+        let result = match self.prepare(&call) {
             Ok(request) => {
-                drop(path);
                 let attempts = self
                     .attempts(&call, request, &key, deadline, &labels, &span)
                     .instrument(span.clone());
@@ -194,7 +150,8 @@ impl DiscordClient {
         span: &Span,
     ) -> Result<TransportResponse, DiscordError> {
         let config = &self.inner.config;
-        let idempotent = call.idempotent || is_idempotent(&call.method);
+        let method = call.route.method();
+        let idempotent = call.idempotent || is_idempotent(&method);
         let mut retries = RetryState::new();
         // The first attempt sends the request built before the permit was
         // taken; a retry builds it again (the transport consumed it).
@@ -202,7 +159,7 @@ impl DiscordClient {
         // When the first attempt that may have taken effect was sent.
         let mut effect_since: Option<Instant> = None;
         let give_up = |error: DiscordError, effect_since: Option<Instant>| {
-            if call.method == Method::POST && effect_since.is_some() {
+            if method == Method::POST && effect_since.is_some() {
                 DiscordError::new(ErrorKind::MayHaveBeenDelivered).with_source(error)
             } else {
                 error
@@ -247,7 +204,7 @@ impl DiscordClient {
                 .min(deadline.saturating_duration_since(sending));
             let request = match first.take() {
                 Some(request) => request,
-                None => self.prepare(call, &call.target.concrete_path())?,
+                None => self.prepare(call)?,
             };
             let (error, retry_after) = match self
                 .send_once(request, permit, attempt_timeout, labels, span)
@@ -335,17 +292,20 @@ impl DiscordClient {
         })
     }
 
-    /// The HTTP request of `call` to `path`.
+    /// The HTTP request of `call`, carrying its route's
+    /// [`RouteTemplate`](bugle_transport::RouteTemplate)
+    /// (what a cassette names it by).
     ///
     /// # Errors
     ///
     /// [`ErrorKind::NoAuthentication`] for a bot route without a bot token;
     /// [`ErrorKind::InvalidConfig`] when the URL or a header cannot be made.
-    fn prepare(&self, call: &Call<'_>, path: &str) -> Result<TransportRequest, DiscordError> {
+    fn prepare(&self, call: &Call<'_>) -> Result<TransportRequest, DiscordError> {
         let root = &self.inner.api_root;
-        let mut uri = String::with_capacity(root.len() + path.len() + 1 + call.query.len());
+        let route = &call.route;
+        let mut uri = String::with_capacity(root.len() + route.path_len() + 1 + call.query.len());
         uri.push_str(root);
-        uri.push_str(path);
+        route.write_path(&mut uri);
         if !call.query.is_empty() {
             uri.push('?');
             uri.push_str(&call.query);
@@ -361,7 +321,7 @@ impl DiscordClient {
         // Room for what hyper adds (`host`) without growing.
         let mut headers = HeaderMap::with_capacity(6);
         headers.insert(USER_AGENT, self.inner.headers.user_agent()?);
-        if let Target::Bot(_) = call.target {
+        if route.needs_bot_token() {
             headers.insert(AUTHORIZATION, self.inner.headers.bot_authorization()?);
         }
         if let Some(reason) = &call.audit_reason {
@@ -386,9 +346,10 @@ impl DiscordClient {
             }
         };
         let mut request = http::Request::new(body);
-        *request.method_mut() = call.method.clone();
+        *request.method_mut() = route.method();
         *request.uri_mut() = uri;
         *request.headers_mut() = headers;
+        request.extensions_mut().insert(route.template());
         Ok(request)
     }
 }

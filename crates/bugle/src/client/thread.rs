@@ -7,11 +7,11 @@ use bugle_model::request::{
     AllowedMentions, CreateForumThread, CreateThread, CreateThreadFromMessage,
 };
 use bugle_model::validate::{Validate, validate_audit_log_reason};
-use http::Method;
 
 use super::DiscordClient;
 use super::body::{Body, decode};
-use super::request::{Call, Target};
+use super::request::Call;
+use super::route::Route;
 use crate::error::DiscordError;
 use crate::routing::ChannelTarget;
 
@@ -117,27 +117,27 @@ impl DiscordClient {
         reason: Option<String>,
     ) -> Result<Channel, DiscordError> {
         let channel = self.channel(&channel)?;
-        let (path, body) = match thread {
+        let (route, body) = match thread {
             NewThread::FromMessage { message_id, body } => {
                 body.validate_in(self.inner.config.validation())?;
                 (
-                    format!("/channels/{channel}/messages/{message_id}/threads"),
+                    Route::create_thread_from_message(channel, message_id),
                     Body::encode(&body)?,
                 )
             }
             NewThread::Standalone(body) => {
                 body.validate_in(self.inner.config.validation())?;
-                (format!("/channels/{channel}/threads"), Body::encode(&body)?)
+                (Route::create_thread(channel), Body::encode(&body)?)
             }
             NewThread::ForumPost(mut body) => {
                 body.message
                     .allowed_mentions
                     .get_or_insert_with(AllowedMentions::none);
                 body.validate_in(self.inner.config.validation())?;
-                (format!("/channels/{channel}/threads"), Body::encode(&body)?)
+                (Route::create_thread(channel), Body::encode(&body)?)
             }
         };
-        let call = Call::new("create_thread", Method::POST, Target::Bot(path))
+        let call = Call::new("create_thread", route)
             .body(body)
             .audit_reason(reason);
         decode(&self.execute(call).await?)

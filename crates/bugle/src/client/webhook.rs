@@ -10,11 +10,11 @@ use bugle_model::request::{
     ExecuteWebhookQuery, Patch,
 };
 use bugle_model::validate::Validate;
-use http::Method;
 
 use super::DiscordClient;
 use super::body::{Body, decode};
-use super::request::{Call, Target};
+use super::request::Call;
+use super::route::Route;
 use crate::config::DiscordConfig;
 use crate::error::DiscordError;
 use crate::webhook_url::WebhookUrl;
@@ -204,8 +204,7 @@ impl DiscordClient {
         body.validate_with_query_in(&query, self.inner.config.validation())?;
         let call = Call::new(
             "execute_webhook",
-            Method::POST,
-            webhook_target(url, String::new()),
+            Route::execute_webhook(url.id(), url.token()),
         )
         .query(query.to_query_string())
         .body(Body::encode(&body)?);
@@ -251,8 +250,7 @@ impl DiscordClient {
         }
         let call = Call::new(
             "edit_webhook_message",
-            Method::PATCH,
-            webhook_target(url, format!("/messages/{message_id}")),
+            Route::edit_webhook_message(url.id(), url.token(), message_id),
         )
         .query(query.to_query_string())
         .body(Body::encode(&edit)?)
@@ -280,18 +278,9 @@ impl DiscordClient {
             .unwrap_or_default();
         let call = Call::new(
             "delete_webhook_message",
-            Method::DELETE,
-            webhook_target(url, format!("/messages/{message_id}")),
+            Route::delete_webhook_message(url.id(), url.token(), message_id),
         )
         .query(query);
         self.execute(call).await.map(drop)
-    }
-}
-
-fn webhook_target(url: &WebhookUrl, rest: String) -> Target<'_> {
-    Target::Webhook {
-        id: url.id(),
-        token: url.token(),
-        rest,
     }
 }
