@@ -4,7 +4,7 @@
 //! The parent starts `FakeDiscord` (`bugle-bench serve`) and N workers (`bugle-bench
 //! worker`, the same binary), each of which builds its client and says it is ready. When
 //! all are, the parent starts the foreign sender (if asked) and tells every worker to go
-//! in the same instant. Each worker runs its share of the jobs ([`Spec::share`]: every
+//! in the same instant. Each worker runs its share of the jobs ([`Spec::share`](crate::scenario::Spec::share): every
 //! process posts to every channel) and prints its figures as one JSON line
 //! ([`ProcessReport`]); the parent adds `FakeDiscord`'s count of each share's delivered
 //! messages and duplicates and prints one [`RunReport`] with the totals and every
