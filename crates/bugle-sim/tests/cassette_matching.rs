@@ -267,3 +267,33 @@ async fn webhook_replay_works_with_any_token() {
         .unwrap();
     assert_eq!(replayer.send(request).await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn a_request_is_named_by_the_route_template_it_carries() {
+    let named = || {
+        let mut request = post("x");
+        request
+            .extensions_mut()
+            .insert(bugle_transport::RouteTemplate::new(
+                "/channels/{channel_id}/messages#named",
+            ));
+        request
+    };
+    let cassette = recorded(vec![named(), post("x")]).await;
+    assert_eq!(
+        cassette.interactions[0].operation,
+        "POST /channels/{channel_id}/messages#named"
+    );
+    assert_eq!(
+        cassette.interactions[1].operation,
+        "POST /channels/{channel_id}/messages"
+    );
+
+    // The replayer names the request the same way: by its template, or by its path.
+    let replayer = Replayer::new(recorded(vec![named()]).await);
+    assert!(replayer.send(post("x")).await.is_err(), "named differently");
+    replayer
+        .send(named())
+        .await
+        .expect("replayed by its template");
+}

@@ -90,7 +90,7 @@ impl Matcher {
             .interactions
             .iter()
             .map(|interaction| {
-                let identity = Identity::of(&interaction.request);
+                let identity = Identity::recorded(&interaction.request, &interaction.operation);
                 Entry {
                     id: interaction.id,
                     key: identity.key(),

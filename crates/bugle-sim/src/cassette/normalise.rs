@@ -41,10 +41,28 @@ impl Identity {
     /// The identity of `request`, named by `template` when the request carried one
     /// (otherwise by its path's route template).
     pub(crate) fn named(request: &RecordedRequest, template: Option<RouteTemplate>) -> Self {
+        Self::with_operation(request, operation(&request.method, &request.path, template))
+    }
+
+    /// The identity of a recorded interaction: its request, named by the operation the
+    /// recorder wrote (the template the request carried, or its path's), or by its path
+    /// when the operation is missing.
+    pub(crate) fn recorded(request: &RecordedRequest, recorded_operation: &str) -> Self {
+        let named = recorded_operation
+            .strip_prefix(request.method.as_str())
+            .is_some_and(|rest| rest.starts_with(' '));
+        if named {
+            Self::with_operation(request, recorded_operation.to_owned())
+        } else {
+            Self::of(request)
+        }
+    }
+
+    fn with_operation(request: &RecordedRequest, operation: String) -> Self {
         let (_, route) = split_api_prefix(&request.path);
         Self {
             method: request.method.clone(),
-            operation: operation(&request.method, &request.path, template),
+            operation,
             route: route.to_owned(),
             query: request.query.clone(),
             body: request.body.as_ref().map_or(Value::Null, normalised_body),

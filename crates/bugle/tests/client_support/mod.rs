@@ -10,7 +10,7 @@ use bugle::retry::FixedJitter;
 use bugle::{DefaultRetryPolicy, DiscordClient, DiscordConfig, DiscordConfigBuilder, WebhookUrl};
 use bugle_model::id::ChannelId;
 use bugle_sim::fake::{FakeDiscord, FakeDiscordBuilder};
-use bugle_transport::{Transport, TransportFuture, TransportRequest};
+use bugle_transport::{RouteTemplate, Transport, TransportFuture, TransportRequest};
 use bytes::Bytes;
 use http::{HeaderMap, Method};
 use secrecy::SecretString;
@@ -72,6 +72,8 @@ pub struct Sent {
     pub path_and_query: String,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// The route template the request carried for cassettes, if any.
+    pub route: Option<RouteTemplate>,
 }
 
 impl Sent {
@@ -131,6 +133,7 @@ impl<T: Transport> Transport for Spy<T> {
                 path_and_query,
                 headers: request.headers().clone(),
                 body: request.body().clone(),
+                route: RouteTemplate::of(&request),
             });
         self.inner.send(request)
     }
