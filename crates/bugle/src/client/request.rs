@@ -150,54 +150,19 @@ impl DiscordClient {
         span: &Span,
     ) -> Result<TransportResponse, DiscordError> {
         let config = &self.inner.config;
-        let method = call.route.method();
-        let idempotent = call.idempotent || is_idempotent(&method);
-        let mut retries = RetryState::new();
+        let mut progress = Progress::new(call);
         // The first attempt sends the request built before the permit was
         // taken; a retry builds it again (the transport consumed it).
         let mut first = Some(request);
-        // When the first attempt that may have taken effect was sent.
-        let mut effect_since: Option<Instant> = None;
-        let give_up = |error: DiscordError, effect_since: Option<Instant>| {
-            if method == Method::POST && effect_since.is_some() {
-                DiscordError::new(ErrorKind::MayHaveBeenDelivered).with_source(error)
-            } else {
-                error
-            }
-        };
         loop {
-            let now = Instant::now();
-            let permit_deadline = config
-                .max_rate_limit_wait()
-                .map_or(deadline, |max| deadline.min(now + max));
-            let max_wait = permit_deadline.saturating_duration_since(now);
-            let permit = {
-                let _queued = labels.queued();
-                self.inner
-                    .limiter
-                    .acquire(key.clone().with_deadline(permit_deadline))
-                    .await
-            };
-            let permit = match permit {
-                Ok(permit) => permit,
-                Err(error) => {
-                    let error = DiscordError::from_rate_limit(error, max_wait);
-                    return Err(give_up(error, effect_since));
-                }
-            };
+            let asked = Instant::now();
+            let permit = self
+                .permit(key, deadline, labels)
+                .await
+                .map_err(|error| progress.give_up(error))?;
             let sending = Instant::now();
-            if call.dedupe_safe
-                && effect_since.is_some_and(|since| sending - since >= NONCE_DEDUPE_WINDOW)
-            {
-                // Discord would no longer recognise the nonce: a resend
-                // could duplicate the earlier attempt.
-                drop(permit);
-                let error = DiscordError::new(ErrorKind::DeadlineExceeded {
-                    deadline: NONCE_DEDUPE_WINDOW,
-                });
-                return Err(give_up(error, effect_since));
-            }
-            labels.attempt(span, retries.attempts() + 1, sending - now);
+            progress.check_nonce_window(sending)?;
+            labels.attempt(span, progress.retries.attempts() + 1, sending - asked);
 
             let attempt_timeout = config
                 .request_timeout()
@@ -206,42 +171,42 @@ impl DiscordClient {
                 Some(request) => request,
                 None => self.prepare(call)?,
             };
-            let (error, retry_after) = match self
+            match self
                 .send_once(request, permit, attempt_timeout, labels, span)
                 .await?
             {
                 Attempt::Answered(response) => return Ok(response),
-                Attempt::Failed(error, _) if Instant::now() >= deadline => {
-                    // The attempt was cut short by the operation deadline.
-                    let deadline = DiscordError::new(ErrorKind::DeadlineExceeded {
-                        deadline: config.operation_timeout(),
-                    })
-                    .with_source(error);
-                    return Err(give_up(deadline, effect_since.or(Some(sending))));
-                }
-                Attempt::Failed(error, retry_after) => (error, retry_after),
-            };
-            let Some(failure) = failure_of(&error, retry_after) else {
-                return Err(give_up(error, effect_since));
-            };
-            if failure.may_have_taken_effect() {
-                effect_since.get_or_insert(sending);
-            }
-            let context = retries
-                .record(failure)
-                .idempotent(idempotent)
-                .dedupe_safe(call.dedupe_safe);
-            match config.retry_policy().decide(&context) {
-                RetryDecision::RetryAfter(wait) if Instant::now() + wait < deadline => {
+                Attempt::Failed(error, failure) => {
+                    let wait = progress.after_failure(error, failure, sending, deadline, config)?;
                     tracing::debug!(
                         wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                         "retrying"
                     );
                     tokio::time::sleep(wait).await;
                 }
-                _ => return Err(give_up(error, effect_since)),
             }
         }
+    }
+
+    /// Waits for the rate limiter's permit, within the operation's deadline and
+    /// the configured longest rate-limit wait.
+    async fn permit(
+        &self,
+        key: &RequestKey,
+        deadline: Instant,
+        labels: &Labels,
+    ) -> Result<Permit, DiscordError> {
+        let now = Instant::now();
+        let permit_deadline = (self.inner.config)
+            .max_rate_limit_wait()
+            .map_or(deadline, |max| deadline.min(now + max));
+        let max_wait = permit_deadline.saturating_duration_since(now);
+        let _queued = labels.queued();
+        self.inner
+            .limiter
+            .acquire(key.clone().with_deadline(permit_deadline))
+            .await
+            .map_err(|error| DiscordError::from_rate_limit(error, max_wait))
     }
 
     /// Sends one attempt under `permit` and reports the answer to the rate
@@ -260,7 +225,7 @@ impl DiscordClient {
             Err(_elapsed) => {
                 permit.complete(Outcome::no_response());
                 labels.no_answer(true);
-                Attempt::Failed(
+                Attempt::failed(
                     DiscordError::new(ErrorKind::Network {
                         request_may_have_been_sent: true,
                     }),
@@ -275,7 +240,7 @@ impl DiscordClient {
                     // Nothing reached Discord: give the capacity back.
                     drop(permit);
                 }
-                Attempt::Failed(transport_failure(error)?, None)
+                Attempt::failed(transport_failure(error)?, None)
             }
             Ok(Ok(response)) => {
                 let status = response.status();
@@ -285,7 +250,7 @@ impl DiscordClient {
                 match DiscordError::from_response(status, response.headers(), response.body()) {
                     None => Attempt::Answered(response),
                     Some(error) => {
-                        Attempt::Failed(ban_of(error, verdict), server_retry_after(&response))
+                        Attempt::failed(ban_of(error, verdict), server_retry_after(&response))
                     }
                 }
             }
@@ -354,12 +319,111 @@ impl DiscordClient {
     }
 }
 
-/// What one attempt came to.
+/// What one attempt came to, classified once, where the answer (or its absence) is
+/// read.
 enum Attempt {
     /// A success answer.
     Answered(TransportResponse),
-    /// A failure, with a 5xx answer's `Retry-After`.
-    Failed(DiscordError, Option<Duration>),
+    /// A failure, with what the retry policy reads of it (`None` when no retry can
+    /// help).
+    Failed(DiscordError, Option<Failure>),
+}
+
+impl Attempt {
+    /// A failed attempt: `error` and, with a 5xx answer's `Retry-After`, the retry
+    /// policy's view of it.
+    fn failed(error: DiscordError, server_retry_after: Option<Duration>) -> Self {
+        let failure = match Failure::from_kind(error.kind()) {
+            Some(Failure::ServerError { status, .. }) => Some(Failure::ServerError {
+                status,
+                retry_after: server_retry_after,
+            }),
+            other => other,
+        };
+        Self::Failed(error, failure)
+    }
+}
+
+/// One operation's retries so far: what the policy is told, and whether an attempt
+/// may already have taken effect (so that giving up says so).
+struct Progress {
+    method: Method,
+    idempotent: bool,
+    dedupe_safe: bool,
+    retries: RetryState,
+    /// When the first attempt that may have taken effect was sent.
+    effect_since: Option<Instant>,
+}
+
+impl Progress {
+    fn new(call: &Call<'_>) -> Self {
+        let method = call.route.method();
+        Self {
+            idempotent: call.idempotent || is_idempotent(&method),
+            method,
+            dedupe_safe: call.dedupe_safe,
+            retries: RetryState::new(),
+            effect_since: None,
+        }
+    }
+
+    /// `error` as the operation's final error: a create that may have reached
+    /// Discord reports [`ErrorKind::MayHaveBeenDelivered`], with `error` as source.
+    fn give_up(&self, error: DiscordError) -> DiscordError {
+        if self.method == Method::POST && self.effect_since.is_some() {
+            DiscordError::new(ErrorKind::MayHaveBeenDelivered).with_source(error)
+        } else {
+            error
+        }
+    }
+
+    /// Refuses a resend once Discord would no longer recognise its nonce: it could
+    /// duplicate the earlier attempt.
+    fn check_nonce_window(&self, sending: Instant) -> Result<(), DiscordError> {
+        if self.dedupe_safe
+            && (self.effect_since).is_some_and(|since| sending - since >= NONCE_DEDUPE_WINDOW)
+        {
+            let error = DiscordError::new(ErrorKind::DeadlineExceeded {
+                deadline: NONCE_DEDUPE_WINDOW,
+            });
+            return Err(self.give_up(error));
+        }
+        Ok(())
+    }
+
+    /// The attempt sent at `sending` failed: how long to wait before the next, or
+    /// the operation's final error.
+    fn after_failure(
+        &mut self,
+        error: DiscordError,
+        failure: Option<Failure>,
+        sending: Instant,
+        deadline: Instant,
+        config: &crate::config::DiscordConfig,
+    ) -> Result<Duration, DiscordError> {
+        if Instant::now() >= deadline {
+            // The attempt was cut short by the operation deadline.
+            self.effect_since.get_or_insert(sending);
+            let error = DiscordError::new(ErrorKind::DeadlineExceeded {
+                deadline: config.operation_timeout(),
+            })
+            .with_source(error);
+            return Err(self.give_up(error));
+        }
+        let Some(failure) = failure else {
+            return Err(self.give_up(error));
+        };
+        if failure.may_have_taken_effect() {
+            self.effect_since.get_or_insert(sending);
+        }
+        let context = (self.retries.record(failure))
+            .idempotent(self.idempotent)
+            .dedupe_safe(self.dedupe_safe);
+        match config.retry_policy().decide(&context) {
+            RetryDecision::RetryAfter(wait) if Instant::now() + wait < deadline => Ok(wait),
+            _ => Err(self.give_up(error)),
+        }
+    }
 }
 
 /// `error` as [`ErrorKind::Banned`] when it is a 429 that the rate limiter, just
@@ -375,17 +439,6 @@ fn ban_of(error: DiscordError, verdict: Verdict) -> DiscordError {
             DiscordError::new(ErrorKind::Banned { retry_after }).with_source(error)
         }
         _ => error,
-    }
-}
-
-/// The retry policy's view of a failure, or `None` when no retry can help.
-fn failure_of(error: &DiscordError, server_retry_after: Option<Duration>) -> Option<Failure> {
-    match Failure::from_kind(error.kind())? {
-        Failure::ServerError { status, .. } => Some(Failure::ServerError {
-            status,
-            retry_after: server_retry_after,
-        }),
-        other => Some(other),
     }
 }
 
