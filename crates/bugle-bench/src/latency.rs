@@ -138,7 +138,7 @@ pub async fn measure_latency(requests: u64, latency: Option<Latency>) -> Result<
         ..RunOptions::default()
     };
     let spec = options.spec(Scenario::Latency);
-    let mut server = ServerProcess::start(Scenario::Latency, &options)
+    let server = ServerProcess::start(Scenario::Latency, &options)
         .await
         .map_err(|e| format!("cannot start fake discord: {e}"))?;
     let port = server.ready().port;
@@ -176,8 +176,7 @@ pub async fn measure_latency(requests: u64, latency: Option<Latency>) -> Result<
             });
         }
     }
-    let _ = server.report(&ReportRequest::default()).await;
-    let _ = server.stop().await;
+    let _ = server.finish(&ReportRequest::default()).await;
     let recovery = measure_recovery(&options).await?;
     let report = LatencyReport {
         kind: "latency".to_owned(),
@@ -287,7 +286,7 @@ async fn collect(mut tasks: JoinSet<(Vec<Duration>, u64)>) -> (Vec<Duration>, u6
 /// The recovery measurement, against `spread`'s server (Discord's default limits).
 async fn measure_recovery(options: &RunOptions) -> Result<Recovery, String> {
     let spec = options.spec(Scenario::Spread);
-    let mut server = ServerProcess::start(Scenario::Spread, options)
+    let server = ServerProcess::start(Scenario::Spread, options)
         .await
         .map_err(|e| format!("cannot start fake discord: {e}"))?;
     let port = server.ready().port;
@@ -317,8 +316,7 @@ async fn measure_recovery(options: &RunOptions) -> Result<Recovery, String> {
         }
         channels.extend(ids);
     }
-    let _ = server.report(&ReportRequest::default()).await;
-    let _ = server.stop().await;
+    let _ = server.finish(&ReportRequest::default()).await;
     let mut recovery = recovery_of(&observer.exchanges(), &channels);
     recovery.failed = failed;
     Ok(recovery)

@@ -176,7 +176,7 @@ pub async fn run_processes(
     options: &RunOptions,
 ) -> Result<RunReport, String> {
     let spec = options.spec(scenario);
-    let mut server = ServerProcess::start(scenario, options)
+    let server = ServerProcess::start(scenario, options)
         .await
         .map_err(|e| format!("cannot start fake discord: {e}"))?;
     let ready = server.ready().clone();
@@ -222,14 +222,7 @@ pub async fn run_processes(
         shares,
         ..ReportRequest::default()
     };
-    let server_report = server
-        .report(&request)
-        .await
-        .map_err(|e| format!("no report from fake discord: {e}"))?;
-    server
-        .stop()
-        .await
-        .map_err(|e| format!("fake discord did not stop: {e}"))?;
+    let server_report = server.finish(&request).await?;
     let side = totals(&reports);
     let mut report = RunReport::new(
         scenario.name(),

@@ -247,7 +247,7 @@ pub async fn run_once(
         return crate::processes::run_processes(scenario, client, options).await;
     }
     let spec = options.spec(scenario);
-    let mut server = ServerProcess::start(scenario, options)
+    let server = ServerProcess::start(scenario, options)
         .await
         .map_err(|e| format!("cannot start fake discord: {e}"))?;
     let ready = server.ready().clone();
@@ -264,14 +264,7 @@ pub async fn run_once(
         deleted_tags,
         ..ReportRequest::default()
     };
-    let server_report = server
-        .report(&request)
-        .await
-        .map_err(|e| format!("no report from fake discord: {e}"))?;
-    server
-        .stop()
-        .await
-        .map_err(|e| format!("fake discord did not stop: {e}"))?;
+    let server_report = server.finish(&request).await?;
     let mut report = RunReport::new(
         scenario.name(),
         client.name(),

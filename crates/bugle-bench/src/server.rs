@@ -324,6 +324,22 @@ impl ServerProcess {
         serde_json::from_str(&line).map_err(std::io::Error::other)
     }
 
+    /// Asks for the final report, then stops the child: the end of every run.
+    ///
+    /// # Errors
+    ///
+    /// A message naming which of the two failed.
+    pub async fn finish(mut self, request: &ReportRequest) -> Result<ServerReport, String> {
+        let report = self
+            .report(request)
+            .await
+            .map_err(|e| format!("no report from fake discord: {e}"))?;
+        self.stop()
+            .await
+            .map_err(|e| format!("fake discord did not stop: {e}"))?;
+        Ok(report)
+    }
+
     /// Closes the child's stdin and waits for it to exit.
     ///
     /// # Errors
