@@ -50,7 +50,14 @@ impl<S: BucketStore> State<S> {
         }
 
         let verdict = match outcome.status {
-            Some(429) => self.on_too_many(&ticket, &target, headers, now),
+            Some(429) => {
+                let verdict = self.on_too_many(&ticket, &target, headers, now);
+                // Refused, whatever the scope, so in no count: after the learners have
+                // read it, it holds no slot in the route's history or any sublimit log.
+                self.store
+                    .unrecord_dispatch(&ticket.route, ticket.major, ticket.sent_at);
+                verdict
+            }
             Some(status) if status >= 500 && !headers.from_a_limiter() => {
                 // No rate limiter answered (an edge's 502 page, a 5xx without
                 // headers): the request never reached the limits, so it did not
@@ -244,9 +251,6 @@ impl<S: BucketStore> State<S> {
                 "rate limit: hidden sublimit learned from a 429"
             );
             crate::metrics::too_many("sublimit");
-            // Refused, so not in the server's count: it must not hold a slot here.
-            self.store
-                .unrecord_dispatch(&ticket.route, ticket.major, ticket.sent_at);
             self.notify(Notice::Sublimit {
                 route: ticket.route.clone(),
                 limit,
@@ -262,10 +266,6 @@ impl<S: BucketStore> State<S> {
             crate::metrics::too_many("shared");
             self.store
                 .hold_route(&ticket.route, ticket.major, until, now);
-
-            // Refused, so in no count: it must not hold a slot in any log.
-            self.store
-                .unrecord_dispatch(&ticket.route, ticket.major, ticket.sent_at);
             self.apply_headers(target, headers, now);
         } else {
             // The engine never sends past a bucket's remaining, so another sender
