@@ -185,13 +185,21 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
     fn route_names(&self) -> Vec<String>;
 }
 
+/// One recent dispatch of a route.
+#[derive(Debug, Clone, Copy)]
+struct Dispatch {
+    major: Major,
+    at: Instant,
+    /// A success came back for it.
+    succeeded: bool,
+}
+
 #[derive(Debug, Clone)]
 struct RouteEntry {
     hash: Option<Name>,
     last_used: Instant,
-    /// Recent dispatches: the major parameter, the dispatch instant, and whether a
-    /// success came back for it.
-    recent: VecDeque<(Major, Instant, bool)>,
+    /// Recent dispatches, oldest first (at most [`RECENT_PER_ROUTE`]).
+    recent: VecDeque<Dispatch>,
     sublimit: Option<Box<Sublimit>>,
     /// Majors held after a shared-scope 429, with the hold's end (few, short-lived).
     held: Vec<(Major, Instant)>,
@@ -415,7 +423,11 @@ impl BucketStore for MemoryStore {
         if entry.recent.len() == RECENT_PER_ROUTE {
             entry.recent.pop_front();
         }
-        entry.recent.push_back((major, now, false));
+        entry.recent.push_back(Dispatch {
+            major,
+            at: now,
+            succeeded: false,
+        });
         if let Some(sub) = entry.sublimit.as_mut() {
             sub.record(major, now);
         }
@@ -428,7 +440,7 @@ impl BucketStore for MemoryStore {
         if let Some(i) = entry
             .recent
             .iter()
-            .rposition(|&(m, t, _)| m == major && t == at)
+            .rposition(|d| d.major == major && d.at == at)
         {
             entry.recent.remove(i);
         }
@@ -453,21 +465,24 @@ impl BucketStore for MemoryStore {
             // Requests dispatched after the one that got the 429 were in flight with
             // it: no evidence that the window had room for them, unless a success
             // came back for one already (the server took it first).
-            .filter(|&&(m, t, ok)| m == major && (t <= sent_at || ok))
-            .map(|&(_, t, _)| t)
+            .filter(|d| d.major == major && (d.at <= sent_at || d.succeeded))
+            .map(|d| d.at)
             .collect();
         // The request that got the 429 did not count.
         if let Some(i) = recent.iter().rposition(|&t| t == sent_at) {
             recent.remove(i);
         }
-        if let Some(previous) = entry.sublimit.as_deref_mut().filter(|s| s.expires_at > now) {
+        if entry.sublimit.as_ref().is_some_and(|s| s.expires_at <= now) {
+            entry.sublimit = None;
+        }
+        let fresh = entry.sublimit.is_none();
+        if let Some(previous) = entry.sublimit.as_deref_mut() {
             previous.stretch(major, sent_at, retry_after, margin, now);
         }
-        let previous = entry.sublimit.as_deref().filter(|s| s.expires_at > now);
-        let fresh = previous.is_none();
+        let previous = entry.sublimit.as_deref();
         let mut learned = Sublimit::learn(previous, major, retry_after, &recent, margin, ttl, now);
         if fresh {
-            learned.seed(entry.recent.iter().map(|&(m, t, _)| (m, t)), now);
+            learned.seed(entry.recent.iter().map(|d| (d.major, d.at)), now);
             learned.counted = Some((major, sent_at, now));
         } else {
             learned.uncount(major, sent_at);
@@ -485,9 +500,9 @@ impl BucketStore for MemoryStore {
     ) -> Option<(u32, Duration, Instant)> {
         let entry = self.routes.get_mut(route)?;
         if let Some(dispatch) =
-            (entry.recent.iter_mut().rev()).find(|(m, t, _)| *m == major && *t == sent_at)
+            (entry.recent.iter_mut().rev()).find(|d| d.major == major && d.at == sent_at)
         {
-            dispatch.2 = true;
+            dispatch.succeeded = true;
         }
         let sub = entry.sublimit.as_mut()?;
         sub.confirm(major, sent_at)
@@ -511,7 +526,7 @@ impl BucketStore for MemoryStore {
             sub.tighten(limit, period, expires_at);
         } else {
             let mut adopted = Sublimit::adopted(limit, period, expires_at);
-            adopted.seed(entry.recent.iter().map(|&(m, t, _)| (m, t)), now);
+            adopted.seed(entry.recent.iter().map(|d| (d.major, d.at)), now);
             entry.sublimit = Some(Box::new(adopted));
         }
     }
