@@ -4,8 +4,6 @@
 
 mod client_support;
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use bugle::telemetry::REQUESTS_TOTAL;
@@ -16,7 +14,9 @@ use bugle_model::id::{ChannelId, MessageId};
 use bugle_model::message::Message;
 use bugle_model::request::CreateMessage;
 use bugle_sim::fake::{BucketRule, FakeRateLimits, FaultConfig, Outage, RouteKind};
-use client_support::{OTHER, TEXT, TOKEN, config_builder, fake_builder, setup, setup_with};
+use client_support::{
+    OTHER, TEXT, TOKEN, config_builder, fake_builder, setup, setup_with, temp_dir,
+};
 use http::{Method, StatusCode};
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 
@@ -333,18 +333,6 @@ async fn reads_work_over_loopback_http() {
         "{error:?}"
     );
     server.shutdown().await;
-}
-
-/// A fresh directory under the system's temporary directory.
-fn temp_dir(name: &str) -> PathBuf {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "bugle-{name}-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
 }
 
 #[tokio::test]

@@ -5,25 +5,10 @@
 
 mod client_support;
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use bugle::{DiscordClient, ErrorKind, Simulation};
 use bugle_model::id::ChannelId;
 use bugle_model::request::{CreateMessage, ExecuteWebhook};
-use client_support::{HOOK_TOKEN, TEXT, TOKEN, config_builder, fake_builder};
-
-/// A fresh directory under the system's temporary directory.
-fn temp_dir(name: &str) -> PathBuf {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "bugle-{name}-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use client_support::{HOOK_TOKEN, TEXT, TOKEN, config_builder, fake_builder, temp_dir};
 
 #[tokio::test]
 async fn record_mode_saves_a_cassette_without_tokens_that_replays() {

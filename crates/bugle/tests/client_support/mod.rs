@@ -164,3 +164,15 @@ pub fn webhook(id: u64) -> WebhookUrl {
 pub fn token() -> SecretString {
     SecretString::from(TOKEN)
 }
+
+/// A fresh directory under the system's temporary directory.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "bugle-{name}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
