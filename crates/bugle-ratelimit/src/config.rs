@@ -130,4 +130,29 @@ impl RateLimitConfig {
     pub fn eviction_ttl(&self) -> Duration {
         self.eviction_ttl
     }
+
+    /// The per-IP global limit for requests without the bot token.
+    pub fn unauthenticated_per_second(&self) -> u32 {
+        self.unauthenticated_per_second
+    }
+
+    /// The invalid-request count (per 10 minutes) at which requests are refused.
+    pub fn invalid_request_ceiling(&self) -> u32 {
+        self.invalid_request_ceiling
+    }
+
+    /// The `Retry-After` from which a 429 is taken as a ban.
+    pub fn ban_threshold(&self) -> Duration {
+        self.ban_threshold
+    }
+
+    /// How long a ban without a `Retry-After` is assumed to last.
+    pub fn default_ban(&self) -> Duration {
+        self.default_ban
+    }
+
+    /// How long a webhook answered 404 is not tried again.
+    pub fn webhook_dead_ttl(&self) -> Duration {
+        self.webhook_dead_ttl
+    }
 }

@@ -1,10 +1,8 @@
 //! What the engine needs to know about a request: method, route template, major
 //! parameter, global pool and an optional deadline.
 
-use std::collections::hash_map::RandomState;
 use std::fmt;
-use std::hash::BuildHasher;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use tokio::time::Instant;
 
@@ -72,17 +70,30 @@ pub enum GlobalPool {
     Exempt,
 }
 
-/// A webhook or interaction token, hashed with a per-process random key.
+/// A webhook or interaction token, hashed.
 ///
-/// The token itself is never stored; `Debug` shows only the hash.
+/// The token itself is never stored; `Debug` shows only the hash. The hash is the same
+/// in every process (the first 8 bytes of SHA-256 over a fixed domain prefix and the
+/// token), so a shared store can name a webhook's state by it without holding the token.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TokenHash(u64);
 
 impl TokenHash {
-    /// Hashes `token` with `SipHash` under a key chosen at random once per process.
+    /// Hashes `token`.
     pub fn of(token: &str) -> Self {
-        static KEY: OnceLock<RandomState> = OnceLock::new();
-        Self(KEY.get_or_init(RandomState::new).hash_one(token))
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new()
+            .chain_update(b"bugle webhook token v1\0")
+            .chain_update(token.as_bytes())
+            .finalize();
+        let mut first = [0; 8];
+        first.copy_from_slice(&digest[..8]);
+        Self(u64::from_be_bytes(first))
+    }
+
+    /// The hash as a number, the same in every process.
+    pub fn stable(self) -> u64 {
+        self.0
     }
 }
 

@@ -11,6 +11,7 @@ mod metrics;
 mod name;
 mod outcome;
 mod path;
+pub mod shared;
 mod snapshot;
 mod state;
 
@@ -21,4 +22,8 @@ pub use key::{GlobalPool, Major, Method, RequestKey, TokenHash};
 pub use limiter::{Acquire, Permit, RateLimiter};
 pub use outcome::{Outcome, Verdict};
 pub use path::{DELETE_OLD_SUFFIX, DELETE_YOUNG_SUFFIX, message_age_suffix, message_age_suffix_at};
+pub use shared::{
+    BotId, Refusal, Reservation, SharedDecision, SharedLimitsConfig, SharedReport, SharedRequest,
+    SharedStore, StoreError, StoreFuture, WakeFuture,
+};
 pub use snapshot::{PoolSnapshot, QueueSnapshot, RateLimitSnapshot, SublimitSnapshot};

@@ -23,6 +23,8 @@ use crate::error::RateLimitError;
 use crate::hash::FastHasher;
 use crate::key::{Major, RequestKey};
 use crate::outcome::{Outcome, Verdict};
+use crate::shared::gate::{Pass, SharedGate};
+use crate::shared::{SharedLimitsConfig, SharedStore};
 use crate::snapshot::{RateLimitSnapshot, SublimitSnapshot};
 use crate::state::shared::Shared;
 use crate::state::{Notice, State, Step, Ticket, WaiterId};
@@ -107,12 +109,15 @@ impl Shard {
 #[derive(Clone)]
 pub struct RateLimiter {
     shards: Arc<[Arc<Shard>]>,
+    /// The shared store every request also passes, when one is configured.
+    gate: Option<Arc<SharedGate>>,
 }
 
 impl fmt::Debug for RateLimiter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RateLimiter")
             .field("shards", &self.shards.len())
+            .field("shared", &self.gate.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -147,7 +152,25 @@ impl RateLimiter {
         let weak: Box<[Weak<Shard>]> = shards.iter().map(Arc::downgrade).collect();
         // The cell is new: setting it cannot fail.
         let _ = siblings.set(weak);
-        Self { shards }
+        Self { shards, gate: None }
+    }
+
+    /// A rate limiter whose limits are shared with every other process using `store`
+    /// (see [`crate::shared`]): each request is ordered in process as usual, then
+    /// passes the store's decision before it goes.
+    pub fn with_shared_store(
+        config: RateLimitConfig,
+        store: Arc<dyn SharedStore>,
+        shared: SharedLimitsConfig,
+    ) -> Self {
+        let mut limiter = Self::new(config.clone());
+        limiter.gate = Some(Arc::new(SharedGate::new(store, shared, config)));
+        limiter
+    }
+
+    /// How limits are shared, when a store is configured.
+    pub fn shared_config(&self) -> Option<&SharedLimitsConfig> {
+        self.gate.as_deref().map(SharedGate::config)
     }
 
     fn shard(&self, major: Major) -> &Arc<Shard> {
@@ -168,6 +191,8 @@ impl RateLimiter {
             key,
             waiter: None,
             sleep: None,
+            gate: self.gate.clone(),
+            shared: None,
         }
     }
 
@@ -235,6 +260,17 @@ pub struct Acquire {
     key: RequestKey,
     waiter: Option<WaiterId>,
     sleep: Option<Pin<Box<Sleep>>>,
+    gate: Option<Arc<SharedGate>>,
+    /// Let go in process, and now passing the shared store.
+    shared: Option<SharedStage>,
+}
+
+type PassFuture = Pin<Box<dyn Future<Output = Result<Pass, RateLimitError>> + Send>>;
+
+/// A request the in-process engine let go, waiting for the shared store.
+struct SharedStage {
+    ticket: Option<Ticket>,
+    pass: PassFuture,
 }
 
 impl fmt::Debug for Acquire {
@@ -251,6 +287,10 @@ impl Future for Acquire {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        if let Some(stage) = this.shared.as_mut() {
+            let polled = stage_poll(stage, cx);
+            return this.shared_pass(polled);
+        }
         loop {
             let waiter = this.waiter;
             let step = this.shard.run(|state, now| {
@@ -267,9 +307,19 @@ impl Future for Acquire {
             match step {
                 Step::Go(ticket) => {
                     this.waiter = None;
+                    if let Some(gate) = this.gate.clone() {
+                        let mut stage = SharedStage {
+                            ticket: Some(ticket),
+                            pass: Box::pin(gate.pass(this.key.clone())),
+                        };
+                        let polled = stage_poll(&mut stage, cx);
+                        this.shared = Some(stage);
+                        return this.shared_pass(polled);
+                    }
                     return Poll::Ready(Ok(Permit {
                         shard: this.shard.clone(),
                         ticket: Some(ticket),
+                        shared: None,
                     }));
                 }
                 Step::Fail(error) => {
@@ -296,10 +346,45 @@ impl Future for Acquire {
     }
 }
 
+fn stage_poll(stage: &mut SharedStage, cx: &mut Context<'_>) -> Poll<Result<Pass, RateLimitError>> {
+    stage.pass.as_mut().poll(cx)
+}
+
+impl Acquire {
+    /// Turns the shared store's answer into a permit holding both the in-process ticket
+    /// and the shared pass; a refusal gives the in-process ticket back.
+    fn shared_pass(
+        &mut self,
+        polled: Poll<Result<Pass, RateLimitError>>,
+    ) -> Poll<Result<Permit, RateLimitError>> {
+        let Poll::Ready(result) = polled else {
+            return Poll::Pending;
+        };
+        let mut stage = self.shared.take().expect("a shared stage is being polled");
+        let ticket = stage.ticket.take();
+        match result {
+            Ok(pass) => Poll::Ready(Ok(Permit {
+                shard: self.shard.clone(),
+                ticket,
+                shared: Some((self.gate.clone().expect("a gate made the stage"), pass)),
+            })),
+            Err(error) => {
+                if let Some(ticket) = ticket {
+                    let _ = self.shard.finish(ticket, None);
+                }
+                Poll::Ready(Err(error))
+            }
+        }
+    }
+}
+
 impl Drop for Acquire {
     fn drop(&mut self) {
         if let Some(id) = self.waiter.take() {
             self.shard.run(|state, _| state.cancel(id));
+        }
+        if let Some(ticket) = self.shared.take().and_then(|mut stage| stage.ticket.take()) {
+            let _ = self.shard.finish(ticket, None);
         }
     }
 }
@@ -311,6 +396,8 @@ impl Drop for Acquire {
 pub struct Permit {
     shard: Arc<Shard>,
     ticket: Option<Ticket>,
+    /// The shared store's pass, reported with the same outcome.
+    shared: Option<(Arc<SharedGate>, Pass)>,
 }
 
 impl fmt::Debug for Permit {
@@ -328,6 +415,9 @@ impl Permit {
     /// that will refuse later requests, so the caller can report the same for this
     /// one without asking for a snapshot.
     pub fn complete(mut self, outcome: Outcome) -> Verdict {
+        if let Some((gate, pass)) = self.shared.take() {
+            gate.report(pass, Some(&outcome));
+        }
         match self.ticket.take() {
             Some(ticket) => self.shard.finish(ticket, Some(outcome)),
             None => Verdict::Normal,
@@ -337,6 +427,9 @@ impl Permit {
 
 impl Drop for Permit {
     fn drop(&mut self) {
+        if let Some((gate, pass)) = self.shared.take() {
+            gate.report(pass, None);
+        }
         if let Some(ticket) = self.ticket.take() {
             let _ = self.shard.finish(ticket, None);
         }

@@ -58,3 +58,26 @@ pub(crate) fn gauges(buckets: usize, queued: usize, invalid: u32) {
     #[cfg(not(feature = "metrics"))]
     let _ = (buckets, queued, invalid);
 }
+
+/// A shared-store call took `elapsed` (answered, failed or timed out).
+#[inline]
+pub(crate) fn store_latency(elapsed: Duration) {
+    #[cfg(feature = "metrics")]
+    metrics::histogram!("discord_ratelimit_store_latency_seconds").record(elapsed.as_secs_f64());
+    #[cfg(not(feature = "metrics"))]
+    let _ = elapsed;
+}
+
+/// A shared-store call failed, and the request went by the fallback limits.
+#[inline]
+pub(crate) fn store_fallback() {
+    #[cfg(feature = "metrics")]
+    metrics::counter!("discord_ratelimit_store_fallback_total").increment(1);
+}
+
+/// The shared store answered again after failing.
+#[inline]
+pub(crate) fn store_recovered() {
+    #[cfg(feature = "metrics")]
+    metrics::counter!("discord_ratelimit_store_recovered_total").increment(1);
+}

@@ -1,0 +1,131 @@
+-- bugle shared rate limits, key layout v1: complete.
+-- Applies what one granted request's response said, for every process, and wakes the
+-- processes waiting on its bucket. Times come from Redis (TIME).
+--
+-- ARGV: 1 scope, 2 egress scope, 3 route, 4 major, 5 pool, 6 slot, 7 reservation id,
+--       8 what happened: "unsent", "lost" (sent, no answer) or the status code,
+--       9 limit, 10 remaining, 11 reset-after ms ("" when absent), 12 bucket hash,
+--       13 what the response means, as the engine classifies it: "" (nothing special),
+--          "ban", "global", "shared", "sublimit", "user" (429s), "token" (401 on the bot
+--          token), "invalid" (another 401 or a 403), "webhook" (a dead webhook's 404),
+--       14 how long that lasts, ms, 15 webhook key, 16 idle ttl ms,
+--       17 invalid-request ceiling, 18 wake channel
+if redis.replicate_commands then
+  redis.replicate_commands()
+end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+
+local scope, egress, route, major, pool = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local slot, id, what = ARGV[6], ARGV[7], ARGV[8]
+local h_limit, h_remaining, h_reset_after = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local h_bucket, kind = ARGV[12], ARGV[13]
+local lasts = math.max(tonumber(ARGV[14]) or 0, 1)
+local webhook, idle = ARGV[15], tonumber(ARGV[16])
+local ceiling, channel = tonumber(ARGV[17]), ARGV[18]
+local lane = route .. '|' .. major
+
+redis.call('ZREM', slot .. ':fly', id)
+
+if what == 'unsent' then
+  -- Never sent: its place in the global pool is given back too.
+  if pool == 'bot' then
+    redis.call('ZREM', scope .. ':global', id)
+  elseif pool == 'ip' then
+    redis.call('ZREM', egress .. ':global', id)
+  end
+  redis.call('PUBLISH', channel, slot)
+  return 0
+end
+
+-- The bucket the response belongs to: named by its hash when it carries one.
+local target = slot
+if h_bucket ~= '' then
+  redis.call('SET', scope .. ':route:' .. route, h_bucket, 'PX', 86400000)
+  target = scope .. ':b:' .. h_bucket .. '|' .. major
+end
+
+local function invalid()
+  local minute = math.floor(now / 60000)
+  local key = egress .. ':inv:' .. minute
+  redis.call('INCR', key)
+  redis.call('PEXPIRE', key, 660000)
+  local total = 0
+  for m = minute - 9, minute do
+    total = total + (tonumber(redis.call('GET', egress .. ':inv:' .. m)) or 0)
+  end
+  if total >= ceiling then
+    redis.call('SET', egress .. ':ceiling', '1', 'PX', (minute + 1) * 60000 - now)
+  end
+end
+
+if what == 'lost' then
+  -- Sent, and no answer: it may have counted. Take it off what is left.
+  local left = tonumber(redis.call('HGET', target, 'remaining'))
+  if left ~= nil and left > 0 then
+    redis.call('HSET', target, 'remaining', left - 1)
+  end
+  redis.call('PUBLISH', channel, slot)
+  return 0
+end
+
+if kind == 'ban' then
+  invalid()
+  redis.call('SET', egress .. ':ban', '1', 'PX', lasts)
+elseif kind == 'global' then
+  invalid()
+  if pool == 'bot' then
+    redis.call('SET', scope .. ':gblock', '1', 'PX', lasts)
+  end
+elseif kind == 'shared' then
+  -- A shared resource's limit: held, not counted as invalid.
+  redis.call('SET', scope .. ':xhold:' .. lane, '1', 'PX', lasts)
+elseif kind == 'sublimit' then
+  invalid()
+  redis.call('SET', scope .. ':hold:' .. lane, '1', 'PX', lasts)
+elseif kind == 'user' then
+  -- The bucket was used by someone else too: empty until the wait ends.
+  invalid()
+  redis.call('HSET', target, 'remaining', 0, 'reset_at', now + lasts)
+  if h_limit ~= nil then
+    redis.call('HSET', target, 'limit', h_limit)
+  end
+  redis.call('PEXPIRE', target, lasts + idle)
+elseif kind == 'token' then
+  invalid()
+  redis.call('SET', scope .. ':dead', '1', 'PX', 86400000)
+elseif kind == 'invalid' then
+  invalid()
+elseif kind == 'webhook' and webhook ~= '' then
+  redis.call('SET', webhook, '1', 'PX', lasts)
+end
+
+if what == '429' then
+  redis.call('PUBLISH', channel, slot)
+  return 0
+end
+
+if h_limit ~= nil and h_remaining ~= nil and h_reset_after ~= nil then
+  local new_reset = now + h_reset_after
+  local state = redis.call('HMGET', target, 'reset_at', 'remaining')
+  local stored_reset, stored_remaining = tonumber(state[1]), tonumber(state[2])
+  if stored_reset == nil or now >= stored_reset
+      or new_reset > stored_reset + math.max(h_reset_after / 2, 1) then
+    -- A new window: what it says is what is left.
+    redis.call('HSET', target, 'limit', h_limit, 'remaining', h_remaining,
+      'reset_at', new_reset, 'period', math.max(h_reset_after, 1))
+  else
+    -- The same window: answers may come out of order, so keep the lowest count and
+    -- the latest reset.
+    redis.call('HSET', target, 'limit', h_limit,
+      'remaining', math.min(stored_remaining or h_remaining, h_remaining),
+      'reset_at', math.max(stored_reset, new_reset))
+  end
+  redis.call('PEXPIRE', target, h_reset_after + idle)
+end
+
+redis.call('PUBLISH', channel, slot)
+if target ~= slot then
+  redis.call('PUBLISH', channel, target)
+end
+return 0

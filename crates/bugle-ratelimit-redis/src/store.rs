@@ -1,0 +1,341 @@
+//! The store: a connection manager, the two scripts, the wake subscriber and the worker
+//! that sends completions off the caller's path.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use bugle_ratelimit::{
+    Reservation, SharedDecision, SharedReport, SharedRequest, SharedStore, StoreError, StoreFuture,
+};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tracing::debug;
+
+use crate::LAYOUT_VERSION;
+use crate::error::RedisStoreError;
+use crate::keys::{Keys, wake_channel};
+use crate::redact::{redacted, scrub};
+use crate::reply::{Reply, parse};
+use crate::report::{meaning, millis, what};
+use crate::wake::{Wakes, listen};
+
+const ACQUIRE: &str = include_str!("scripts/acquire.lua");
+const COMPLETE: &str = include_str!("scripts/complete.lua");
+
+/// How long keys nobody touches outlive what they describe.
+const IDLE: Duration = Duration::from_secs(600);
+/// The longest a wait that only a completion could end lasts while the wake
+/// subscription is down.
+const UNSUBSCRIBED_WAIT: Duration = Duration::from_millis(50);
+
+/// Rate-limit state shared through Redis. Cheap to clone; clones share one connection.
+///
+/// Build it with [`RedisStore::connect`] or [`RedisStore::builder`], and give it to
+/// [`bugle_ratelimit::RateLimiter::with_shared_store`] (or to the facade's config
+/// builder). Its `Debug` shows the URL without its password.
+#[derive(Clone)]
+pub struct RedisStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    connection: ConnectionManager,
+    acquire: redis::Script,
+    base: String,
+    url: SecretString,
+    window_margin: Duration,
+    wakes: Arc<Wakes>,
+    reports: mpsc::UnboundedSender<SharedReport>,
+    next_id: AtomicU64,
+    listener: JoinHandle<()>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.listener.abort();
+    }
+}
+
+impl fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("url", &redacted(&self.inner.url))
+            .field("keys", &self.inner.base)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Options of a [`RedisStore`].
+#[must_use]
+pub struct RedisStoreBuilder {
+    url: SecretString,
+    prefix: String,
+    window_margin: Duration,
+    connect_timeout: Duration,
+}
+
+impl fmt::Debug for RedisStoreBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisStoreBuilder")
+            .field("url", &redacted(&self.url))
+            .field("prefix", &self.prefix)
+            .field("window_margin", &self.window_margin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RedisStore {
+    /// Connects to the Redis at `url` (`redis://[:password@]host[:port][/db]`), keeping
+    /// every key under `prefix` (so several bots or environments can share one Redis).
+    ///
+    /// # Errors
+    ///
+    /// The URL or prefix is not valid, or Redis does not answer.
+    pub async fn connect(
+        url: impl Into<SecretString>,
+        prefix: &str,
+    ) -> Result<Self, RedisStoreError> {
+        Self::builder(url).prefix(prefix).connect().await
+    }
+
+    /// A builder for a store at `url`, with the prefix `bugle`.
+    pub fn builder(url: impl Into<SecretString>) -> RedisStoreBuilder {
+        RedisStoreBuilder {
+            url: url.into(),
+            prefix: "bugle".to_owned(),
+            window_margin: Duration::from_millis(50),
+            connect_timeout: Duration::from_secs(2),
+        }
+    }
+
+    /// The start of every key this store writes: `PREFIX:LAYOUT_VERSION`.
+    pub fn key_base(&self) -> &str {
+        &self.inner.base
+    }
+
+    fn next_id(&self) -> u64 {
+        self.inner.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+impl RedisStoreBuilder {
+    /// Sets the key prefix: 1 to 64 letters, digits, `-`, `_` or `.`.
+    pub fn prefix(mut self, prefix: &str) -> Self {
+        prefix.clone_into(&mut self.prefix);
+        self
+    }
+
+    /// Sets the margin added to the global pool's one-second window, for the spread of
+    /// one-way latency between the processes and Discord (default 50 ms: at most
+    /// `limit` requests in any 1.05 s, about 95% of the pool, safe however Discord
+    /// windows it).
+    pub fn window_margin(mut self, margin: Duration) -> Self {
+        self.window_margin = margin;
+        self
+    }
+
+    /// Sets how long connecting may take (default 2 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Connects.
+    ///
+    /// # Errors
+    ///
+    /// The URL or prefix is not valid, or Redis does not answer.
+    pub async fn connect(self) -> Result<RedisStore, RedisStoreError> {
+        let valid_prefix = (1..=64).contains(&self.prefix.len())
+            && self
+                .prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if !valid_prefix {
+            return Err(RedisStoreError::InvalidPrefix {
+                prefix: self.prefix,
+            });
+        }
+        let shown = redacted(&self.url);
+        let client = redis::Client::open(self.url.expose_secret()).map_err(|error| {
+            RedisStoreError::InvalidUrl {
+                url: shown.clone(),
+                reason: scrub(&error.to_string(), &self.url),
+            }
+        })?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(self.connect_timeout))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(500));
+        let unreachable = |error: &dyn fmt::Display| RedisStoreError::Unreachable {
+            url: shown.clone(),
+            reason: scrub(&error.to_string(), &self.url),
+        };
+        let connection = tokio::time::timeout(
+            self.connect_timeout,
+            ConnectionManager::new_with_config(client.clone(), config),
+        )
+        .await
+        .map_err(|_| unreachable(&"no answer within the connect timeout"))?
+        .map_err(|error| unreachable(&error))?;
+
+        let base = format!("{}:{LAYOUT_VERSION}", self.prefix);
+        let wakes = Arc::new(Wakes::default());
+        let listener = tokio::spawn(listen(client, wake_channel(&base), wakes.clone()));
+        let (reports, queue) = mpsc::unbounded_channel();
+        let complete = Completer {
+            connection: connection.clone(),
+            script: redis::Script::new(COMPLETE),
+            base: base.clone(),
+            url: self.url.clone(),
+        };
+        tokio::spawn(complete.run(queue));
+        Ok(RedisStore {
+            inner: Arc::new(Inner {
+                connection,
+                acquire: redis::Script::new(ACQUIRE),
+                base,
+                url: self.url,
+                window_margin: self.window_margin,
+                wakes,
+                reports,
+                next_id: AtomicU64::new(rand::random::<u64>() >> 1),
+                listener,
+            }),
+        })
+    }
+}
+
+impl SharedStore for RedisStore {
+    fn acquire<'a>(&'a self, request: &'a SharedRequest) -> StoreFuture<'a, SharedDecision> {
+        Box::pin(async move {
+            let inner = &self.inner;
+            let keys = Keys::of(&inner.base, request);
+            let id = self.next_id();
+            let limits = request.limits();
+            let mark = inner.wakes.mark();
+            let mut connection = inner.connection.clone();
+            let window = Duration::from_secs(1) + inner.window_margin;
+            let value: redis::Value = inner
+                .acquire
+                .arg(&keys.scope)
+                .arg(&keys.egress)
+                .arg(request.route())
+                .arg(&keys.major)
+                .arg(keys.pool)
+                .arg(id)
+                .arg(millis(request.lease()))
+                .arg(limits.global_per_second())
+                .arg(limits.unauthenticated_per_second())
+                .arg(millis(window))
+                .arg(&keys.webhook)
+                .arg(millis(IDLE))
+                .invoke_async(&mut connection)
+                .await
+                .map_err(|error| StoreError::new(scrub(&error.to_string(), &inner.url)))?;
+            Ok(match parse(&value)? {
+                Reply::Grant { slot } => SharedDecision::Grant(Reservation::new(id, slot)),
+                Reply::Refuse(refusal) => SharedDecision::Refuse(refusal),
+                Reply::Wait { after, slot: None } => SharedDecision::Wait { after, woken: None },
+                Reply::Wait {
+                    after,
+                    slot: Some(slot),
+                } => match inner.wakes.watch(&slot, mark) {
+                    // Its bucket changed while the script ran: ask again now.
+                    None => SharedDecision::Wait {
+                        after: Duration::ZERO,
+                        woken: None,
+                    },
+                    Some(woken) => {
+                        let after = if inner.wakes.listening() {
+                            after
+                        } else {
+                            after.min(UNSUBSCRIBED_WAIT)
+                        };
+                        SharedDecision::Wait {
+                            after,
+                            woken: Some(woken),
+                        }
+                    }
+                },
+            })
+        })
+    }
+
+    fn complete(&self, report: SharedReport) {
+        // The worker ends only when every sender is gone; a report that cannot be sent
+        // only holds its capacity until the lease ends.
+        let _ = self.inner.reports.send(report);
+    }
+}
+
+/// Sends completions, one script each, in the order they came.
+struct Completer {
+    connection: ConnectionManager,
+    script: redis::Script,
+    base: String,
+    url: SecretString,
+}
+
+impl Completer {
+    async fn run(self, mut queue: mpsc::UnboundedReceiver<SharedReport>) {
+        while let Some(report) = queue.recv().await {
+            if let Err(error) = self.send(&report).await {
+                debug!(
+                    error = %scrub(&error.to_string(), &self.url),
+                    route = report.request().route(),
+                    "shared limits: a completion was not recorded; its reservation ends with its lease"
+                );
+            }
+        }
+    }
+
+    async fn send(&self, report: &SharedReport) -> redis::RedisResult<()> {
+        let request = report.request();
+        let keys = Keys::of(&self.base, request);
+        let meaning = meaning(report);
+        let headers = report.outcome().map(bugle_ratelimit::Outcome::headers);
+        let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+        let limit = number(headers.and_then(|h| h.limit));
+        let remaining = number(headers.and_then(|h| h.remaining));
+        let reset_after = headers
+            .and_then(|h| h.reset_after)
+            .map(|r| millis(r).to_string())
+            .unwrap_or_default();
+        let bucket = headers.and_then(|h| h.bucket.clone()).unwrap_or_default();
+        let mut connection = self.connection.clone();
+        let timeout = Duration::from_secs(2);
+        let mut invocation = self.script.prepare_invoke();
+        invocation
+            .arg(&keys.scope)
+            .arg(&keys.egress)
+            .arg(request.route())
+            .arg(&keys.major)
+            .arg(keys.pool)
+            .arg(report.reservation().slot())
+            .arg(report.reservation().id())
+            .arg(what(report))
+            .arg(limit)
+            .arg(remaining)
+            .arg(reset_after)
+            .arg(bucket)
+            .arg(meaning.kind)
+            .arg(millis(meaning.lasts))
+            .arg(&keys.webhook)
+            .arg(millis(IDLE))
+            .arg(request.limits().invalid_request_ceiling())
+            .arg(wake_channel(&self.base));
+        let call = invocation.invoke_async::<()>(&mut connection);
+        match tokio::time::timeout(timeout, call).await {
+            Ok(result) => result,
+            Err(_) => Err(redis::RedisError::from((
+                redis::ErrorKind::Io,
+                "no answer within 2 s",
+            ))),
+        }
+    }
+}

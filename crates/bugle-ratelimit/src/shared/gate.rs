@@ -1,0 +1,198 @@
+//! The gate a request passes after the in-process engine let it go: the shared store's
+//! decision, or the fallback's while the store does not answer.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::time::Instant;
+use tracing::{info, warn};
+
+use super::fallback::{Fallback, FallbackPass};
+use super::{
+    Refusal, Reservation, SharedDecision, SharedLimitsConfig, SharedReport, SharedRequest,
+    SharedStore,
+};
+use crate::config::RateLimitConfig;
+use crate::error::{ErrorKind, RateLimitError};
+use crate::key::RequestKey;
+use crate::metrics;
+use crate::outcome::Outcome;
+
+/// Whether the store is answering.
+#[derive(Debug, Clone, Copy)]
+enum Health {
+    Answering,
+    /// Unreachable since a failure; ask it again at `probe_at`.
+    Down {
+        probe_at: Instant,
+    },
+}
+
+/// The store, its health and the fallback limits.
+#[derive(Debug)]
+pub(crate) struct SharedGate {
+    store: Arc<dyn SharedStore>,
+    config: SharedLimitsConfig,
+    limits: Arc<RateLimitConfig>,
+    health: Mutex<Health>,
+    fallback: Fallback,
+}
+
+/// What a request that passed the gate holds until it completes.
+#[derive(Debug)]
+pub(crate) enum Pass {
+    /// A reservation in the store.
+    Store(SharedRequest, Reservation),
+    /// A place in the fallback limits (given back when dropped).
+    Fallback(FallbackPass),
+}
+
+impl SharedGate {
+    pub(crate) fn new(
+        store: Arc<dyn SharedStore>,
+        config: SharedLimitsConfig,
+        limits: RateLimitConfig,
+    ) -> Self {
+        let fallback = Fallback::new(config.fallback_global_per_second);
+        Self {
+            store,
+            config,
+            limits: Arc::new(limits),
+            health: Mutex::new(Health::Answering),
+            fallback,
+        }
+    }
+
+    pub(crate) fn config(&self) -> &SharedLimitsConfig {
+        &self.config
+    }
+
+    /// Waits until the store (or, while it is down, the fallback) lets `key` go.
+    pub(crate) async fn pass(self: Arc<Self>, key: RequestKey) -> Result<Pass, RateLimitError> {
+        let request = SharedRequest::for_key(&key, &self.config, &self.limits);
+        loop {
+            if !self.store_may_answer(Instant::now()) {
+                return self.fallback.pass(&key).await.map(Pass::Fallback);
+            }
+            let started = Instant::now();
+            let answer =
+                tokio::time::timeout(self.config.store_deadline, self.store.acquire(&request))
+                    .await;
+            metrics::store_latency(started.elapsed());
+            let decision = match answer {
+                Ok(Ok(decision)) => {
+                    self.answered();
+                    decision
+                }
+                Ok(Err(error)) => {
+                    self.failed(&error.to_string());
+                    continue;
+                }
+                Err(_) => {
+                    self.failed("no answer within the store deadline");
+                    continue;
+                }
+            };
+            match decision {
+                SharedDecision::Grant(reservation) => return Ok(Pass::Store(request, reservation)),
+                SharedDecision::Refuse(refusal) => return Err(refused(refusal)),
+                SharedDecision::Wait { after, woken } => {
+                    if let Some(deadline) = key.deadline {
+                        if Instant::now() + after > deadline {
+                            metrics::rejected("timeout");
+                            return Err(RateLimitError::new(ErrorKind::RateLimitTimeout {
+                                predicted_wait: after,
+                            }));
+                        }
+                    }
+                    let sleep = tokio::time::sleep(after);
+                    match woken {
+                        Some(woken) => {
+                            tokio::select! {
+                                () = sleep => {}
+                                () = woken => {}
+                            }
+                        }
+                        None => sleep.await,
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reports what became of a request that passed (`None`: it was not sent).
+    pub(crate) fn report(&self, pass: Pass, outcome: Option<&Outcome>) {
+        match pass {
+            Pass::Store(request, reservation) => {
+                self.store
+                    .complete(SharedReport::new(request, reservation, outcome.cloned()));
+            }
+            Pass::Fallback(pass) => drop(pass),
+        }
+    }
+
+    fn health(&self) -> std::sync::MutexGuard<'_, Health> {
+        self.health.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn store_may_answer(&self, now: Instant) -> bool {
+        match *self.health() {
+            Health::Answering => true,
+            Health::Down { probe_at } => now >= probe_at,
+        }
+    }
+
+    fn answered(&self) {
+        let mut health = self.health();
+        if let Health::Down { .. } = *health {
+            *health = Health::Answering;
+            drop(health);
+            info!("shared rate-limit store answers again; limits are shared again");
+            metrics::store_recovered();
+        }
+    }
+
+    fn failed(&self, why: &str) {
+        let probe_at = Instant::now() + self.config.probe_interval;
+        let mut health = self.health();
+        let was_answering = matches!(*health, Health::Answering);
+        *health = Health::Down { probe_at };
+        drop(health);
+        if was_answering {
+            warn!(
+                reason = why,
+                share = self.config.fallback_global_per_second,
+                "shared rate-limit store unreachable; falling back to in-process limits"
+            );
+        }
+        metrics::store_fallback();
+    }
+}
+
+fn refused(refusal: Refusal) -> RateLimitError {
+    let now = Instant::now();
+    let kind = match refusal {
+        Refusal::TokenInvalid => {
+            metrics::rejected("token_invalid");
+            ErrorKind::TokenInvalid
+        }
+        Refusal::WebhookDead { remaining } => {
+            metrics::rejected("webhook_dead");
+            ErrorKind::WebhookDead {
+                until: now + remaining,
+            }
+        }
+        Refusal::Banned { remaining } => {
+            metrics::rejected("banned");
+            ErrorKind::Banned {
+                until: now + remaining,
+            }
+        }
+        Refusal::InvalidRequestCeiling { remaining } => {
+            metrics::rejected("invalid_ceiling");
+            ErrorKind::InvalidRequestCeiling {
+                until: now + remaining,
+            }
+        }
+    };
+    RateLimitError::new(kind)
+}
