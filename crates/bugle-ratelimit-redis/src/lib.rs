@@ -32,6 +32,7 @@
 
 mod error;
 mod keys;
+mod lazy;
 mod redact;
 mod reply;
 mod report;
@@ -39,6 +40,7 @@ mod store;
 mod wake;
 
 pub use error::RedisStoreError;
+pub use lazy::LazyRedisStore;
 pub use store::{RedisStore, RedisStoreBuilder};
 
 /// The version of the key layout and of the scripts; part of every key, so two bugle

@@ -6,6 +6,14 @@ use secrecy::{ExposeSecret, SecretString};
 pub(crate) fn redacted(url: &SecretString) -> String {
     let text = url.expose_secret();
     match url::Url::parse(text) {
+        // Only a Redis URL with a host is shown (without its credentials); anything else
+        // may hold a secret where a host would be.
+        Ok(parsed)
+            if !matches!(parsed.scheme(), "redis" | "rediss" | "valkey" | "valkeys")
+                || parsed.host().is_none() =>
+        {
+            format!("{}:***", parsed.scheme())
+        }
         Ok(mut parsed) => {
             if !parsed.username().is_empty() {
                 let _ = parsed.set_username("***");
@@ -57,7 +65,9 @@ mod tests {
     fn a_password_only_url_is_hidden_too() {
         let url = SecretString::from("redis://:s3cr3t-pass@localhost/");
         assert!(!redacted(&url).contains("s3cr3t-pass"));
-        let garbage = SecretString::from("redis//:s3cr3t-pass@");
-        assert!(!redacted(&garbage).contains("s3cr3t-pass"));
+        for garbage in ["redis//:s3cr3t-pass@", "notaurl:s3cr3t-pass@", "unix:///s3cr3t-pass"] {
+            let shown = redacted(&SecretString::from(garbage));
+            assert!(!shown.contains("s3cr3t-pass"), "{shown}");
+        }
     }
 }

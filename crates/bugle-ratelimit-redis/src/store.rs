@@ -150,23 +150,9 @@ impl RedisStoreBuilder {
     ///
     /// The URL or prefix is not valid, or Redis does not answer.
     pub async fn connect(self) -> Result<RedisStore, RedisStoreError> {
-        let valid_prefix = (1..=64).contains(&self.prefix.len())
-            && self
-                .prefix
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-        if !valid_prefix {
-            return Err(RedisStoreError::InvalidPrefix {
-                prefix: self.prefix,
-            });
-        }
+        check_prefix(&self.prefix)?;
         let shown = redacted(&self.url);
-        let client = redis::Client::open(self.url.expose_secret()).map_err(|error| {
-            RedisStoreError::InvalidUrl {
-                url: shown.clone(),
-                reason: scrub(&error.to_string(), &self.url),
-            }
-        })?;
+        let client = Self::check_url(&self.url)?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(self.connect_timeout))
             .set_number_of_retries(1)
@@ -206,6 +192,31 @@ impl RedisStoreBuilder {
                 next_id: AtomicU64::new(rand::random::<u64>() >> 1),
                 listener,
             }),
+        })
+    }
+}
+
+impl RedisStoreBuilder {
+    /// Parses `url` as a Redis URL.
+    pub(crate) fn check_url(url: &SecretString) -> Result<redis::Client, RedisStoreError> {
+        redis::Client::open(url.expose_secret()).map_err(|error| RedisStoreError::InvalidUrl {
+            url: redacted(url),
+            reason: scrub(&error.to_string(), url),
+        })
+    }
+}
+
+/// Checks a key prefix: 1 to 64 letters, digits, `-`, `_` or `.`.
+pub(crate) fn check_prefix(prefix: &str) -> Result<(), RedisStoreError> {
+    let valid = (1..=64).contains(&prefix.len())
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if valid {
+        Ok(())
+    } else {
+        Err(RedisStoreError::InvalidPrefix {
+            prefix: prefix.to_owned(),
         })
     }
 }

@@ -11,7 +11,7 @@ use bugle_ratelimit::{
     ErrorKind, GlobalPool, Major, Method, Outcome, RateLimitConfig, RateLimitHeaders, RateLimiter,
     RequestKey, SharedDecision, SharedLimitsConfig, SharedRequest, SharedStore, TokenHash,
 };
-use bugle_ratelimit_redis::RedisStore;
+use bugle_ratelimit_redis::{LazyRedisStore, RedisStore};
 use common::{Redis, prefix};
 use redis::AsyncCommands;
 use tokio::time::Instant;
@@ -583,4 +583,65 @@ async fn a_password_in_the_url_is_never_shown() {
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains("hunter2-very-secret"), "{shown}");
     assert!(shown.contains("127.0.0.1:9"), "{shown}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(bugle_redis_server),
+    ignore = "needs redis-server on PATH (the test starts it late)"
+)]
+async fn a_lazy_store_starts_while_redis_is_down_and_connects_when_it_comes() {
+    let port = Redis::free_port();
+    let prefix = prefix("lazy");
+    let store = LazyRedisStore::new(format!("redis://127.0.0.1:{port}/"), &prefix).expect("valid");
+    let shared = SharedLimitsConfig::default()
+        .with_probe_interval(Duration::from_millis(100))
+        .with_bot_token(TOKEN);
+    let client =
+        RateLimiter::with_shared_store(RateLimitConfig::default(), Arc::new(store.clone()), shared);
+    // Nothing listens yet: the fallback lets the request go.
+    client
+        .acquire(create(1))
+        .await
+        .expect("granted by the fallback")
+        .complete(ok("b1", 5, 4, 5.0));
+    assert!(store.connected().is_none());
+
+    let redis = Redis::spawn_on(port).await;
+    let mut connected = false;
+    for _ in 0..50 {
+        client
+            .acquire(create(2))
+            .await
+            .expect("granted")
+            .complete(ok("b2", 5, 4, 5.0));
+        if store.connected().is_some() {
+            connected = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(connected, "the lazy store never connected");
+    client
+        .acquire(create(3))
+        .await
+        .expect("granted")
+        .complete(ok("b3", 5, 4, 5.0));
+    let mut connection = redis.connection().await;
+    let keys: Vec<String> = connection
+        .keys(format!("{prefix}:v1:*"))
+        .await
+        .expect("keys");
+    assert!(
+        !keys.is_empty(),
+        "requests are decided in Redis once it answers"
+    );
+}
+
+#[test]
+fn a_lazy_store_refuses_a_bad_prefix_or_url_at_once() {
+    assert!(LazyRedisStore::new("redis://127.0.0.1:6379/", "bad prefix!").is_err());
+    assert!(LazyRedisStore::new("http://:secretpw@127.0.0.1:6379/", "ok").is_err());
+    let error = LazyRedisStore::new("notaurl:secretpw@", "ok").expect_err("refused");
+    assert!(!error.to_string().contains("secretpw"), "{error}");
 }

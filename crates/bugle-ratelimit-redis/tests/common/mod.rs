@@ -33,7 +33,16 @@ impl Redis {
 
     /// Starts a `redis-server` of the test's own (for tests that stop and restart it).
     pub async fn spawn() -> Self {
-        let port = free_port();
+        Self::spawn_on(free_port()).await
+    }
+
+    /// A free port for a server started later with [`Redis::spawn_on`].
+    pub fn free_port() -> u16 {
+        free_port()
+    }
+
+    /// Starts a `redis-server` of the test's own on `port`.
+    pub async fn spawn_on(port: u16) -> Self {
         let mut redis = Self {
             url: format!("redis://127.0.0.1:{port}/"),
             port,
