@@ -36,6 +36,10 @@ pub(crate) struct Globals {
     pub(crate) fake: bool,
     /// `--config FILE`.
     pub(crate) config: Option<PathBuf>,
+    /// `--redis URL`.
+    pub(crate) redis: Option<String>,
+    /// `--redis-prefix PREFIX`.
+    pub(crate) redis_prefix: Option<String>,
 }
 
 impl Globals {
@@ -46,6 +50,8 @@ impl Globals {
             replay: cli.replay.clone(),
             fake: cli.fake,
             config: cli.config.clone(),
+            redis: cli.redis.clone(),
+            redis_prefix: cli.redis_prefix.clone(),
         }
     }
 
@@ -141,9 +147,9 @@ pub(crate) fn connect(
         None => ConfigFile::default(),
     };
     let simulation = globals.simulation();
-    let base = builder(&file, simulation.clone()).build()?;
+    let base = builder(&file, simulation.clone(), globals).build()?;
     match base.simulation() {
-        Simulation::Fake => fake_session(&file, simulation, &base),
+        Simulation::Fake => fake_session(&file, simulation, globals, &base),
         Simulation::Replay(_) => Ok(Session {
             client: DiscordClient::new(base)?,
         }),
@@ -168,8 +174,18 @@ pub(crate) fn connect(
 
 /// The configuration builder: the simulated routes in fake mode, then the
 /// config file, then the environment for what those leave unset.
-fn builder(file: &ConfigFile, simulation: Option<Simulation>) -> DiscordConfigBuilder {
+fn builder(
+    file: &ConfigFile,
+    simulation: Option<Simulation>,
+    globals: &Globals,
+) -> DiscordConfigBuilder {
     let mut builder = DiscordConfig::builder();
+    if let Some(url) = &globals.redis {
+        builder = builder.redis_url(url.as_str());
+    }
+    if let Some(prefix) = &globals.redis_prefix {
+        builder = builder.redis_prefix(prefix.as_str());
+    }
     let fake =
         simulation == Some(Simulation::Fake) || (simulation.is_none() && env_simulation_is_fake());
     if fake {
@@ -204,9 +220,10 @@ fn env_simulation_is_fake() -> bool {
 fn fake_session(
     file: &ConfigFile,
     simulation: Option<Simulation>,
+    globals: &Globals,
     base: &DiscordConfig,
 ) -> Result<Session, CliError> {
-    let mut builder = builder(file, simulation);
+    let mut builder = builder(file, simulation, globals);
     if base.bot_token().is_none() {
         builder = builder.bot_token(DEFAULT_BOT_TOKEN);
     }

@@ -126,3 +126,36 @@ fn help_documents_the_exit_codes() {
             .contains("7  the request may have been delivered")
     );
 }
+
+#[test]
+fn a_bad_redis_setting_exits_2_naming_it_without_its_password() {
+    let run = bugle_run(&[
+        "message",
+        "send",
+        "alerts",
+        "hello",
+        "--fake",
+        "--redis",
+        "redis://:pw-s3cret@127.0.0.1:6379/",
+        "--redis-prefix",
+        "no spaces allowed",
+    ])
+    .expect_code(2);
+    assert!(run.stderr.contains("redis_url"), "{}", run.stderr);
+    assert!(!run.stderr.contains("pw-s3cret"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unreachable_redis_does_not_stop_a_send() {
+    // Nothing listens on this port: the client keeps to its fallback share of the
+    // limits and sends anyway.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port");
+    let url = format!("redis://127.0.0.1:{port}/");
+    bugle_run(&[
+        "message", "send", "alerts", "hello", "--fake", "--redis", &url,
+    ])
+    .expect_code(0);
+}

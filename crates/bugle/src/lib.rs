@@ -11,7 +11,7 @@ pub mod telemetry;
 pub mod webhook_url;
 
 pub use client::{DiscordClient, ExecuteWebhookParams, NewThread, ReactionEmoji, WebhookTarget};
-pub use config::{DiscordConfig, DiscordConfigBuilder, Simulation};
+pub use config::{DiscordConfig, DiscordConfigBuilder, SharedLimits, Simulation};
 pub use error::{Credential, DiscordError, ErrorCategory, ErrorKind, FieldError, JsonErrorCode};
 #[allow(deprecated)]
 pub use nonce::Nonce;

@@ -31,6 +31,7 @@ use bugle_ratelimit::RateLimiter;
 #[cfg(feature = "sim")]
 use bugle_sim::fake::FakeDiscord;
 use bugle_transport::Transport;
+use secrecy::ExposeSecret;
 
 pub use reaction::ReactionEmoji;
 pub use request::NONCE_DEDUPE_WINDOW;
@@ -117,7 +118,20 @@ impl DiscordClient {
             .bot_token()
             .cloned()
             .or_else(|| backend.fallback_bot_token());
-        let limiter = RateLimiter::new(config.rate_limit().clone());
+        let limiter = match config.shared_limits() {
+            None => RateLimiter::new(config.rate_limit().clone()),
+            Some(shared) => {
+                let mut sharing = shared.config.clone();
+                if let Some(token) = &bot_token {
+                    sharing = sharing.with_bot_token(token.expose_secret());
+                }
+                RateLimiter::with_shared_store(
+                    config.rate_limit().clone(),
+                    shared.store.clone(),
+                    sharing,
+                )
+            }
+        };
         let api_root = config.api_root();
         let headers = FixedHeaders::new(config.user_agent(), bot_token.as_ref());
         Self {

@@ -6,13 +6,13 @@ use std::time::Duration;
 
 use bugle_model::id::ChannelId;
 use bugle_model::validate::{REQUEST_MAX_BYTES, ValidationContext};
-use bugle_ratelimit::RateLimitConfig;
+use bugle_ratelimit::{RateLimitConfig, SharedLimitsConfig, SharedStore};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::env::{self, EnvLayer};
 use super::{
     DEFAULT_API_VERSION, DEFAULT_BASE_URL, DEFAULT_OPERATION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
-    DiscordConfig, Simulation, check, default_user_agent,
+    DiscordConfig, SharedLimits, Simulation, check, default_user_agent,
 };
 use crate::error::{DiscordError, ErrorKind};
 use crate::retry::{DefaultRetryPolicy, RetryPolicy};
@@ -40,6 +40,10 @@ pub struct DiscordConfigBuilder {
     simulation: Option<Simulation>,
     allow_plain_http: bool,
     max_file_size: Option<u64>,
+    shared_store: Option<Arc<dyn SharedStore>>,
+    shared_limits: Option<SharedLimitsConfig>,
+    redis_url: Option<SecretString>,
+    redis_prefix: Option<String>,
     env: Option<EnvLayer>,
 }
 
@@ -139,6 +143,36 @@ impl DiscordConfigBuilder {
     /// The rate limiter's settings (default [`RateLimitConfig::default`]).
     pub fn rate_limit(mut self, config: RateLimitConfig) -> Self {
         self.rate_limit = Some(config);
+        self
+    }
+
+    /// Shares rate limits with every other process that uses `store` with the same
+    /// token: the global pool, buckets, learned limits, a revoked token, dead webhooks
+    /// and the invalid-request count (see `bugle-ratelimit-redis`'s `RedisStore`).
+    pub fn shared_limits(mut self, store: impl SharedStore) -> Self {
+        self.shared_store = Some(Arc::new(store));
+        self
+    }
+
+    /// How limits are shared: the egress name, the lease, the store deadline and the
+    /// fallback share (see [`SharedLimitsConfig`]). The bot token is filled in by the
+    /// client.
+    pub fn shared_limits_config(mut self, config: SharedLimitsConfig) -> Self {
+        self.shared_limits = Some(config);
+        self
+    }
+
+    /// Shares rate limits through the Redis at `url` (connected on first use; while it
+    /// does not answer, the client keeps to the fallback share). Needs the `redis`
+    /// feature; without it [`build`](Self::build) refuses the setting.
+    pub fn redis_url(mut self, url: impl Into<SecretString>) -> Self {
+        self.redis_url = Some(url.into());
+        self
+    }
+
+    /// The key prefix in that Redis (default `bugle`).
+    pub fn redis_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.redis_prefix = Some(prefix.into());
         self
     }
 
@@ -249,6 +283,13 @@ impl DiscordConfigBuilder {
             }
             None => ValidationContext::new(),
         };
+        let shared_limits = shared_limits(
+            self.shared_store,
+            self.shared_limits,
+            self.redis_url,
+            self.redis_prefix,
+            &env,
+        )?;
         let mut routes = ChannelRoutes::new();
         for (name, channel) in self.routes {
             check::name("route", &name)?;
@@ -272,8 +313,57 @@ impl DiscordConfigBuilder {
             simulation,
             allow_plain_http,
             validation,
+            shared_limits,
         })
     }
+}
+
+/// The shared store, if any: one given to the builder, or else a Redis URL from the
+/// builder or the environment.
+fn shared_limits(
+    store: Option<Arc<dyn SharedStore>>,
+    config: Option<SharedLimitsConfig>,
+    redis_url: Option<SecretString>,
+    redis_prefix: Option<String>,
+    env: &EnvLayer,
+) -> Result<Option<SharedLimits>, DiscordError> {
+    let config = config.unwrap_or_default();
+    if let Some(store) = store {
+        return Ok(Some(SharedLimits { store, config }));
+    }
+    let (url, field) = match (redis_url, &env.redis_url) {
+        (Some(url), _) => (url, "redis_url"),
+        (None, Some(url)) => (url.clone(), env::BUGLE_REDIS_URL),
+        (None, None) => return Ok(None),
+    };
+    let prefix = redis_prefix
+        .or_else(|| env.redis_prefix.clone())
+        .unwrap_or_else(|| "bugle".to_owned());
+    redis_store(&url, &prefix, field).map(|store| Some(SharedLimits { store, config }))
+}
+
+#[cfg(feature = "redis")]
+fn redis_store(
+    url: &SecretString,
+    prefix: &str,
+    field: &str,
+) -> Result<Arc<dyn SharedStore>, DiscordError> {
+    match bugle_ratelimit_redis::LazyRedisStore::new(url.clone(), prefix) {
+        Ok(store) => Ok(Arc::new(store)),
+        Err(error) => Err(check::invalid(field, error.to_string())),
+    }
+}
+
+#[cfg(not(feature = "redis"))]
+fn redis_store(
+    _url: &SecretString,
+    _prefix: &str,
+    field: &str,
+) -> Result<Arc<dyn SharedStore>, DiscordError> {
+    Err(check::invalid(
+        field,
+        "shared limits on Redis need bugle's `redis` feature; build with it, or unset the Redis URL",
+    ))
 }
 
 fn bad_webhook(field: &str, reason: WebhookUrlError) -> DiscordError {

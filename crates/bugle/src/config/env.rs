@@ -14,6 +14,12 @@ pub const DISCORD_API_VERSION: &str = "DISCORD_API_VERSION";
 pub const DISCORD_API_BASE: &str = "DISCORD_API_BASE";
 /// Simulation mode: `fake`, `record:PATH`, `replay:PATH` or `off`.
 pub const BUGLE_SIMULATION: &str = "BUGLE_SIMULATION";
+/// A Redis URL (`redis://[:password@]host[:port][/db]`): share rate limits with every
+/// process on the same token through it (needs the `redis` feature).
+pub const BUGLE_REDIS_URL: &str = "BUGLE_REDIS_URL";
+/// The key prefix in that Redis (default `bugle`), so several bots or environments can
+/// share one Redis.
+pub const BUGLE_REDIS_PREFIX: &str = "BUGLE_REDIS_PREFIX";
 
 /// The raw values read from the environment; empty values count as unset
 /// (CI systems often define a secret variable as empty when it is missing).
@@ -24,6 +30,8 @@ pub(crate) struct EnvLayer {
     pub(crate) api_version: Option<String>,
     pub(crate) api_base: Option<String>,
     pub(crate) simulation: Option<String>,
+    pub(crate) redis_url: Option<SecretString>,
+    pub(crate) redis_prefix: Option<String>,
 }
 
 impl EnvLayer {
@@ -36,6 +44,8 @@ impl EnvLayer {
             api_version: get(DISCORD_API_VERSION),
             api_base: get(DISCORD_API_BASE),
             simulation: get(BUGLE_SIMULATION),
+            redis_url: get(BUGLE_REDIS_URL).map(SecretString::from),
+            redis_prefix: get(BUGLE_REDIS_PREFIX),
         }
     }
 }
@@ -51,6 +61,8 @@ impl fmt::Debug for EnvLayer {
             .field("api_version", &self.api_version)
             .field("api_base", &self.api_base.as_ref().map(|_| "[set]"))
             .field("simulation", &self.simulation)
+            .field("redis_url", &self.redis_url.as_ref().map(|_| "[redacted]"))
+            .field("redis_prefix", &self.redis_prefix)
             .finish()
     }
 }

@@ -86,6 +86,16 @@ pub struct DiscordConfig {
     simulation: Simulation,
     allow_plain_http: bool,
     validation: ValidationContext,
+    shared_limits: Option<SharedLimits>,
+}
+
+/// Rate limits shared with other processes: the store, and how it is used.
+#[derive(Clone, Debug)]
+pub struct SharedLimits {
+    /// The store every process on the token asks.
+    pub store: Arc<dyn bugle_ratelimit::SharedStore>,
+    /// How it is used (the client fills in its bot token).
+    pub config: bugle_ratelimit::SharedLimitsConfig,
 }
 
 impl DiscordConfig {
@@ -96,7 +106,8 @@ impl DiscordConfig {
 
     /// The configuration the process environment describes
     /// (`DISCORD_BOT_TOKEN`, `DISCORD_WEBHOOK_URL`, `DISCORD_API_VERSION`,
-    /// `DISCORD_API_BASE`, `BUGLE_SIMULATION`), defaults elsewhere.
+    /// `DISCORD_API_BASE`, `BUGLE_SIMULATION`, `BUGLE_REDIS_URL`, `BUGLE_REDIS_PREFIX`),
+    /// defaults elsewhere.
     ///
     /// # Errors
     ///
@@ -217,6 +228,11 @@ impl DiscordConfig {
     /// The rate limiter's settings.
     pub fn rate_limit(&self) -> &RateLimitConfig {
         &self.rate_limit
+    }
+
+    /// The store rate limits are shared through, when one is configured.
+    pub fn shared_limits(&self) -> Option<&SharedLimits> {
+        self.shared_limits.as_ref()
     }
 
     /// The channel routes.

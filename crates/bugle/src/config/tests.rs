@@ -315,3 +315,48 @@ fn bot_prefix_is_dropped() {
         Some(BOT_TOKEN)
     );
 }
+
+#[cfg(not(feature = "redis"))]
+#[test]
+fn a_redis_url_without_the_redis_feature_is_refused_by_name() {
+    let builder = DiscordConfig::builder().with_env_from(env(&[(
+        env::BUGLE_REDIS_URL,
+        "redis://:pw-s3cret@127.0.0.1:6379/",
+    )]));
+    let (field, error) = config_error(builder);
+    assert_eq!(field, env::BUGLE_REDIS_URL);
+    assert!(error.to_string().contains("`redis` feature"), "{error}");
+    assert!(!error.to_string().contains("pw-s3cret"), "{error}");
+}
+
+#[cfg(feature = "redis")]
+#[test]
+fn a_redis_url_from_the_environment_shares_limits_and_stays_secret() {
+    let config = DiscordConfig::builder()
+        .with_env_from(env(&[
+            (env::BUGLE_REDIS_URL, "redis://:pw-s3cret@127.0.0.1:6379/"),
+            (env::BUGLE_REDIS_PREFIX, "alerts-prod"),
+        ]))
+        .build()
+        .expect("valid");
+    let shared = config.shared_limits().expect("limits are shared");
+    let shown = format!("{config:?} {shared:?}");
+    assert!(shown.contains("alerts-prod"), "{shown}");
+    assert!(!shown.contains("pw-s3cret"), "{shown}");
+
+    let builder = DiscordConfig::builder()
+        .redis_url("redis://:pw-s3cret@127.0.0.1:6379/")
+        .redis_prefix("not a prefix!");
+    let (field, error) = config_error(builder);
+    assert_eq!(field, "redis_url");
+    assert!(!error.to_string().contains("pw-s3cret"), "{error}");
+}
+
+#[test]
+fn no_redis_url_means_no_shared_limits() {
+    let config = DiscordConfig::builder()
+        .with_env_from(env(&[]))
+        .build()
+        .expect("valid");
+    assert!(config.shared_limits().is_none());
+}
