@@ -41,13 +41,13 @@ pub(crate) struct Cli {
     pub(crate) config: Option<PathBuf>,
 
     /// Share rate limits with every other bugle process on the same token through
-    /// this Redis (`redis://[:password@]host[:port][/db]`); BUGLE_REDIS_URL is read
+    /// this Redis (`redis://[:password@]host[:port][/db]`); `BUGLE_REDIS_URL` is read
     /// when it is not given. The password is never printed; prefer the variable for a
     /// URL with a password, since arguments are visible to other users of the machine.
     #[arg(long, global = true, value_name = "URL")]
     pub(crate) redis: Option<String>,
 
-    /// The key prefix in that Redis (default `bugle`, or BUGLE_REDIS_PREFIX), so
+    /// The key prefix in that Redis (default `bugle`, or `BUGLE_REDIS_PREFIX`), so
     /// several bots or environments can share one Redis.
     #[arg(long, global = true, value_name = "PREFIX")]
     pub(crate) redis_prefix: Option<String>,

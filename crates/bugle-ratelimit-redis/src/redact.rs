@@ -65,7 +65,11 @@ mod tests {
     fn a_password_only_url_is_hidden_too() {
         let url = SecretString::from("redis://:s3cr3t-pass@localhost/");
         assert!(!redacted(&url).contains("s3cr3t-pass"));
-        for garbage in ["redis//:s3cr3t-pass@", "notaurl:s3cr3t-pass@", "unix:///s3cr3t-pass"] {
+        for garbage in [
+            "redis//:s3cr3t-pass@",
+            "notaurl:s3cr3t-pass@",
+            "unix:///s3cr3t-pass",
+        ] {
             let shown = redacted(&SecretString::from(garbage));
             assert!(!shown.contains("s3cr3t-pass"), "{shown}");
         }
