@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bugle_ratelimit::{
@@ -31,6 +30,9 @@ const IDLE: Duration = Duration::from_secs(600);
 /// The longest a wait that only a completion could end lasts while the wake
 /// subscription is down.
 const UNSUBSCRIBED_WAIT: Duration = Duration::from_millis(50);
+/// How long a waiter keeps its place in a bucket's queue after its wait ended without it
+/// asking again (it gave up, or its process died).
+const QUEUE_GRACE: Duration = Duration::from_millis(500);
 
 /// Rate-limit state shared through Redis. Cheap to clone; clones share one connection.
 ///
@@ -50,7 +52,7 @@ struct Inner {
     window_margin: Duration,
     wakes: Arc<Wakes>,
     reports: mpsc::UnboundedSender<SharedReport>,
-    next_id: AtomicU64,
+    channel: String,
     listener: JoinHandle<()>,
 }
 
@@ -116,10 +118,6 @@ impl RedisStore {
     pub fn key_base(&self) -> &str {
         &self.inner.base
     }
-
-    fn next_id(&self) -> u64 {
-        self.inner.next_id.fetch_add(1, Ordering::Relaxed)
-    }
 }
 
 impl RedisStoreBuilder {
@@ -171,7 +169,8 @@ impl RedisStoreBuilder {
 
         let base = format!("{}:{LAYOUT_VERSION}", self.prefix);
         let wakes = Arc::new(Wakes::default());
-        let listener = tokio::spawn(listen(client, wake_channel(&base), wakes.clone()));
+        let channel = wake_channel(&base);
+        let listener = tokio::spawn(listen(client, channel.clone(), wakes.clone()));
         let (reports, queue) = mpsc::unbounded_channel();
         let complete = Completer {
             connection: connection.clone(),
@@ -189,7 +188,7 @@ impl RedisStoreBuilder {
                 window_margin: self.window_margin,
                 wakes,
                 reports,
-                next_id: AtomicU64::new(rand::random::<u64>() >> 1),
+                channel,
                 listener,
             }),
         })
@@ -226,7 +225,7 @@ impl SharedStore for RedisStore {
         Box::pin(async move {
             let inner = &self.inner;
             let keys = Keys::of(&inner.base, request);
-            let id = self.next_id();
+            let id = request.ticket();
             let limits = request.limits();
             let mark = inner.wakes.mark();
             let mut connection = inner.connection.clone();
@@ -245,6 +244,8 @@ impl SharedStore for RedisStore {
                 .arg(millis(window))
                 .arg(&keys.webhook)
                 .arg(millis(IDLE))
+                .arg(millis(QUEUE_GRACE))
+                .arg(&inner.channel)
                 .invoke_async(&mut connection)
                 .await
                 .map_err(|error| StoreError::new(scrub(&error.to_string(), &inner.url)))?;

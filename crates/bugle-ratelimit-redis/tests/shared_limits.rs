@@ -645,3 +645,53 @@ fn a_lazy_store_refuses_a_bad_prefix_or_url_at_once() {
     let error = LazyRedisStore::new("notaurl:secretpw@", "ok").expect_err("refused");
     assert!(!error.to_string().contains("secretpw"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(any(bugle_redis_server, bugle_redis_url)),
+    ignore = "needs redis-server on PATH or BUGLE_TEST_REDIS_URL"
+)]
+async fn a_bucket_serves_waiting_clients_in_the_order_they_asked() {
+    let redis = Redis::start().await;
+    let prefix = prefix("fifo");
+    let holder = limiter(
+        &redis,
+        &prefix,
+        RateLimitConfig::default(),
+        SharedLimitsConfig::default(),
+    )
+    .await;
+    // The holder discovers the bucket; everyone else queues behind it, 60 ms apart.
+    let permit = holder.acquire(create(51)).await.expect("granted");
+    let (order, mut turns) = tokio::sync::mpsc::unbounded_channel();
+    let mut waiters = Vec::new();
+    for name in ["first", "second", "third", "fourth"] {
+        let client = limiter(
+            &redis,
+            &prefix,
+            RateLimitConfig::default(),
+            SharedLimitsConfig::default(),
+        )
+        .await;
+        let order = order.clone();
+        waiters.push(tokio::spawn(async move {
+            let permit = client.acquire(create(51)).await.expect("granted");
+            order.send(name).expect("the test listens");
+            // One request per 150 ms window: the next waits for the next window.
+            permit.complete(ok("b-fifo", 1, 0, 0.15));
+        }));
+        tokio::time::sleep(Duration::from_millis(60)).await;
+    }
+    permit.complete(ok("b-fifo", 1, 0, 0.15));
+    for waiter in waiters {
+        tokio::time::timeout(Duration::from_secs(10), waiter)
+            .await
+            .expect("every waiter goes")
+            .expect("task");
+    }
+    let mut seen = Vec::new();
+    while let Ok(name) = turns.try_recv() {
+        seen.push(name);
+    }
+    assert_eq!(seen, ["first", "second", "third", "fourth"]);
+}

@@ -5,7 +5,9 @@
 -- ARGV: 1 scope (bot or open), 2 egress scope, 3 route ("METHOD template"), 4 major,
 --       5 pool ("bot", "ip", "exempt"), 6 reservation id, 7 lease ms,
 --       8 global limit, 9 unauthenticated limit, 10 global window ms,
---       11 webhook key ("" when the route has no webhook), 12 idle ttl ms
+--       11 webhook key ("" when the route has no webhook), 12 idle ttl ms,
+--       13 queue grace ms (how long a waiter keeps its place after its wait ends),
+--       14 wake channel
 -- Returns {"grant", slot} | {"wait", ms, slot-to-watch or ""} | {"refuse", why, ms}
 if redis.replicate_commands then
   redis.replicate_commands()
@@ -18,6 +20,7 @@ local id = ARGV[6]
 local lease = tonumber(ARGV[7])
 local global_limit, open_limit, window = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 local webhook, idle = ARGV[11], tonumber(ARGV[12])
+local grace = tonumber(ARGV[13])
 
 -- Refusals every process shares.
 if pool == 'bot' and redis.call('EXISTS', scope .. ':dead') == 1 then
@@ -75,16 +78,44 @@ else
   end
   available = remaining - flying
 end
+
+-- The bucket's queue, across processes: the first `available` waiters, in the order
+-- they first asked, may go. A waiter that stops asking (it gave up, or its process died)
+-- loses its place `grace` after its wait ended.
+local queue, keep = slot .. ':q', slot .. ':qx'
+local gone = redis.call('ZRANGEBYSCORE', keep, '-inf', now, 'LIMIT', 0, 256)
+for _, who in ipairs(gone) do
+  redis.call('ZREM', queue, who)
+  redis.call('ZREM', keep, who)
+end
+redis.call('ZADD', queue, 'NX', now, id)
+local rank = redis.call('ZRANK', queue, id)
+
+local function wait(ms, watch)
+  ms = math.max(ms, 1)
+  redis.call('ZADD', keep, now + ms + grace, id)
+  redis.call('PEXPIRE', queue, ms + grace + idle)
+  redis.call('PEXPIRE', keep, ms + grace + idle)
+  return {'wait', ms, watch}
+end
+
 if available <= 0 then
   if limit ~= nil and remaining <= 0 and not refilled and reset_at > now then
-    return {'wait', reset_at - now, slot}
+    return wait(reset_at - now, slot)
   end
   local first = redis.call('ZRANGE', fly, 0, 0, 'WITHSCORES')
   local until_lease = lease
   if first[2] then
     until_lease = tonumber(first[2]) - now
   end
-  return {'wait', math.max(until_lease, 1), slot}
+  return wait(until_lease, slot)
+end
+if rank >= available then
+  -- Room, but for those ahead: they are woken too. If one of them stopped asking, its
+  -- place ends with its grace.
+  local ahead = redis.call('ZRANGE', queue, 0, 0)
+  local head_ends = tonumber(redis.call('ZSCORE', keep, ahead[1]) or now + grace)
+  return wait(head_ends - now, slot)
 end
 
 -- The global pool: a sliding log; at most `limit` grants in any `window`.
@@ -98,7 +129,7 @@ if pool ~= 'exempt' then
   redis.call('ZREMRANGEBYSCORE', log, '-inf', now - window)
   if redis.call('ZCARD', log) >= cap then
     local oldest = redis.call('ZRANGE', log, 0, 0, 'WITHSCORES')
-    return {'wait', math.max(tonumber(oldest[2]) + window - now, 1), ''}
+    return wait(tonumber(oldest[2]) + window - now, '')
   end
   redis.call('ZADD', log, now, id)
   redis.call('PEXPIRE', log, window * 2)
@@ -112,4 +143,10 @@ if refilled then
 end
 redis.call('ZADD', fly, now + lease, id)
 redis.call('PEXPIRE', fly, lease + idle)
+redis.call('ZREM', queue, id)
+redis.call('ZREM', keep, id)
+-- Room left and someone waiting: the next in line may go too.
+if available > 1 and redis.call('ZCARD', queue) > 0 then
+  redis.call('PUBLISH', ARGV[14], slot)
+end
 return {'grant', slot}

@@ -44,6 +44,17 @@ if h_bucket ~= '' then
   redis.call('SET', scope .. ':route:' .. route, h_bucket, 'PX', 86400000)
   target = scope .. ':b:' .. h_bucket .. '|' .. major
 end
+if target ~= slot then
+  -- Those queued while the bucket was unknown keep their places in the known one.
+  for _, part in ipairs({{':q', 'MIN'}, {':qx', 'MAX'}}) do
+    local from, to = slot .. part[1], target .. part[1]
+    if redis.call('EXISTS', from) == 1 then
+      redis.call('ZUNIONSTORE', to, 2, to, from, 'AGGREGATE', part[2])
+      redis.call('DEL', from)
+      redis.call('PEXPIRE', to, idle)
+    end
+  end
+end
 
 local function invalid()
   local minute = math.floor(now / 60000)

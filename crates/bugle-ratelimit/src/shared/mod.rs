@@ -103,6 +103,16 @@ pub struct SharedRequest {
     egress: Arc<str>,
     lease: Duration,
     limits: Arc<RateLimitConfig>,
+    ticket: u64,
+}
+
+/// A number no other request of any process is likely to have (64 random bits).
+fn new_ticket() -> u64 {
+    use std::hash::BuildHasher;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    std::collections::hash_map::RandomState::new().hash_one(COUNTER.fetch_add(1, Ordering::Relaxed))
+        >> 1
 }
 
 impl SharedRequest {
@@ -117,6 +127,7 @@ impl SharedRequest {
             egress: Arc::from(DEFAULT_EGRESS),
             lease: DEFAULT_LEASE,
             limits: Arc::default(),
+            ticket: new_ticket(),
         }
     }
 
@@ -133,7 +144,14 @@ impl SharedRequest {
             egress: config.egress.clone(),
             lease: config.lease,
             limits: limits.clone(),
+            ticket: new_ticket(),
         }
+    }
+
+    /// The request's ticket: the same on every ask until it is granted, so a store can
+    /// keep its place in a queue (and name its reservation by it). 63 random bits.
+    pub fn ticket(&self) -> u64 {
+        self.ticket
     }
 
     /// Sets the limits the request is decided by (global pools, invalid-request
