@@ -77,13 +77,13 @@ fn fallbacks_recoveries_and_store_latency_are_counted() {
     for (key, _, _, value) in snapshotter.snapshot().into_vec() {
         match (key.key().name(), value) {
             ("discord_ratelimit_store_fallback_total", DebugValue::Counter(n)) => {
-                fallbacks = Some(n)
+                fallbacks = Some(n);
             }
             ("discord_ratelimit_store_recovered_total", DebugValue::Counter(n)) => {
-                recoveries = Some(n)
+                recoveries = Some(n);
             }
             ("discord_ratelimit_store_latency_seconds", DebugValue::Histogram(values)) => {
-                latencies = values.len()
+                latencies = values.len();
             }
             _ => {}
         }
