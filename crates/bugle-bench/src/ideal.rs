@@ -123,7 +123,7 @@ pub fn scenario_minimum(spec: &Spec) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::Scenario;
+    use crate::scenario::{Scenario, Spec};
 
     fn minimum(scenario: Scenario) -> Duration {
         scenario_minimum(&scenario.spec(None))
@@ -170,6 +170,23 @@ mod tests {
     #[test]
     fn foreign_load_has_spreads_minimum() {
         assert_eq!(minimum(Scenario::ForeignLoad), Duration::from_secs(16));
+    }
+
+    #[test]
+    fn multi_process_minimum_is_set_by_the_channels_windows() {
+        // 2,000 creates over 40 channels of 5 per 5 s: ten windows a channel. Each round of
+        // 200 needs four seconds of the 50/s global pool (0, 1, 2, 3 s), so the channels
+        // start their windows a second apart and the last round's last 50 go at 45 + 3 s.
+        // The webhook's 80 executes (5 per 2 s, hidden 30 per 20 s, their own per-IP
+        // pool) go at 0–10, 20–30 and 40–46 s: off the critical path, by 2 s.
+        let spec = Scenario::MultiProcess.spec(None);
+        assert_eq!(scenario_minimum(&spec), Duration::from_secs(48));
+        let executes_only = Spec {
+            jobs: 80,
+            execute_every: 1,
+            ..spec.clone()
+        };
+        assert_eq!(scenario_minimum(&executes_only), Duration::from_secs(46));
     }
 
     #[test]

@@ -291,7 +291,12 @@ async fn measure_recovery(options: &RunOptions) -> Result<Recovery, String> {
         .map_err(|e| format!("cannot start fake discord: {e}"))?;
     let port = server.ready().port;
     let observer = Observer::new(true);
-    let bugle = Arc::new(BugleDriver::observed(&spec, port, Arc::clone(&observer))?);
+    let bugle = Arc::new(BugleDriver::observed(
+        &spec,
+        port,
+        Arc::clone(&observer),
+        None,
+    )?);
     let mut raw = RawConnection::new(port, Ipv4Addr::LOCALHOST.into());
     let mut failed = 0;
     let mut channels = Vec::new();

@@ -10,6 +10,7 @@ pub mod observe;
 pub mod processes;
 pub mod procstat;
 pub mod raw;
+pub mod redis_server;
 pub mod report;
 pub mod run;
 pub mod scenario;

@@ -26,22 +26,40 @@ struct Options {
     /// Delay every answer by this many milliseconds, drawn uniformly (`20..50`, or `30`).
     #[arg(long)]
     latency: Option<Latency>,
-    /// foreign-load: client processes sharing the workload, each with its own state.
-    #[arg(long, default_value_t = 1)]
-    processes: usize,
+    /// foreign-load, multi-process: client processes sharing the workload (default 1; 4 for
+    /// multi-process).
+    #[arg(long)]
+    processes: Option<usize>,
     /// foreign-load: add a sender on the same token that ignores limits, at this many
     /// creates per second (100 when no number is given) on the first 4 channels.
     #[arg(long, num_args = 0..=1, default_missing_value = "100")]
     foreign: Option<u32>,
+    /// multi-process: every process keeps its limits to itself (no Redis), for contrast.
+    #[arg(long)]
+    no_shared: bool,
+    /// multi-process: share limits on this Redis instead of a redis-server the run starts
+    /// (the run's keys get a prefix of their own).
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+    /// multi-process: kill the run's redis-server at this fraction of the minimum time
+    /// (0.5: the midpoint).
+    #[arg(long, value_name = "FRACTION")]
+    kill_redis_at: Option<f64>,
 }
 
 impl Options {
-    fn run_options(&self) -> RunOptions {
+    fn run_options(&self, scenario: Scenario) -> RunOptions {
         RunOptions {
             messages: self.messages,
             latency: self.latency,
-            processes: self.processes.max(1),
+            processes: self
+                .processes
+                .unwrap_or_else(|| scenario.default_processes())
+                .max(1),
             foreign_rate: self.foreign,
+            no_shared: self.no_shared,
+            redis_url: self.redis.clone(),
+            kill_redis_at: self.kill_redis_at,
         }
     }
 }
@@ -51,7 +69,7 @@ enum Command {
     /// One run of one scenario with one client.
     Run {
         /// spread, one-channel, global, hostile, webhooks, throughput, many-buckets,
-        /// hidden-all, hostile-all, foreign-load or latency.
+        /// hidden-all, hostile-all, foreign-load, multi-process or latency.
         #[arg(long)]
         scenario: Scenario,
         /// bugle or twilight (the latter needs the `twilight` feature).
@@ -123,6 +141,10 @@ enum Command {
         /// The message count override the run uses.
         #[arg(long)]
         messages: Option<u64>,
+        /// Share limits on the Redis named by `BUGLE_BENCH_WORKER_REDIS_URL`, keys under
+        /// this prefix.
+        #[arg(long)]
+        redis_prefix: Option<String>,
     },
 }
 
@@ -178,7 +200,7 @@ fn main() -> std::process::ExitCode {
                 client,
                 options,
             } => {
-                let report = run_once(scenario, client, &options.run_options()).await?;
+                let report = run_once(scenario, client, &options.run_options(scenario)).await?;
                 println!("{}", report.to_json_line());
                 Ok(())
             }
@@ -194,7 +216,7 @@ fn main() -> std::process::ExitCode {
                     scenario
                 };
                 for scenario in scenarios {
-                    compare(scenario, &clients, runs, &options.run_options()).await?;
+                    compare(scenario, &clients, runs, &options.run_options(scenario)).await?;
                 }
                 Ok(())
             }
@@ -225,6 +247,7 @@ fn main() -> std::process::ExitCode {
                 processes,
                 minimum_s,
                 messages,
+                redis_prefix,
             } => {
                 let args = WorkerArgs {
                     scenario,
@@ -238,7 +261,7 @@ fn main() -> std::process::ExitCode {
                     messages,
                     ..RunOptions::default()
                 };
-                worker(args, &options).await
+                worker(args, &options, redis_prefix.as_deref()).await
             }
         }
     });

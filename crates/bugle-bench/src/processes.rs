@@ -1,5 +1,6 @@
 //! Runs that split the workload between several client processes on one token, with no
-//! shared state (`foreign-load`, issue 13 case d): what replicas of one bot do today.
+//! shared state (`foreign-load`, issue 13 case d): what replicas of one bot do today; or
+//! sharing their limits through Redis (`multi-process`, issue 10).
 //!
 //! The parent starts `FakeDiscord` (`bugle-bench serve`) and N workers (`bugle-bench
 //! worker`, the same binary), each of which builds its client and says it is ready. When
@@ -9,22 +10,36 @@
 //! ([`ProcessReport`]); the parent adds `FakeDiscord`'s count of each share's delivered
 //! messages and duplicates and prints one [`RunReport`] with the totals and every
 //! process's figures.
+//!
+//! With shared limits the parent also starts a redis-server on a free loopback port
+//! ([`RedisServer`]; or uses `--redis URL`), hands its URL to every worker in
+//! [`WORKER_REDIS_URL_ENV`] (never on a command line) with a key prefix of the run's own,
+//! and each worker connects its `RedisStore` before it says it is ready. With
+//! `--kill-redis-at F` the parent kills that redis-server F × the minimum after the start.
 
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bugle_ratelimit_redis::RedisStore;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use tokio::sync::oneshot;
 use tokio::task::JoinSet;
+use tokio::time::Instant;
 
 use crate::driver::{ClientKind, Driver};
 use crate::foreign::ForeignSender;
 use crate::observe::Observer;
+use crate::redis_server::RedisServer;
 use crate::report::{ClientSide, ProcessReport, RunReport};
 use crate::run::{deadline, run_workload};
 use crate::scenario::{RunOptions, Scenario};
-use crate::server::{ReportRequest, ServerProcess};
+use crate::server::{ReportRequest, ServerProcess, ServerReport};
+
+/// The environment variable that gives a worker the Redis URL to share its limits on
+/// (kept off the command line, where other users of the machine could read a password).
+pub const WORKER_REDIS_URL_ENV: &str = "BUGLE_BENCH_WORKER_REDIS_URL";
 
 /// The most a process may take, as a multiple of the minimum (issue 13's target).
 pub const SLOWEST_ALLOWED: f64 = 1.5;
@@ -46,20 +61,39 @@ pub struct WorkerArgs {
     pub minimum_s: f64,
 }
 
-/// The `worker` subcommand: builds the client, prints `ready`, waits for a line on stdin,
-/// runs its share and prints its [`ProcessReport`].
+/// The `worker` subcommand: builds the client (with its limits shared on the Redis named
+/// by [`WORKER_REDIS_URL_ENV`] under `redis_prefix`, when given), prints `ready`, waits
+/// for a line on stdin, runs its share and prints its [`ProcessReport`].
 ///
 /// # Errors
 ///
-/// When the client cannot be built or stdin closes before the start.
-pub async fn worker(args: WorkerArgs, options: &RunOptions) -> Result<(), String> {
+/// When Redis does not answer, the client cannot be built or stdin closes before the
+/// start.
+pub async fn worker(
+    args: WorkerArgs,
+    options: &RunOptions,
+    redis_prefix: Option<&str>,
+) -> Result<(), String> {
     let spec = options.spec(args.scenario);
+    let shared = match redis_prefix {
+        Some(prefix) => {
+            let url = std::env::var(WORKER_REDIS_URL_ENV).map_err(|_| {
+                format!("a worker with --redis-prefix needs {WORKER_REDIS_URL_ENV}")
+            })?;
+            let store = RedisStore::connect(url, prefix)
+                .await
+                .map_err(|e| e.to_string())?;
+            Some(store)
+        }
+        None => None,
+    };
     let observer = (args.client == ClientKind::Bugle).then(|| Observer::new(false));
     let driver = Arc::new(Driver::observed(
         args.client,
         &spec,
         args.port,
         observer.clone(),
+        shared,
     )?);
     println!("ready");
     let mut stdin = BufReader::new(tokio::io::stdin()).lines();
@@ -100,8 +134,19 @@ struct WorkerProcess {
     lines: Lines<BufReader<ChildStdout>>,
 }
 
+/// The Redis a run's workers share their limits on.
+#[derive(Debug, Clone)]
+struct SharedRedis {
+    url: String,
+    prefix: String,
+}
+
 impl WorkerProcess {
-    async fn start(args: WorkerArgs, options: &RunOptions) -> Result<Self, String> {
+    async fn start(
+        args: WorkerArgs,
+        options: &RunOptions,
+        shared: Option<&SharedRedis>,
+    ) -> Result<Self, String> {
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
         let mut command = Command::new(exe);
         command.args([
@@ -121,6 +166,10 @@ impl WorkerProcess {
         ]);
         if let Some(n) = options.messages {
             command.args(["--messages", &n.to_string()]);
+        }
+        if let Some(shared) = shared {
+            command.args(["--redis-prefix", &shared.prefix]);
+            command.env(WORKER_REDIS_URL_ENV, &shared.url);
         }
         let mut child = command
             .stdin(Stdio::piped())
@@ -176,10 +225,21 @@ pub async fn run_processes(
     options: &RunOptions,
 ) -> Result<RunReport, String> {
     let spec = options.spec(scenario);
+    if options.kill_redis_at.is_some() && options.redis_url.is_some() {
+        return Err(
+            "--kill-redis-at kills the redis-server the run starts; leave out --redis".into(),
+        );
+    }
     let server = ServerProcess::start(scenario, options)
         .await
         .map_err(|e| format!("cannot start fake discord: {e}"))?;
     let ready = server.ready().clone();
+    let (redis, sharing) = if options.shares_limits(scenario) {
+        let (redis, sharing) = SharedRedis::start(options, ready.port).await?;
+        (redis, Some(sharing))
+    } else {
+        (None, None)
+    };
     let processes = options.processes.max(1);
     let mut workers = Vec::with_capacity(processes);
     for process in 0..processes {
@@ -191,7 +251,7 @@ pub async fn run_processes(
             processes,
             minimum_s: ready.minimum_s,
         };
-        workers.push(WorkerProcess::start(args, options).await?);
+        workers.push(WorkerProcess::start(args, options, sharing.as_ref()).await?);
     }
     let foreign = options
         .foreign_rate
@@ -199,15 +259,16 @@ pub async fn run_processes(
     for worker in &mut workers {
         worker.go().await?;
     }
-    let mut pending = JoinSet::new();
-    for worker in workers {
-        pending.spawn(worker.report());
+    let kill_at = options
+        .kill_redis_at
+        .map(|fraction| Duration::from_secs_f64(ready.minimum_s * fraction.max(0.0)));
+    let (done, killer) = kill_redis_later(redis, kill_at);
+    let mut reports = collect_reports(workers).await?;
+    let _ = done.send(());
+    let (redis, redis_killed_at_s) = killer.await.map_err(|e| e.to_string())??;
+    if let Some(redis) = redis {
+        redis.stop().await?;
     }
-    let mut reports = Vec::with_capacity(processes);
-    while let Some(joined) = pending.join_next().await {
-        reports.push(joined.map_err(|e| e.to_string())??);
-    }
-    reports.sort_by_key(|r| r.process);
     let foreign = match foreign {
         Some(sender) => Some(sender.stop().await),
         None => None,
@@ -220,6 +281,7 @@ pub async fn run_processes(
         .collect();
     let request = ReportRequest {
         shares,
+        rate_limited_routes: scenario == Scenario::MultiProcess,
         ..ReportRequest::default()
     };
     let server_report = server.finish(&request).await?;
@@ -243,10 +305,106 @@ pub async fn run_processes(
     report.within_1_5x_ideal = report
         .slowest_over_ideal
         .map(|slowest| slowest <= SLOWEST_ALLOWED);
+    report.fastest_process_s = reports.iter().map(|r| r.wall_s).min_by(f64::total_cmp);
     report.processes = reports;
     report.foreign = foreign;
     report.latency_ms = options.latency.map(|l| l.to_string());
+    if scenario == Scenario::MultiProcess {
+        multi_process_figures(
+            &mut report,
+            sharing.is_some(),
+            redis_killed_at_s,
+            server_report,
+        );
+    }
     Ok(report)
+}
+
+/// Every worker's report, in the order of their numbers.
+async fn collect_reports(workers: Vec<WorkerProcess>) -> Result<Vec<ProcessReport>, String> {
+    let mut pending = JoinSet::new();
+    let mut reports = Vec::with_capacity(workers.len());
+    for worker in workers {
+        pending.spawn(worker.report());
+    }
+    while let Some(joined) = pending.join_next().await {
+        reports.push(joined.map_err(|e| e.to_string())??);
+    }
+    reports.sort_by_key(|r| r.process);
+    Ok(reports)
+}
+
+/// The figures only `multi-process` reports: how limits were shared, when Redis was
+/// killed, and the 429s by route (the webhook's apart).
+fn multi_process_figures(
+    report: &mut RunReport,
+    shared: bool,
+    redis_killed_at_s: Option<f64>,
+    server: ServerReport,
+) {
+    report.shared_limits = Some(if shared { "redis" } else { "none" }.to_owned());
+    report.redis_killed_at_s = redis_killed_at_s;
+    report.webhook_rate_limited = Some(
+        server
+            .rate_limited_routes
+            .iter()
+            .filter(|r| r.route == "ExecuteWebhook")
+            .map(|r| r.count)
+            .sum(),
+    );
+    report.rate_limited_routes = server.rate_limited_routes;
+}
+
+impl SharedRedis {
+    /// The Redis of `options` (`--redis`), or a redis-server started for the run (returned
+    /// too, to be stopped or killed), with a key prefix of the run's own (`port` is
+    /// `FakeDiscord`'s, unique on this machine while the run lasts).
+    async fn start(options: &RunOptions, port: u16) -> Result<(Option<RedisServer>, Self), String> {
+        let prefix = format!("bugle-bench-{}-{port}", std::process::id());
+        if let Some(url) = &options.redis_url {
+            return Ok((
+                None,
+                Self {
+                    url: url.clone(),
+                    prefix,
+                },
+            ));
+        }
+        let redis = RedisServer::start().await?;
+        let url = redis.url();
+        Ok((Some(redis), Self { url, prefix }))
+    }
+}
+
+/// What the killer task hands back: the redis-server (to stop), and when it was killed.
+type Killed = Result<(Option<RedisServer>, Option<f64>), String>;
+
+/// Holds the run's redis-server and kills it `at` after now (when both are given), unless
+/// the sender returned is used first (the run ended).
+fn kill_redis_later(
+    redis: Option<RedisServer>,
+    at: Option<Duration>,
+) -> (oneshot::Sender<()>, tokio::task::JoinHandle<Killed>) {
+    let (done, ended) = oneshot::channel::<()>();
+    let started = Instant::now();
+    let task = tokio::spawn(async move {
+        let Some(at) = at else {
+            return Ok((redis, None));
+        };
+        let Some(mut redis) = redis else {
+            return Ok((None, None));
+        };
+        tokio::select! {
+            () = tokio::time::sleep(at) => {
+                redis.kill().await?;
+                let killed_at = started.elapsed().as_secs_f64();
+                eprintln!("bugle-bench: killed redis-server {killed_at:.2} s after the start");
+                Ok((Some(redis), Some(killed_at)))
+            }
+            _ = ended => Ok((Some(redis), None)),
+        }
+    });
+    (done, task)
 }
 
 /// The client side of the whole run: sums, the slowest wall time, the largest RSS.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::observe::SeenRateLimits;
-use crate::server::ServerReport;
+use crate::server::{RouteRateLimits, ServerReport};
 
 /// 429s by scope, as `FakeDiscord` counted them.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -87,6 +87,26 @@ pub struct RunReport {
     /// The foreign sender's figures, when one ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foreign: Option<ForeignReport>,
+    /// `multi-process`: how the processes shared their limits, `redis` or `none`
+    /// (`--no-shared`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_limits: Option<String>,
+    /// `multi-process` with `--kill-redis-at`: when the redis-server was killed, seconds
+    /// after the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redis_killed_at_s: Option<f64>,
+    /// With several client processes: the fastest one's wall time (the slowest one's is
+    /// `wall_s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fastest_process_s: Option<f64>,
+    /// `multi-process`: the 429s on webhook executes (all of them count as `user` or
+    /// `sublimit` above; those of first contact with the hidden limit are in its first
+    /// window, see `rate_limited_routes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_rate_limited: Option<u64>,
+    /// `multi-process`: the 429s by route and by second from the first request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rate_limited_routes: Vec<RouteRateLimits>,
 }
 
 /// One client process of a run that splits its workload between processes.
@@ -231,6 +251,11 @@ impl RunReport {
             slowest_over_ideal: None,
             within_1_5x_ideal: None,
             foreign: None,
+            shared_limits: None,
+            redis_killed_at_s: None,
+            fastest_process_s: None,
+            webhook_rate_limited: None,
+            rate_limited_routes: Vec::new(),
         }
     }
 

@@ -162,7 +162,9 @@ async fn run_job(driver: &Driver, job: Job, trace: Option<&Trace>) -> JobResult 
 }
 
 /// The client side of one run: the jobs `jobs` of `spec` (all of them, or one process's
-/// share) through `driver`, at most `spec.concurrency` jobs in flight, each abandoned (and
+/// share) through `driver`, at most `spec.concurrency` jobs in flight (and, with
+/// [`Spec::burst_executes`], every webhook execute of the share at once beside them from
+/// the start), each abandoned (and
 /// failed) if it has not finished `limit` after the start. Returns the measurements and the
 /// deleted tags; with `trace`, also every operation's timing.
 pub async fn run_workload(
@@ -176,6 +178,8 @@ pub async fn run_workload(
     let mut deleted = Vec::new();
     let sample_every = ((jobs.end - jobs.start) / RSS_SAMPLES).max(1);
     let mut tasks = JoinSet::new();
+    // A burst's executes: all in flight from the start, outside the creates' limit.
+    let mut burst = JoinSet::new();
     let mut absorb = |result: JobResult, side: &mut ClientSide| {
         side.operations += result.operations;
         side.failed += result.failed;
@@ -192,16 +196,9 @@ pub async fn run_workload(
             ops: Mutex::new(Vec::new()),
         })
     });
-    for index in jobs {
-        while tasks.len() >= spec.concurrency.max(1) {
-            if let Some(Ok(result)) = tasks.join_next().await {
-                absorb(result, &mut side);
-            }
-        }
-        let job = spec.job(index);
+    let spawn = |set: &mut JoinSet<JobResult>, job: Job, trace: Option<Arc<Trace>>| {
         let driver = Arc::clone(&driver);
-        let trace = trace.clone();
-        tasks.spawn(async move {
+        set.spawn(async move {
             tokio::time::timeout_at(deadline, run_job(&driver, job, trace.as_deref()))
                 .await
                 .unwrap_or(JobResult {
@@ -211,12 +208,37 @@ pub async fn run_workload(
                     ..JobResult::default()
                 })
         });
+    };
+    let is_burst = |job: &Job| spec.burst_executes && matches!(job.target, Target::Webhook(_));
+    for index in jobs.clone() {
+        let job = spec.job(index);
+        if is_burst(&job) {
+            spawn(&mut burst, job, trace.clone());
+            side.messages_sent += 1;
+        }
+    }
+    for index in jobs {
+        let job = spec.job(index);
+        if is_burst(&job) {
+            continue;
+        }
+        while tasks.len() >= spec.concurrency.max(1) {
+            if let Some(Ok(result)) = tasks.join_next().await {
+                absorb(result, &mut side);
+            }
+        }
+        spawn(&mut tasks, job, trace.clone());
         side.messages_sent += 1;
         if (index + 1) % sample_every == 0 {
             side.rss_samples_kib.push(procstat::own_rss_kib());
         }
     }
     while let Some(joined) = tasks.join_next().await {
+        if let Ok(result) = joined {
+            absorb(result, &mut side);
+        }
+    }
+    while let Some(joined) = burst.join_next().await {
         if let Ok(result) = joined {
             absorb(result, &mut side);
         }

@@ -58,6 +58,10 @@ pub enum Scenario {
     /// started together against one `FakeDiscord`, optionally with a foreign sender that
     /// ignores limits on the same token (issue 13, case d).
     ForeignLoad,
+    /// 2,000 creates over 40 channels and a burst of 80 executes on one webhook (sent at
+    /// the start, beside the creates), split between [`MULTI_PROCESS_DEFAULT_PROCESSES`]
+    /// client processes that share their limits through Redis (issue 10).
+    MultiProcess,
     /// Not a workload: the latency bugle adds to `send_message` and `execute_webhook`,
     /// and the time it takes to send again after a 429 (the `latency` subcommand).
     Latency,
@@ -65,7 +69,7 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario, in the issues' order.
-    pub const ALL: [Scenario; 12] = [
+    pub const ALL: [Scenario; 13] = [
         Self::Spread,
         Self::OneChannel,
         Self::Global,
@@ -77,12 +81,13 @@ impl Scenario {
         Self::HiddenAll,
         Self::HostileAll,
         Self::ForeignLoad,
+        Self::MultiProcess,
         Self::Latency,
     ];
 
     /// The scenarios `compare` runs when none is named: every workload (`latency` is a
     /// measurement of its own, with its own subcommand).
-    pub const WORKLOADS: [Scenario; 11] = [
+    pub const WORKLOADS: [Scenario; 12] = [
         Self::Spread,
         Self::OneChannel,
         Self::Global,
@@ -94,6 +99,7 @@ impl Scenario {
         Self::HiddenAll,
         Self::HostileAll,
         Self::ForeignLoad,
+        Self::MultiProcess,
     ];
 
     /// The name used on the command line and in the JSON lines.
@@ -110,6 +116,7 @@ impl Scenario {
             Self::HiddenAll => "hidden-all",
             Self::HostileAll => "hostile-all",
             Self::ForeignLoad => "foreign-load",
+            Self::MultiProcess => "multi-process",
             Self::Latency => "latency",
         }
     }
@@ -129,6 +136,8 @@ impl Scenario {
             latency: None,
             client_global_per_second: None,
             client_eviction_ttl: None,
+            execute_every: 0,
+            burst_executes: false,
         };
         let spec = match self {
             Self::Spread | Self::ForeignLoad => Spec {
@@ -172,6 +181,7 @@ impl Scenario {
                     sublimits: vec![HiddenLimit::fixed(RouteKind::ExecuteWebhook, 30, secs(20))],
                     ..ServerLimits::discord_defaults()
                 },
+                execute_every: 1,
                 ..base
             },
             Self::Throughput => Spec {
@@ -202,11 +212,21 @@ impl Scenario {
                 client_eviction_ttl: Some(secs(10)),
                 ..base
             },
+            Self::MultiProcess => multi_process_spec(&base),
             Self::HiddenAll | Self::HostileAll | Self::Latency => self.issue_13_spec(base),
         };
         match messages {
             None => spec,
             Some(n) => spec.scaled(n),
+        }
+    }
+
+    /// How many client processes the scenario runs when `--processes` does not say: 4 for
+    /// `multi-process`, 1 elsewhere.
+    pub fn default_processes(self) -> usize {
+        match self {
+            Self::MultiProcess => MULTI_PROCESS_DEFAULT_PROCESSES,
+            _ => 1,
         }
     }
 
@@ -267,6 +287,38 @@ impl FromStr for Scenario {
             })
     }
 }
+
+/// `multi-process`'s spec: 40 channels, one webhook whose executes are spread through the
+/// job order and sent as a burst, Discord's default limits and a hidden 30 per 20 s on
+/// the webhook (`FakeDiscord`'s own default is 30 per 60 s).
+fn multi_process_spec(base: &Spec) -> Spec {
+    let jobs = MULTI_PROCESS_CREATES + MULTI_PROCESS_EXECUTES;
+    Spec {
+        jobs,
+        channels: 40,
+        webhooks: 1,
+        concurrency: 50,
+        buckets: ServerLimits {
+            sublimits: vec![HiddenLimit::fixed(
+                RouteKind::ExecuteWebhook,
+                30,
+                Duration::from_secs(20),
+            )],
+            ..ServerLimits::discord_defaults()
+        },
+        execute_every: jobs / MULTI_PROCESS_EXECUTES,
+        burst_executes: true,
+        ..base.clone()
+    }
+}
+
+/// `multi-process`: the creates, round robin over its 40 channels.
+pub const MULTI_PROCESS_CREATES: u64 = 2_000;
+/// `multi-process`: the webhook executes, all on one webhook, spread evenly through the
+/// job order (every 26th job), so that every process's share has its part of the burst.
+pub const MULTI_PROCESS_EXECUTES: u64 = 80;
+/// `multi-process`: the client processes when `--processes` does not say.
+pub const MULTI_PROCESS_DEFAULT_PROCESSES: usize = 4;
 
 /// The limits `FakeDiscord` enforces, in the terms both the server and the ideal sender use.
 #[derive(Debug, Clone, PartialEq)]
@@ -368,7 +420,7 @@ impl HiddenLimit {
 }
 
 /// How a run is asked for, beyond its scenario: the command line's options.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunOptions {
     /// Override the scenario's message count (the channel count for `many-buckets`).
     pub messages: Option<u64>,
@@ -378,6 +430,15 @@ pub struct RunOptions {
     pub processes: usize,
     /// A foreign sender on the same token, ignoring limits: its creates per second.
     pub foreign_rate: Option<u32>,
+    /// `multi-process`: the processes keep their limits each to itself (no Redis), for
+    /// contrast.
+    pub no_shared: bool,
+    /// `multi-process`: share limits on this Redis instead of starting a redis-server
+    /// (the run's keys get a prefix of their own).
+    pub redis_url: Option<String>,
+    /// `multi-process`: kill the redis-server the run started at this fraction of the
+    /// minimum time after the start (`0.5`: at the midpoint).
+    pub kill_redis_at: Option<f64>,
 }
 
 impl Default for RunOptions {
@@ -387,6 +448,9 @@ impl Default for RunOptions {
             latency: None,
             processes: 1,
             foreign_rate: None,
+            no_shared: false,
+            redis_url: None,
+            kill_redis_at: None,
         }
     }
 }
@@ -413,13 +477,30 @@ impl RunOptions {
         if let Some(rate) = self.foreign_rate {
             args.extend(["--foreign".to_owned(), rate.to_string()]);
         }
+        if self.no_shared {
+            args.push("--no-shared".to_owned());
+        }
+        if let Some(url) = &self.redis_url {
+            args.extend(["--redis".to_owned(), url.clone()]);
+        }
+        if let Some(fraction) = self.kill_redis_at {
+            args.extend(["--kill-redis-at".to_owned(), fraction.to_string()]);
+        }
         args
     }
 
     /// Whether the run splits its workload between client processes (`foreign-load`
     /// always does, even with one process, so that its report has the same shape).
     pub fn uses_processes(&self, scenario: Scenario) -> bool {
-        scenario == Scenario::ForeignLoad || self.processes > 1 || self.foreign_rate.is_some()
+        matches!(scenario, Scenario::ForeignLoad | Scenario::MultiProcess)
+            || self.processes > 1
+            || self.foreign_rate.is_some()
+    }
+
+    /// Whether the run's processes share their limits through Redis: `multi-process`
+    /// unless `--no-shared`.
+    pub fn shares_limits(&self, scenario: Scenario) -> bool {
+        scenario == Scenario::MultiProcess && !self.no_shared
     }
 }
 
@@ -527,6 +608,13 @@ pub struct Spec {
     pub client_global_per_second: Option<u32>,
     /// The client's bucket eviction TTL, when the scenario shortens it.
     pub client_eviction_ttl: Option<Duration>,
+    /// Which jobs execute a webhook instead of creating a message: every job whose
+    /// number is `execute_every - 1` modulo `execute_every` (0: none; 1: every job).
+    pub execute_every: u64,
+    /// Whether a share's webhook executes go out as one burst at the start, all in
+    /// flight at once beside the creates (whose in-flight limit they do not count
+    /// against), rather than in job order.
+    pub burst_executes: bool,
 }
 
 impl Spec {
@@ -566,11 +654,15 @@ impl Spec {
     /// Job number `index` (`0..jobs`).
     pub fn job(&self, index: u64) -> Job {
         let hostile = self.scenario == Scenario::Hostile;
-        let target = if self.webhooks > 0 {
+        let every = self.execute_every;
+        let executes = every > 0 && self.webhooks > 0 && index % every == every - 1;
+        let target = if executes {
             let webhooks = self.webhooks as u64;
-            Target::Webhook(usize::try_from(index % webhooks).unwrap_or_default())
+            Target::Webhook(usize::try_from((index / every) % webhooks).unwrap_or_default())
         } else {
-            Target::Channel(CHANNEL_BASE + index % self.channels)
+            // The creates before this one: the jobs before it, less the executes.
+            let creates_before = index - (index + 1).checked_div(every).unwrap_or(0);
+            Target::Channel(CHANNEL_BASE + creates_before % self.channels)
         };
         // Edits and deletes go by round (one job per channel per round), five edits and
         // three deletes per channel, close together so that the hidden edit sublimit and
@@ -778,12 +870,96 @@ mod tests {
     }
 
     #[test]
+    fn multi_process_spreads_its_webhook_burst_through_every_share() {
+        let spec = Scenario::MultiProcess.spec(None);
+        assert_eq!((spec.jobs, spec.channels, spec.webhooks), (2_080, 40, 1));
+        assert_eq!(Scenario::MultiProcess.default_processes(), 4);
+        assert_eq!(Scenario::ForeignLoad.default_processes(), 1);
+        assert!(spec.burst_executes);
+        assert_eq!(spec.buckets.messages, (5, Duration::from_secs(5)));
+        assert_eq!(spec.buckets.webhooks, (5, Duration::from_secs(2)));
+        assert_eq!(spec.buckets.global_per_second, 50);
+        assert_eq!(
+            spec.buckets.sublimits,
+            [HiddenLimit::fixed(
+                RouteKind::ExecuteWebhook,
+                30,
+                Duration::from_secs(20)
+            )]
+        );
+        let jobs: Vec<Job> = (0..spec.jobs).map(|i| spec.job(i)).collect();
+        let executes = jobs
+            .iter()
+            .filter(|j| j.target == Target::Webhook(0))
+            .count();
+        assert_eq!(executes, 80);
+        // The creates go round robin over the 40 channels, 50 each, skipping the executes.
+        let creates: Vec<u64> = jobs
+            .iter()
+            .filter_map(|j| match j.target {
+                Target::Channel(c) => Some(c - CHANNEL_BASE),
+                Target::Webhook(_) => None,
+            })
+            .collect();
+        assert_eq!(creates.len(), 2_000);
+        assert!(creates.iter().enumerate().all(|(n, &c)| c == n as u64 % 40));
+        assert!(jobs.iter().all(|j| !j.edit && !j.delete));
+        // Every process's share has a quarter of the burst and posts to every channel.
+        for process in 0..4 {
+            let share: Vec<Job> = spec.share(process, 4).map(|i| spec.job(i)).collect();
+            let burst = share.iter().filter(|j| j.target == Target::Webhook(0));
+            assert_eq!(burst.count(), 20);
+            let channels: std::collections::HashSet<Target> = share
+                .iter()
+                .map(|j| j.target)
+                .filter(|t| matches!(t, Target::Channel(_)))
+                .collect();
+            assert_eq!(channels.len(), 40);
+        }
+        // The webhooks scenario still executes with every job.
+        let webhooks = Scenario::Webhooks.spec(None);
+        assert!((0..webhooks.jobs).all(|i| {
+            webhooks.job(i).target == Target::Webhook(usize::try_from(i % 3).unwrap())
+        }));
+    }
+
+    #[test]
+    fn only_multi_process_shares_limits_and_only_without_no_shared() {
+        let shared = RunOptions::default();
+        assert!(shared.shares_limits(Scenario::MultiProcess));
+        assert!(shared.uses_processes(Scenario::MultiProcess));
+        assert!(!shared.shares_limits(Scenario::ForeignLoad));
+        let contrast = RunOptions {
+            no_shared: true,
+            ..RunOptions::default()
+        };
+        assert!(!contrast.shares_limits(Scenario::MultiProcess));
+        let killed = RunOptions {
+            kill_redis_at: Some(0.5),
+            redis_url: Some("redis://127.0.0.1:7000/".to_owned()),
+            no_shared: true,
+            ..RunOptions::default()
+        };
+        assert_eq!(
+            killed.to_args(),
+            [
+                "--no-shared",
+                "--redis",
+                "redis://127.0.0.1:7000/",
+                "--kill-redis-at",
+                "0.5"
+            ]
+        );
+    }
+
+    #[test]
     fn options_round_trip_through_the_command_line() {
         let options = RunOptions {
             messages: Some(40),
             latency: Some("20..50".parse().unwrap()),
             processes: 4,
             foreign_rate: Some(100),
+            ..RunOptions::default()
         };
         assert_eq!(
             options.to_args(),

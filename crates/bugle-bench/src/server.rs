@@ -12,7 +12,7 @@ use std::process::Stdio;
 
 use bugle_sim::fake::{
     BucketRule, Counters, Delay, FakeDiscord, FakeRateLimits, FaultConfig, MESSAGES_BUCKET,
-    RouteKind, SharedLimit, Sublimit, WEBHOOKS_BUCKET,
+    RequestRecord, RouteKind, SharedLimit, Sublimit, WEBHOOKS_BUCKET,
 };
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
@@ -43,6 +43,65 @@ pub struct ReportRequest {
     /// duplicates for, each `[start, end)`.
     #[serde(default)]
     pub shares: Vec<(u64, u64)>,
+    /// Whether to break the 429s down by route and second ([`ServerReport::rate_limited_routes`]).
+    #[serde(default)]
+    pub rate_limited_routes: bool,
+}
+
+/// The 429s `FakeDiscord` answered on one route, from its request log, timed from the
+/// first request it received (the run's start, give or take a round trip).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RouteRateLimits {
+    /// The route (`FakeDiscord`'s `RouteKind`, as its `Debug` spells it).
+    pub route: String,
+    /// How many.
+    pub count: u64,
+    /// The first one, milliseconds from the first request.
+    pub first_ms: u64,
+    /// The last one, milliseconds from the first request.
+    pub last_ms: u64,
+    /// `[second, count]` for every second of the run (from the first request) that had
+    /// any, in order.
+    pub per_second: Vec<(u64, u64)>,
+}
+
+/// [`RouteRateLimits`] for every route that had a 429, in order of their first.
+pub fn rate_limited_routes(log: &[RequestRecord]) -> Vec<RouteRateLimits> {
+    let Some(start) = log.iter().map(|r| r.at).min() else {
+        return Vec::new();
+    };
+    let mut routes: Vec<RouteRateLimits> = Vec::new();
+    let limited = log
+        .iter()
+        .filter(|r| r.status == Some(http::StatusCode::TOO_MANY_REQUESTS));
+    for record in limited {
+        let name = record
+            .route
+            .map_or_else(|| "unmatched".to_owned(), |route| format!("{route:?}"));
+        let at = u64::try_from(record.at.saturating_sub(start).as_millis()).unwrap_or(u64::MAX);
+        let index = routes
+            .iter()
+            .position(|r| r.route == name)
+            .unwrap_or_else(|| {
+                routes.push(RouteRateLimits {
+                    route: name,
+                    first_ms: at,
+                    last_ms: at,
+                    ..RouteRateLimits::default()
+                });
+                routes.len() - 1
+            });
+        let entry = &mut routes[index];
+        entry.count += 1;
+        entry.first_ms = entry.first_ms.min(at);
+        entry.last_ms = entry.last_ms.max(at);
+        let second = at / 1_000;
+        match entry.per_second.last_mut() {
+            Some((s, n)) if *s == second => *n += 1,
+            _ => entry.per_second.push((second, 1)),
+        }
+    }
+    routes
 }
 
 /// Delivered messages and duplicates of one range of job tags, from the channels' content.
@@ -71,6 +130,9 @@ pub struct ServerReport {
     /// One count per range of [`ReportRequest::shares`], in order.
     #[serde(default)]
     pub shares: Vec<ShareCount>,
+    /// The 429s by route and second, when [`ReportRequest::rate_limited_routes`] asked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rate_limited_routes: Vec<RouteRateLimits>,
 }
 
 /// The environment variable naming a file the child writes `FakeDiscord`'s request log to
@@ -206,11 +268,17 @@ pub fn report(fake: &FakeDiscord, spec: &Spec, request: &ReportRequest) -> Serve
             share
         })
         .collect();
+    let rate_limited_routes = if request.rate_limited_routes {
+        rate_limited_routes(&fake.request_log())
+    } else {
+        Vec::new()
+    };
     ServerReport {
         counters,
         distinct_delivered,
         foreign_messages,
         shares,
+        rate_limited_routes,
     }
 }
 

@@ -168,3 +168,88 @@ fn a_small_foreign_load_run_reports_every_process() {
     assert!(value["within_1_5x_ideal"].is_boolean());
     assert!(value.get("foreign").is_none());
 }
+
+/// Whether `redis-server` can be started here; the Redis runs below are skipped (and say
+/// so) where it cannot.
+fn redis_server_on_path() -> bool {
+    let found = Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("skipped: redis-server is not on PATH");
+    }
+    found
+}
+
+fn multi_process(extra: &[&str]) -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_bugle-bench"))
+        .args([
+            "run",
+            "--scenario",
+            "multi-process",
+            "--messages",
+            "104",
+            "--processes",
+            "2",
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    check_shape(stdout.lines().next().unwrap())
+}
+
+/// Two workers sharing their limits on a redis-server the run starts, small enough for CI
+/// (100 creates over 40 channels and a burst of 4 executes; the global limit holds the
+/// last 50 creates for a second).
+#[test]
+fn a_small_multi_process_run_shares_limits_on_its_own_redis() {
+    if !redis_server_on_path() {
+        return;
+    }
+    let value = multi_process(&[]);
+    assert_eq!(value["shared_limits"], "redis");
+    assert_eq!(value["delivered"], 104);
+    assert_eq!(value["duplicates"], 0);
+    assert_eq!(value["failed"], 0);
+    assert_eq!(value["minimum_s"], 1.0);
+    assert!(value["webhook_rate_limited"].is_u64());
+    assert!(value["fastest_process_s"].is_f64());
+    assert!(value.get("redis_killed_at_s").is_none());
+    let processes = value["processes"].as_array().unwrap();
+    assert_eq!(processes.len(), 2);
+    for process in processes {
+        assert_eq!(process["jobs"], 52);
+        assert_eq!(process["delivered"], 52);
+    }
+}
+
+/// The same with the redis-server killed halfway through the minimum: every message is
+/// still delivered once, and the line says when Redis went.
+#[test]
+fn a_multi_process_run_survives_its_redis_being_killed() {
+    if !redis_server_on_path() {
+        return;
+    }
+    let value = multi_process(&["--kill-redis-at", "0.5"]);
+    assert_eq!(value["delivered"], 104);
+    assert_eq!(value["duplicates"], 0);
+    assert_eq!(value["failed"], 0);
+    assert_eq!(value["banned"], 0);
+    assert!(value["redis_killed_at_s"].as_f64().unwrap() >= 0.5);
+}
+
+/// Without Redis the same workload runs with each process on its own limits.
+#[test]
+fn a_multi_process_run_without_shared_limits_says_so() {
+    let value = multi_process(&["--no-shared"]);
+    assert_eq!(value["shared_limits"], "none");
+    assert_eq!(value["delivered"], 104);
+    assert_eq!(value["duplicates"], 0);
+}

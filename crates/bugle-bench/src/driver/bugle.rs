@@ -6,7 +6,8 @@ use bugle::client::WebhookTarget;
 use bugle::{DiscordClient, DiscordConfig, ExecuteWebhookParams, WebhookUrl};
 use bugle_model::id::{ChannelId, MessageId, WebhookId};
 use bugle_model::request::{CreateMessage, EditMessage, ExecuteWebhook};
-use bugle_ratelimit::RateLimitConfig;
+use bugle_ratelimit::{RateLimitConfig, SharedLimitsConfig};
+use bugle_ratelimit_redis::RedisStore;
 use bugle_transport::HyperTransport;
 use secrecy::SecretString;
 
@@ -14,8 +15,10 @@ use crate::observe::{Observer, ObservingTransport};
 use crate::scenario::Spec;
 use crate::server::BENCH_BOT_TOKEN;
 
-/// The client's configuration for `spec`, as a user would write it.
-fn config(spec: &Spec, port: u16) -> Result<DiscordConfig, String> {
+/// The client's configuration for `spec`, as a user would write it; with `shared`, its
+/// limits are shared through that Redis store (default [`SharedLimitsConfig`]: a fallback
+/// share of 12 per second of the global pool, a quarter of 50, for four processes).
+fn config(spec: &Spec, port: u16, shared: Option<RedisStore>) -> Result<DiscordConfig, String> {
     let mut limits = RateLimitConfig::default();
     if let Some(global) = spec.client_global_per_second {
         limits = limits
@@ -25,13 +28,17 @@ fn config(spec: &Spec, port: u16) -> Result<DiscordConfig, String> {
     if let Some(ttl) = spec.client_eviction_ttl {
         limits = limits.with_eviction_ttl(ttl);
     }
-    DiscordConfig::builder()
+    let mut builder = DiscordConfig::builder()
         .bot_token(BENCH_BOT_TOKEN)
         .base_url(format!("http://127.0.0.1:{port}/api"))
         .allow_plain_http(true)
-        .rate_limit(limits)
-        .build()
-        .map_err(|e| e.to_string())
+        .rate_limit(limits);
+    if let Some(store) = shared {
+        builder = builder
+            .shared_limits(store)
+            .shared_limits_config(SharedLimitsConfig::default());
+    }
+    builder.build().map_err(|e| e.to_string())
 }
 
 /// bugle's client, pointed at `FakeDiscord` on `127.0.0.1:port`.
@@ -50,20 +57,25 @@ impl BugleDriver {
     ///
     /// When the configuration or the client cannot be built.
     pub fn new(spec: &Spec, port: u16) -> Result<Self, String> {
-        let config = config(spec, port)?;
+        let config = config(spec, port, None)?;
         let client = DiscordClient::new(config).map_err(|e| e.to_string())?;
         Self::with_client(spec, client)
     }
 
     /// The same client, its answers noted by `observer` (the 429s this process saw):
     /// `HyperTransport` built as the client builds it, wrapped in an
-    /// [`ObservingTransport`].
+    /// [`ObservingTransport`]. With `shared`, its limits are shared through that store.
     ///
     /// # Errors
     ///
     /// When the configuration or the transport cannot be built.
-    pub fn observed(spec: &Spec, port: u16, observer: Arc<Observer>) -> Result<Self, String> {
-        let config = config(spec, port)?;
+    pub fn observed(
+        spec: &Spec,
+        port: u16,
+        observer: Arc<Observer>,
+        shared: Option<RedisStore>,
+    ) -> Result<Self, String> {
+        let config = config(spec, port, shared)?;
         let transport = HyperTransport::builder()
             .request_timeout(Some(config.request_timeout()))
             .allow_plain_http(true)

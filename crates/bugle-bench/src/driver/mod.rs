@@ -73,21 +73,31 @@ impl Driver {
     }
 
     /// Like [`Driver::new`], with bugle's answers noted by `observer` (the 429s this
-    /// process saw); twilight cannot be observed, and gets `None`'s plain driver.
+    /// process saw) and its limits shared through `shared` when given; twilight cannot
+    /// be observed and shares nothing, and gets `None`'s plain driver.
     ///
     /// # Errors
     ///
-    /// As [`Driver::new`].
+    /// As [`Driver::new`], and when twilight is asked to share limits.
     pub fn observed(
         kind: ClientKind,
         spec: &Spec,
         port: u16,
         observer: Option<std::sync::Arc<crate::observe::Observer>>,
+        shared: Option<bugle_ratelimit_redis::RedisStore>,
     ) -> Result<Self, String> {
         match (kind, observer) {
             (ClientKind::Bugle, Some(observer)) => {
-                BugleDriver::observed(spec, port, observer).map(Self::Bugle)
+                BugleDriver::observed(spec, port, observer, shared).map(Self::Bugle)
             }
+            (ClientKind::Bugle, None) if shared.is_some() => {
+                BugleDriver::observed(spec, port, crate::observe::Observer::new(false), shared)
+                    .map(Self::Bugle)
+            }
+            (kind, _) if shared.is_some() => Err(format!(
+                "{} cannot share limits through Redis; run it with --no-shared",
+                kind.name()
+            )),
             (kind, _) => Self::new(kind, spec, port),
         }
     }
