@@ -1,6 +1,7 @@
 //! The bugle side: `DiscordClient` over `HyperTransport`, configured as a user would.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bugle::client::WebhookTarget;
 use bugle::{DiscordClient, DiscordConfig, ExecuteWebhookParams, WebhookUrl};
@@ -34,11 +35,31 @@ fn config(spec: &Spec, port: u16, shared: Option<RedisStore>) -> Result<DiscordC
         .allow_plain_http(true)
         .rate_limit(limits);
     if let Some(store) = shared {
+        let mut shared_config = SharedLimitsConfig::default();
+        if let Some(deadline) = store_deadline_override()? {
+            shared_config = shared_config.with_store_deadline(deadline);
+        }
         builder = builder
             .shared_limits(store)
-            .shared_limits_config(SharedLimitsConfig::default());
+            .shared_limits_config(shared_config);
     }
     builder.build().map_err(|e| e.to_string())
+}
+
+/// The environment variable that sets the shared store's deadline, in milliseconds (a
+/// diagnostic: a deadline shorter than Redis's answer makes store calls time out).
+/// Unset: `SharedLimitsConfig`'s default (50 ms).
+pub const STORE_DEADLINE_ENV: &str = "BUGLE_BENCH_STORE_DEADLINE_MS";
+
+fn store_deadline_override() -> Result<Option<Duration>, String> {
+    match std::env::var(STORE_DEADLINE_ENV) {
+        Err(_) => Ok(None),
+        Ok(text) => text
+            .trim()
+            .parse::<u64>()
+            .map(|ms| Some(Duration::from_millis(ms)))
+            .map_err(|_| format!("{STORE_DEADLINE_ENV}: milliseconds, such as 50")),
+    }
 }
 
 /// bugle's client, pointed at `FakeDiscord` on `127.0.0.1:port`.

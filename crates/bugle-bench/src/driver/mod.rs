@@ -5,7 +5,7 @@ mod bugle;
 #[cfg(feature = "twilight")]
 mod twilight;
 
-pub use self::bugle::BugleDriver;
+pub use self::bugle::{BugleDriver, STORE_DEADLINE_ENV};
 #[cfg(feature = "twilight")]
 pub use self::twilight::TwilightDriver;
 
