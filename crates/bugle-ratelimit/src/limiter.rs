@@ -157,13 +157,17 @@ impl RateLimiter {
 
     /// A rate limiter whose limits are shared with every other process using `store`
     /// (see [`crate::shared`]): each request is ordered in process as usual, then
-    /// passes the store's decision before it goes.
+    /// passes the store's decision before it goes. Hidden sublimits are then learned by
+    /// the store, from every process's dispatches; a process only holds the resource
+    /// that met one until the 429's wait ends.
     pub fn with_shared_store(
         config: RateLimitConfig,
         store: Arc<dyn SharedStore>,
         shared: SharedLimitsConfig,
     ) -> Self {
-        let mut limiter = Self::new(config.clone());
+        let mut local = config.clone();
+        local.learn_sublimits = false;
+        let mut limiter = Self::new(local);
         limiter.gate = Some(Arc::new(SharedGate::new(store, shared, config)));
         limiter
     }

@@ -27,6 +27,7 @@ enum Answer {
 struct Scripted {
     answer: Mutex<Answer>,
     asked: AtomicUsize,
+    abandoned: AtomicUsize,
     reports: Mutex<Vec<SharedReport>>,
 }
 
@@ -35,6 +36,7 @@ impl Scripted {
         Arc::new(Self {
             answer: Mutex::new(answer),
             asked: AtomicUsize::new(0),
+            abandoned: AtomicUsize::new(0),
             reports: Mutex::new(Vec::new()),
         })
     }
@@ -62,6 +64,10 @@ impl SharedStore for Scripted {
 
     fn complete(&self, report: SharedReport) {
         self.reports.lock().unwrap().push(report);
+    }
+
+    fn abandon(&self, _request: &SharedRequest) {
+        self.abandoned.fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -201,10 +207,11 @@ async fn without_the_store_the_fallback_keeps_its_share_and_one_per_resource() {
         sent.push(started.elapsed());
         permit.complete(Outcome::response(200, RateLimitHeaders::default()));
     }
-    // Two per second: 0, 0, 1, 1, 2 s.
+    // Two per second, after a first window counted as full (what the store granted
+    // just before is still in Discord's): 1, 1, 2, 2, 3 s.
     assert_eq!(
         sent,
-        [0, 0, 1_000, 1_000, 2_000]
+        [1_000, 1_000, 2_000, 2_000, 3_000]
             .map(Duration::from_millis)
             .to_vec()
     );
@@ -246,13 +253,19 @@ async fn a_store_that_does_not_answer_in_time_is_left_for_the_fallback() {
             .await
             .expect("granted by the fallback"),
     );
-    assert_eq!(started.elapsed(), Duration::from_millis(50));
+    // The store's deadline, then the fallback's first window, counted as full.
+    assert_eq!(started.elapsed(), Duration::from_millis(1_050));
+    assert_eq!(
+        store.abandoned.load(Ordering::SeqCst),
+        1,
+        "an ask with no answer in time is abandoned, so a grant it got is given back"
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_store_is_asked_again_after_the_probe_interval_and_used_when_it_answers() {
     let store = Scripted::new(Answer::Fail);
-    let shared = SharedLimitsConfig::default().with_probe_interval(Duration::from_millis(500));
+    let shared = SharedLimitsConfig::default().with_probe_interval(Duration::from_secs(5));
     let limiter = limiter(&store, shared);
     drop(limiter.acquire(create(1)).await.expect("fallback"));
     store.set(Answer::Grant);
@@ -263,7 +276,7 @@ async fn the_store_is_asked_again_after_the_probe_interval_and_used_when_it_answ
             .expect("fallback, before the probe"),
     );
     assert_eq!(store.asked.load(Ordering::SeqCst), 1);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
     limiter
         .acquire(create(3))
         .await
@@ -291,4 +304,75 @@ async fn a_refusal_by_the_fallback_deadline_is_a_timeout() {
         matches!(error.kind(), ErrorKind::RateLimitTimeout { .. }),
         "{error:?}"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn with_a_store_a_hidden_limit_holds_its_resource_but_is_learned_by_the_store() {
+    let store = Scripted::new(Answer::Grant);
+    let limiter = limiter(&store, SharedLimitsConfig::default().with_bot_token("t"));
+    let ok = || {
+        Outcome::response(
+            200,
+            RateLimitHeaders::parse(
+                [
+                    ("x-ratelimit-bucket", "create"),
+                    ("x-ratelimit-limit", "50"),
+                    ("x-ratelimit-remaining", "40"),
+                    ("x-ratelimit-reset-after", "5"),
+                ],
+                None,
+            ),
+        )
+    };
+    for _ in 0..3 {
+        limiter
+            .acquire(create(1))
+            .await
+            .expect("granted")
+            .complete(ok());
+    }
+    // Room left in the bucket, and still a 429 that says to wait 2 s: a hidden limit.
+    let body = br#"{"message":"You are being rate limited.","retry_after":2,"global":false}"#;
+    let hidden = Outcome::response(
+        429,
+        RateLimitHeaders::parse(
+            [
+                ("x-ratelimit-bucket", "create"),
+                ("x-ratelimit-limit", "50"),
+                ("x-ratelimit-remaining", "39"),
+                ("x-ratelimit-reset-after", "5"),
+                ("x-ratelimit-scope", "user"),
+                ("retry-after", "2"),
+            ],
+            Some(&body[..]),
+        ),
+    );
+    limiter
+        .acquire(create(1))
+        .await
+        .expect("granted")
+        .complete(hidden);
+
+    // This process alone would learn "3 per 2 s" from its own history, which counts only
+    // its own requests; with a store, the store learns it from every process's.
+    let started = Instant::now();
+    for _ in 0..5 {
+        limiter
+            .acquire(create(2))
+            .await
+            .expect("granted")
+            .complete(ok());
+    }
+    assert_eq!(
+        started.elapsed(),
+        Duration::ZERO,
+        "another resource was limited by a count learned in process"
+    );
+    // The resource that met the limit waits out the 429.
+    limiter
+        .acquire(create(1))
+        .await
+        .expect("granted")
+        .complete(ok());
+    assert!(started.elapsed() >= Duration::from_secs(2));
 }

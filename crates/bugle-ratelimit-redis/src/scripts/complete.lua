@@ -9,12 +9,16 @@
 --          "ban", "global", "shared", "sublimit", "user" (429s), "token" (401 on the bot
 --          token), "invalid" (another 401 or a 403), "webhook" (a dead webhook's 404),
 --       14 how long that lasts, ms, 15 webhook key, 16 idle ttl ms,
---       17 invalid-request ceiling, 18 wake channel
+--       17 invalid-request ceiling, 18 wake channel, 19 safety margin ms,
+--       20 how long a learned sublimit outlives its window, ms
+-- An empty slot (6) means an ask whose answer the caller stopped waiting for: whatever
+-- it was granted is given back, wherever the route's grant may be.
 if redis.replicate_commands then
   redis.replicate_commands()
 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now_us = tonumber(t[1]) * 1000000 + tonumber(t[2])
 
 local scope, egress, route, major, pool = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local slot, id, what = ARGV[6], ARGV[7], ARGV[8]
@@ -23,19 +27,117 @@ local h_bucket, kind = ARGV[12], ARGV[13]
 local lasts = math.max(tonumber(ARGV[14]) or 0, 1)
 local webhook, idle = ARGV[15], tonumber(ARGV[16])
 local ceiling, channel = tonumber(ARGV[17]), ARGV[18]
+local margin, sub_ttl = tonumber(ARGV[19]), tonumber(ARGV[20])
 local lane = route .. '|' .. major
+local sent = scope .. ':sent:' .. lane
 
-redis.call('ZREM', slot .. ':fly', id)
+if slot == '' then
+  -- An abandoned ask: the slots its route's grant may be in.
+  local hash = redis.call('GET', scope .. ':route:' .. route)
+  local slots = {scope .. ':u:' .. lane}
+  if hash then
+    table.insert(slots, scope .. ':b:' .. hash .. '|' .. major)
+  end
+  for _, candidate in ipairs(slots) do
+    redis.call('ZREM', candidate .. ':fly', id)
+    redis.call('ZREM', candidate .. ':q', id)
+    redis.call('ZREM', candidate .. ':qx', id)
+  end
+  slot = slots[#slots]
+else
+  redis.call('ZREM', slot .. ':fly', id)
+end
 
 if what == 'unsent' then
-  -- Never sent: its place in the global pool is given back too.
+  -- Never sent: its place in the global pool and the resource's log is given back too.
   if pool == 'bot' then
     redis.call('ZREM', scope .. ':global', id)
   elseif pool == 'ip' then
     redis.call('ZREM', egress .. ':global', id)
   end
+  redis.call('ZREM', sent, id)
   redis.call('PUBLISH', channel, slot)
   return 0
+end
+
+-- A 429 was refused: it holds no place in the resource's log.
+local sent_at = nil
+if what == '429' then
+  sent_at = tonumber(redis.call('ZSCORE', sent, id))
+  redis.call('ZREM', sent, id)
+end
+
+-- Learns a hidden sublimit from a 429 on this resource, sent at `sent_at` (µs), that
+-- said to wait `retry` ms. Stored per route, applied to every resource of the route.
+local function learn(retry)
+  local key = scope .. ':sub:' .. route
+  local window_end = now_us + retry * 1000
+  local prev = redis.call('HMGET', key, 'limit', 'period')
+  local limit, period = tonumber(prev[1]), tonumber(prev[2])
+  if limit == nil or period == nil then
+    -- The first 429: the window it ends began at one of the dispatches sent before the
+    -- refused one, and counted it and every later one. Windows are fixed and start at
+    -- their first dispatch, so the dispatches before that start must fall into such
+    -- windows one after another, none over the limit, the last one over by the start;
+    -- that is checked over the whole log (a sliding window refuses where such a fixed
+    -- window does, so what passes is safe under both). The latest start that passes is
+    -- taken: the shortest window and the smallest count the dispatches explain.
+    local times = {}
+    if sent_at ~= nil then
+      local log = redis.call('ZRANGEBYSCORE', sent, '-inf', '(' .. sent_at, 'WITHSCORES')
+      for i = 2, #log, 2 do
+        table.insert(times, tonumber(log[i]))
+      end
+    end
+    local n = #times
+    local function fits(j)
+      local span = window_end - times[j]
+      local most = n - j + 1
+      local i = 1
+      while i < j do
+        local ends = times[i] + span
+        local count = 0
+        while i + count < j and times[i + count] < ends do
+          count = count + 1
+        end
+        i = i + count
+        if count > most or (i == j and ends > times[j]) then
+          return false
+        end
+      end
+      return true
+    end
+    local start = 1
+    for j = n, 2, -1 do
+      if fits(j) then
+        start = j
+        break
+      end
+    end
+    if n == 0 then
+      limit, period = 1, retry + margin
+    else
+      limit = n - start + 1
+      period = math.ceil((window_end - times[start]) / 1000) + margin
+    end
+  else
+    -- A later 429: the window is at least what it says. The count is lowered to what
+    -- this resource sent in the 429's window, only if the whole window is in the log and
+    -- the resource was not already held (a held resource's 429 is for a request that
+    -- left before the hold: it says nothing new).
+    period = math.max(period, retry)
+    local held = redis.call('PTTL', scope .. ':hold:' .. lane) > 0
+    local window_start = window_end - (period + margin) * 1000
+    local oldest = redis.call('ZRANGE', sent, 0, 0, 'WITHSCORES')
+    local whole = redis.call('ZCARD', sent) < 128
+      or (oldest[2] ~= nil and tonumber(oldest[2]) <= window_start)
+    if sent_at ~= nil and whole and not held then
+      local count = redis.call('ZCOUNT', sent, window_start, '(' .. sent_at)
+      limit = math.min(limit, math.max(count, 1))
+    end
+  end
+  redis.call('HSET', key, 'limit', limit, 'period', period)
+  redis.call('PEXPIRE', key, math.ceil((window_end - now_us) / 1000) + sub_ttl)
 end
 
 -- The bucket the response belongs to: named by its hash when it carries one.
@@ -93,6 +195,7 @@ elseif kind == 'shared' then
   redis.call('SET', scope .. ':xhold:' .. lane, '1', 'PX', lasts)
 elseif kind == 'sublimit' then
   invalid()
+  learn(math.max(lasts - margin, 1))
   redis.call('SET', scope .. ':hold:' .. lane, '1', 'PX', lasts)
 elseif kind == 'user' then
   -- The bucket was used by someone else too: empty until the wait ends.

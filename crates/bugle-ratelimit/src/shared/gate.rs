@@ -84,10 +84,14 @@ impl SharedGate {
                     decision
                 }
                 Ok(Err(error)) => {
+                    // The script may have run before the failure: a grant it made
+                    // would hold its capacity for a whole lease.
+                    self.store.abandon(&request);
                     self.failed(&error.to_string());
                     continue;
                 }
                 Err(_) => {
+                    self.store.abandon(&request);
                     self.failed("no answer within the store deadline");
                     continue;
                 }
@@ -158,6 +162,9 @@ impl SharedGate {
         *health = Health::Down { probe_at };
         drop(health);
         if was_answering {
+            // What the store granted in the last window is still in Discord's: the
+            // fallback's first window counts as full.
+            self.fallback.assume_full(Instant::now());
             warn!(
                 reason = why,
                 share = self.config.fallback_global_per_second,

@@ -52,6 +52,15 @@ pub trait SharedStore: Send + Sync + fmt::Debug + 'static {
     /// from the caller's path, so it must not block: a remote store sends it in the
     /// background (a lost report only holds the capacity until the lease ends).
     fn complete(&self, report: SharedReport);
+
+    /// Gives back whatever an unanswered ask may have reserved: the caller stopped
+    /// waiting for [`SharedStore::acquire`] (its store deadline passed), so the store
+    /// may have granted `request` without anyone to send it. Must not block, like
+    /// [`SharedStore::complete`]; the default does nothing, leaving such a grant to
+    /// end with its lease. The request's [`SharedRequest::ticket`] names the grant.
+    fn abandon(&self, request: &SharedRequest) {
+        let _ = request;
+    }
 }
 
 /// A stable, non-reversible identity for a bot token: the same in every process, so it

@@ -236,7 +236,15 @@ impl<S: BucketStore> State<S> {
                 || reset.is_some_and(|reset| {
                     retry_after > reset * 2 && retry_after > reset + Duration::from_secs(1)
                 }));
-        if hidden {
+        if hidden && !self.config.learn_sublimits {
+            // A shared store learns the limit from every process's dispatches; here the
+            // resource only waits out this 429.
+            info!(route = %ticket.route, retry_after_s = retry_after.as_secs_f64(), "rate limit: hidden sublimit 429; holding the route on this resource (the shared store learns the limit)");
+            crate::metrics::too_many("sublimit");
+            self.store
+                .hold_route(&ticket.route, ticket.major, until, now);
+            self.apply_headers(target, headers, now);
+        } else if hidden {
             let (limit, period, expires_at) = self.store.learn_sublimit(
                 &ticket.route,
                 ticket.major,
