@@ -152,7 +152,8 @@ pub enum ErrorKind {
     RateLimitTimeout {
         /// The wait the limiter predicted.
         predicted_wait: Duration,
-        /// The longest wait the caller allows.
+        /// What was left of the longest wait the caller allows when the limiter
+        /// refused (the whole of it, when it refused up front).
         max_wait: Duration,
     },
     /// The whole operation (queueing, attempts and backoff) ran past its
@@ -383,7 +384,7 @@ impl fmt::Display for ErrorKind {
                 max_wait,
             } => write!(
                 f,
-                "the rate limit would delay the request {:.3}s, more than the allowed {:.3}s, so it was not sent; retry later or allow a longer wait",
+                "the rate limit would delay the request {:.3}s, more than the {:.3}s left of the allowed wait, so it was not sent; retry later or allow a longer wait",
                 predicted_wait.as_secs_f64(),
                 max_wait.as_secs_f64()
             ),
