@@ -7,7 +7,7 @@ use std::time::Duration;
 use bugle_ratelimit::{Outcome, SharedReport, SharedRequest};
 use redis::aio::ConnectionManager;
 use secrecy::SecretString;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tracing::debug;
 
 use crate::keys::{Keys, wake_channel};
@@ -29,6 +29,8 @@ pub(crate) enum Job {
     /// given back, wherever it was granted (the script looks in every bucket the route
     /// may have had).
     Abandon(SharedRequest),
+    /// Answered once every job before it was sent.
+    Flush(oneshot::Sender<()>),
 }
 
 /// Sends completions, one script each, in the order they came.
@@ -51,14 +53,22 @@ impl Completer {
 
     pub(crate) async fn run(self, mut queue: mpsc::UnboundedReceiver<Job>) {
         while let Some(job) = queue.recv().await {
-            let (result, route) = match &job {
-                Job::Report(report) => (self.report(report).await, report.request().route()),
-                Job::Abandon(request) => (self.abandon(request).await, request.route()),
+            let job = match job {
+                Job::Flush(done) => {
+                    let _ = done.send(());
+                    continue;
+                }
+                job => job,
+            };
+            let (result, request) = match &job {
+                Job::Report(report) => (self.report(report).await, report.request()),
+                Job::Abandon(request) => (self.abandon(request).await, request),
+                Job::Flush(_) => continue,
             };
             if let Err(error) = result {
                 debug!(
                     error = %scrub(&error.to_string(), &self.url),
-                    route,
+                    route = request.route(),
                     "shared limits: a completion was not recorded; its reservation ends with its lease"
                 );
             }

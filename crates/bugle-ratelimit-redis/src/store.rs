@@ -281,4 +281,16 @@ impl SharedStore for RedisStore {
     fn abandon(&self, request: &SharedRequest) {
         let _ = self.inner.reports.send(Job::Abandon(request.clone()));
     }
+
+    fn flush(&self) -> StoreFuture<'_, ()> {
+        let (done, flushed) = tokio::sync::oneshot::channel();
+        let queued = self.inner.reports.send(Job::Flush(done)).is_ok();
+        Box::pin(async move {
+            if queued && flushed.await.is_ok() {
+                Ok(())
+            } else {
+                Err(StoreError::new("the completion worker has stopped"))
+            }
+        })
+    }
 }

@@ -191,3 +191,85 @@ async fn an_abandoned_ask_gives_back_what_it_was_granted() {
         "the abandoned grant still held the bucket: it would until its lease ended"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(any(bugle_redis_server, bugle_redis_url)),
+    ignore = "needs redis-server on PATH or BUGLE_TEST_REDIS_URL"
+)]
+async fn requests_refused_with_the_one_that_taught_the_limit_are_not_counted() {
+    let redis = Redis::start().await;
+    let prefix = prefix("uncount");
+    let a = limiter(
+        &redis,
+        &prefix,
+        RateLimitConfig::default(),
+        SharedLimitsConfig::default(),
+    )
+    .await;
+    for _ in 0..4 {
+        a.acquire(create(71))
+            .await
+            .expect("granted")
+            .complete(ok("b-create", 50, 46, 5.0));
+    }
+    // Three go together; the server refuses all three, and the last one's 429 is the
+    // first to be applied: it counts the two before it, which were refused too.
+    let mut flying = Vec::new();
+    for _ in 0..3 {
+        flying.push(a.acquire(create(71)).await.expect("granted"));
+    }
+    let last = flying.pop().expect("three");
+    last.complete(too_many(45, 0.8));
+    settle().await;
+    assert_eq!(learned(&redis, &prefix).await.map(|l| l.0), Some(6));
+    for permit in flying {
+        permit.complete(too_many(45, 0.8));
+    }
+    settle().await;
+    assert_eq!(
+        learned(&redis, &prefix).await.map(|l| l.0),
+        Some(4),
+        "each refused request the first learn counted is taken off"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(any(bugle_redis_server, bugle_redis_url)),
+    ignore = "needs redis-server on PATH or BUGLE_TEST_REDIS_URL"
+)]
+async fn a_flush_returns_once_every_completion_is_in_redis() {
+    let redis = Redis::start().await;
+    let prefix = prefix("flush");
+    let a = limiter(
+        &redis,
+        &prefix,
+        // A large bot's global pool, so that the burst below is not paced by it.
+        RateLimitConfig::default().with_global_per_second(2_000),
+        SharedLimitsConfig::default(),
+    )
+    .await;
+    // Many answers come back at once; their completions queue behind one another.
+    let mut permits = Vec::new();
+    for channel in 1_000..1_200 {
+        permits.push(a.acquire(create(channel)).await.expect("granted"));
+    }
+    for permit in permits {
+        permit.complete(ok("b-create", 5, 4, 5.0));
+    }
+    // What a process does before it exits: nothing of its may stay reserved.
+    assert!(a.flush_shared(Duration::from_secs(2)).await);
+    let mut connection = redis.connection().await;
+    let flying: Vec<String> = connection
+        .keys(format!("{prefix}:*:fly"))
+        .await
+        .expect("keys");
+    for key in flying {
+        let members: u64 = connection.zcard(&key).await.expect("zcard");
+        assert_eq!(
+            members, 0,
+            "{key} still holds a reservation after the flush"
+        );
+    }
+}

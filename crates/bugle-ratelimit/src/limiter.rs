@@ -172,6 +172,20 @@ impl RateLimiter {
         limiter
     }
 
+    /// Waits (at most `timeout`) until the shared store has every completion this
+    /// limiter handed it; call it before the process exits, so that no reservation of
+    /// this process holds its place for other processes until its lease ends. Without
+    /// a store it returns at once. True when everything reached the store.
+    pub async fn flush_shared(&self, timeout: std::time::Duration) -> bool {
+        let Some(gate) = self.gate.as_deref() else {
+            return true;
+        };
+        matches!(
+            tokio::time::timeout(timeout, gate.store().flush()).await,
+            Ok(Ok(()))
+        )
+    }
+
     /// How limits are shared, when a store is configured.
     pub fn shared_config(&self) -> Option<&SharedLimitsConfig> {
         self.gate.as_deref().map(SharedGate::config)

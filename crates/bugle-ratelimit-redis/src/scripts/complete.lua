@@ -60,20 +60,29 @@ if what == 'unsent' then
   return 0
 end
 
--- A 429 was refused: it holds no place in the resource's log.
-local sent_at = nil
+-- When the request was granted (µs), from the resource's log. A 429 was refused: it
+-- holds no place in the log.
+local sent_at = tonumber(redis.call('ZSCORE', sent, id))
 if what == '429' then
-  sent_at = tonumber(redis.call('ZSCORE', sent, id))
   redis.call('ZREM', sent, id)
 end
+local sub_key = scope .. ':sub:' .. route
 
 -- Learns a hidden sublimit from a 429 on this resource, sent at `sent_at` (µs), that
 -- said to wait `retry` ms. Stored per route, applied to every resource of the route.
 local function learn(retry)
-  local key = scope .. ':sub:' .. route
+  local key = sub_key
   local window_end = now_us + retry * 1000
-  local prev = redis.call('HMGET', key, 'limit', 'period')
+  local prev = redis.call('HMGET', key, 'limit', 'period', 'lane', 'until')
   local limit, period = tonumber(prev[1]), tonumber(prev[2])
+  if limit ~= nil and period ~= nil and sent_at ~= nil and prev[3] == lane
+      and sent_at <= tonumber(prev[4]) then
+    -- Sent with the request whose 429 taught the limit, and counted by it: refused
+    -- too, so it did not count after all.
+    limit = math.max(limit - 1, 1)
+    redis.call('HSET', key, 'limit', limit, 'period', math.max(period, retry))
+    return
+  end
   if limit == nil or period == nil then
     -- The first 429: the window it ends began at one of the dispatches sent before the
     -- refused one, and counted it and every later one. Windows are fixed and start at
@@ -120,6 +129,10 @@ local function learn(retry)
       limit = n - start + 1
       period = math.ceil((window_end - times[start]) / 1000) + margin
     end
+    -- What the count was taken from: a later 429 for one of the requests it counted
+    -- takes one off; a success for one sent after the refused request but granted before
+    -- this 429 came back (the server took it first) adds one.
+    redis.call('HSET', key, 'lane', lane, 'until', sent_at or 0, 'learned', now_us)
   else
     -- A later 429: the window is at least what it says. The count is lowered to what
     -- this resource sent in the 429's window, only if the whole window is in the log and
@@ -217,6 +230,14 @@ end
 if what == '429' then
   redis.call('PUBLISH', channel, slot)
   return 0
+end
+
+-- A success the first learn of the route's sublimit did not count, though the server did.
+if sent_at ~= nil and tonumber(what) ~= nil and tonumber(what) < 300 then
+  local sub = redis.call('HMGET', sub_key, 'lane', 'until', 'learned')
+  if sub[1] == lane and sent_at > tonumber(sub[2]) and sent_at < tonumber(sub[3]) then
+    redis.call('HINCRBY', sub_key, 'limit', 1)
+  end
 end
 
 if h_limit ~= nil and h_remaining ~= nil and h_reset_after ~= nil then

@@ -66,6 +66,10 @@ impl SharedGate {
         &self.config
     }
 
+    pub(crate) fn store(&self) -> &dyn SharedStore {
+        &*self.store
+    }
+
     /// Waits until the store (or, while it is down, the fallback) lets `key` go.
     pub(crate) async fn pass(self: Arc<Self>, key: RequestKey) -> Result<Pass, RateLimitError> {
         let request = SharedRequest::for_key(&key, &self.config, &self.limits);

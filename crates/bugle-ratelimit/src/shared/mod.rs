@@ -61,6 +61,14 @@ pub trait SharedStore: Send + Sync + fmt::Debug + 'static {
     fn abandon(&self, request: &SharedRequest) {
         let _ = request;
     }
+
+    /// Waits until every completion and abandon handed to the store so far has reached
+    /// it (or failed). A process calls it before it exits: a completion still queued
+    /// when it exits is lost, and its reservation holds its place, for every process,
+    /// until its lease ends. The default has nothing queued.
+    fn flush(&self) -> StoreFuture<'_, ()> {
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
 
 /// A stable, non-reversible identity for a bot token: the same in every process, so it

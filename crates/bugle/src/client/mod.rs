@@ -152,6 +152,18 @@ impl DiscordClient {
         &self.inner.config
     }
 
+    /// Sends what this client still owes a shared rate-limit store (the completions of
+    /// its last requests, queued off the request path) and waits for them, at most two
+    /// seconds. Call it before the process exits when limits are shared: a completion
+    /// lost at exit holds its request's place in its bucket, for every other process,
+    /// until the reservation's lease ends (15 s by default). Without shared limits it
+    /// returns at once. True when everything reached the store.
+    pub async fn flush(&self) -> bool {
+        (self.inner.limiter)
+            .flush_shared(std::time::Duration::from_secs(2))
+            .await
+    }
+
     /// The rate limiter (for [`snapshot`](RateLimiter::snapshot)s of buckets,
     /// queues and global pools).
     pub fn rate_limiter(&self) -> &RateLimiter {
