@@ -29,6 +29,8 @@ pub(crate) enum Job {
     /// given back, wherever it was granted (the script looks in every bucket the route
     /// may have had).
     Abandon(SharedRequest),
+    /// A request sent under the fallback limits: counted, if Redis still hears of it.
+    Fallback(SharedRequest),
     /// Answered once every job before it was sent.
     Flush(oneshot::Sender<()>),
 }
@@ -39,15 +41,22 @@ pub(crate) struct Completer {
     script: redis::Script,
     base: String,
     url: SecretString,
+    window_margin: Duration,
 }
 
 impl Completer {
-    pub(crate) fn new(connection: ConnectionManager, base: String, url: SecretString) -> Self {
+    pub(crate) fn new(
+        connection: ConnectionManager,
+        base: String,
+        url: SecretString,
+        window_margin: Duration,
+    ) -> Self {
         Self {
             connection,
             script: redis::Script::new(COMPLETE),
             base,
             url,
+            window_margin,
         }
     }
 
@@ -63,6 +72,7 @@ impl Completer {
             let (result, request) = match &job {
                 Job::Report(report) => (self.report(report).await, report.request()),
                 Job::Abandon(request) => (self.abandon(request).await, request),
+                Job::Fallback(request) => (self.fallback(request).await, request),
                 Job::Flush(_) => continue,
             };
             if let Err(error) = result {
@@ -111,6 +121,22 @@ impl Completer {
             bucket: "",
             kind: "",
             lasts: Duration::ZERO,
+        };
+        self.send(request, &args).await
+    }
+
+    async fn fallback(&self, request: &SharedRequest) -> redis::RedisResult<()> {
+        let args = Args {
+            slot: "",
+            id: request.ticket(),
+            what: "fallback",
+            limit: "",
+            remaining: "",
+            reset_after: "",
+            bucket: "",
+            kind: "",
+            // The global log's window, for its expiry.
+            lasts: Duration::from_secs(1) + self.window_margin,
         };
         self.send(request, &args).await
     }

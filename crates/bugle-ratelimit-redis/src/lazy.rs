@@ -131,6 +131,12 @@ impl SharedStore for LazyRedisStore {
         }
     }
 
+    fn record_fallback(&self, request: &SharedRequest) {
+        if let Some(store) = self.connected() {
+            store.record_fallback(request);
+        }
+    }
+
     fn flush(&self) -> StoreFuture<'_, ()> {
         match self.connected() {
             Some(store) => Box::pin(async move { store.flush().await }),

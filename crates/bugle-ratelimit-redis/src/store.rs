@@ -171,7 +171,12 @@ impl RedisStoreBuilder {
         let channel = wake_channel(&base);
         let listener = tokio::spawn(listen(client, channel.clone(), wakes.clone()));
         let (reports, queue) = mpsc::unbounded_channel();
-        let complete = Completer::new(connection.clone(), base.clone(), self.url.clone());
+        let complete = Completer::new(
+            connection.clone(),
+            base.clone(),
+            self.url.clone(),
+            self.window_margin,
+        );
         tokio::spawn(complete.run(queue));
         Ok(RedisStore {
             inner: Arc::new(Inner {
@@ -280,6 +285,10 @@ impl SharedStore for RedisStore {
 
     fn abandon(&self, request: &SharedRequest) {
         let _ = self.inner.reports.send(Job::Abandon(request.clone()));
+    }
+
+    fn record_fallback(&self, request: &SharedRequest) {
+        let _ = self.inner.reports.send(Job::Fallback(request.clone()));
     }
 
     fn flush(&self) -> StoreFuture<'_, ()> {

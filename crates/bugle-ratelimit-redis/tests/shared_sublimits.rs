@@ -1,6 +1,6 @@
-//! Hidden sublimits learned in Redis from every process's dispatches, and asks that got
-//! no answer in time, against a real redis-server on real time (Redis's clock cannot be
-//! paused). Each limiter is a separate engine with its own connection, as a process is.
+//! Hidden sublimits learned in Redis from every process's dispatches, asks that got
+//! no answer in time, sends under the fallback, and the flush before exit, against a
+//! real redis-server on real time (Redis's clock cannot be paused). Each limiter is a separate engine with its own connection, as a process is.
 
 mod common;
 
@@ -272,4 +272,37 @@ async fn a_flush_returns_once_every_completion_is_in_redis() {
             "{key} still holds a reservation after the flush"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(any(bugle_redis_server, bugle_redis_url)),
+    ignore = "needs redis-server on PATH or BUGLE_TEST_REDIS_URL"
+)]
+async fn a_request_sent_under_the_fallback_is_counted_by_a_slow_store() {
+    let redis = Redis::start().await;
+    let prefix = prefix("fallback-record");
+    let store = RedisStore::connect(redis.url(), &prefix)
+        .await
+        .expect("the store connects");
+    let request = SharedRequest::new(
+        "POST /channels/{channel_id}/messages",
+        Major::Channel(91),
+        GlobalPool::Bot,
+    )
+    .with_bot(bugle_ratelimit::BotId::of("token"))
+    .with_limits(RateLimitConfig::default());
+    store.record_fallback(&request);
+    store.flush().await.expect("flushed");
+    let mut connection = redis.connection().await;
+    let globals: Vec<String> = connection
+        .keys(format!("{prefix}:*:global"))
+        .await
+        .expect("keys");
+    assert_eq!(globals.len(), 1, "{globals:?}");
+    let counted: u64 = connection.zcard(&globals[0]).await.expect("zcard");
+    assert_eq!(
+        counted, 1,
+        "the fallback's send is in the global pool every process counts"
+    );
 }

@@ -109,6 +109,8 @@ impl Shard {
 #[derive(Clone)]
 pub struct RateLimiter {
     shards: Arc<[Arc<Shard>]>,
+    /// What the shards share (the gate marks every bucket contended through it).
+    shared: Arc<Shared>,
     /// The shared store every request also passes, when one is configured.
     gate: Option<Arc<SharedGate>>,
 }
@@ -152,7 +154,11 @@ impl RateLimiter {
         let weak: Box<[Weak<Shard>]> = shards.iter().map(Arc::downgrade).collect();
         // The cell is new: setting it cannot fail.
         let _ = siblings.set(weak);
-        Self { shards, gate: None }
+        Self {
+            shards,
+            shared,
+            gate: None,
+        }
     }
 
     /// A rate limiter whose limits are shared with every other process using `store`
@@ -168,7 +174,12 @@ impl RateLimiter {
         let mut local = config.clone();
         local.learn_sublimits = false;
         let mut limiter = Self::new(local);
-        limiter.gate = Some(Arc::new(SharedGate::new(store, shared, config)));
+        limiter.gate = Some(Arc::new(SharedGate::new(
+            store,
+            shared,
+            config,
+            limiter.shared.clone(),
+        )));
         limiter
     }
 

@@ -28,6 +28,7 @@ struct Scripted {
     answer: Mutex<Answer>,
     asked: AtomicUsize,
     abandoned: AtomicUsize,
+    recorded: AtomicUsize,
     reports: Mutex<Vec<SharedReport>>,
 }
 
@@ -37,6 +38,7 @@ impl Scripted {
             answer: Mutex::new(answer),
             asked: AtomicUsize::new(0),
             abandoned: AtomicUsize::new(0),
+            recorded: AtomicUsize::new(0),
             reports: Mutex::new(Vec::new()),
         })
     }
@@ -68,6 +70,10 @@ impl SharedStore for Scripted {
 
     fn abandon(&self, _request: &SharedRequest) {
         self.abandoned.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn record_fallback(&self, _request: &SharedRequest) {
+        self.recorded.fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -222,7 +228,12 @@ async fn without_the_store_the_fallback_keeps_its_share_and_one_per_resource() {
     );
     assert!(
         store.reports.lock().unwrap().is_empty(),
-        "fallback passes are not reported to the store"
+        "fallback passes are not reported to the store as grants"
+    );
+    assert_eq!(
+        store.recorded.load(Ordering::SeqCst),
+        5,
+        "each fallback send is recorded, for a store that is slow rather than gone"
     );
 
     // One in flight per route and resource.
@@ -375,4 +386,46 @@ async fn with_a_store_a_hidden_limit_holds_its_resource_but_is_learned_by_the_st
         .expect("granted")
         .complete(ok());
     assert!(started.elapsed() >= Duration::from_secs(2));
+}
+
+#[tokio::test(start_paused = true)]
+async fn without_the_store_each_process_keeps_to_an_even_share_of_each_bucket() {
+    let store = Scripted::new(Answer::Fail);
+    // A share of 10 of the global 50: five processes, so one of each 5-request window.
+    let shared = SharedLimitsConfig::default()
+        .with_fallback_global_per_second(10)
+        .with_probe_interval(Duration::from_secs(60));
+    let limiter = limiter(&store, shared);
+    let window = |remaining: &str| {
+        Outcome::response(
+            200,
+            RateLimitHeaders::parse(
+                [
+                    ("x-ratelimit-bucket", "create"),
+                    ("x-ratelimit-limit", "5"),
+                    ("x-ratelimit-remaining", remaining),
+                    ("x-ratelimit-reset-after", "5"),
+                ],
+                None,
+            ),
+        )
+    };
+    let started = Instant::now();
+    limiter
+        .acquire(create(1))
+        .await
+        .expect("the fallback lets one go")
+        .complete(window("4"));
+    let first = started.elapsed();
+    // The bucket says 4 are left, but the other processes see the same 4.
+    limiter
+        .acquire(create(1))
+        .await
+        .expect("granted in the next window")
+        .complete(window("4"));
+    let second = started.elapsed();
+    assert!(
+        second >= first + Duration::from_secs(5),
+        "the second request of a window went at {second:?} (the first at {first:?})"
+    );
 }

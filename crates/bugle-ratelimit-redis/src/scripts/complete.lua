@@ -12,7 +12,8 @@
 --       17 invalid-request ceiling, 18 wake channel, 19 safety margin ms,
 --       20 how long a learned sublimit outlives its window, ms
 -- An empty slot (6) means an ask whose answer the caller stopped waiting for: whatever
--- it was granted is given back, wherever the route's grant may be.
+-- it was granted is given back, wherever the route's grant may be. What (8) "fallback"
+-- records a request sent under a process's fallback limits.
 if redis.replicate_commands then
   redis.replicate_commands()
 end
@@ -30,6 +31,35 @@ local ceiling, channel = tonumber(ARGV[17]), ARGV[18]
 local margin, sub_ttl = tonumber(ARGV[19]), tonumber(ARGV[20])
 local lane = route .. '|' .. major
 local sent = scope .. ':sent:' .. lane
+
+if what == 'fallback' then
+  -- Sent under a process's fallback limits while its asks got no answer in time (the
+  -- store was slow rather than gone, if this arrives): every process counts it from
+  -- now on, in the global pool, the resource's log and the bucket's remaining.
+  -- ARGV 14 is then the global window, ms.
+  local log = nil
+  if pool == 'bot' then
+    log = scope .. ':global'
+  elseif pool == 'ip' then
+    log = egress .. ':global'
+  end
+  if log ~= nil then
+    redis.call('ZADD', log, now, id)
+    redis.call('PEXPIRE', log, lasts * 2)
+  end
+  redis.call('ZADD', sent, now_us, id)
+  redis.call('ZREMRANGEBYRANK', sent, 0, -129)
+  redis.call('PEXPIRE', sent, idle)
+  local hash = redis.call('GET', scope .. ':route:' .. route)
+  if hash then
+    local bucket = scope .. ':b:' .. hash .. '|' .. major
+    local left = tonumber(redis.call('HGET', bucket, 'remaining'))
+    if left ~= nil and left > 0 then
+      redis.call('HSET', bucket, 'remaining', left - 1)
+    end
+  end
+  return 0
+end
 
 if slot == '' then
   -- An abandoned ask: the slots its route's grant may be in.

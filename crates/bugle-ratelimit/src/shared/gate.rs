@@ -2,6 +2,7 @@
 //! decision, or the fallback's while the store does not answer.
 
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use tokio::time::Instant;
 use tracing::{info, warn};
@@ -16,6 +17,12 @@ use crate::error::{ErrorKind, RateLimitError};
 use crate::key::RequestKey;
 use crate::metrics;
 use crate::outcome::Outcome;
+use crate::state::shared::Shared;
+
+/// How long after the next probe buckets still count as shared with other senders: a
+/// store that keeps failing keeps them so; one that answers again decides for everyone
+/// once the answers of the fallback's requests have come back.
+const CONTENDED_AFTER_FALLBACK: Duration = Duration::from_secs(5);
 
 /// Whether the store is answering.
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +42,9 @@ pub(crate) struct SharedGate {
     limits: Arc<RateLimitConfig>,
     health: Mutex<Health>,
     fallback: Fallback,
+    /// The in-process engine's shared state: while the store does not answer, every
+    /// bucket counts as used by the other processes too.
+    engine: Arc<Shared>,
 }
 
 /// What a request that passed the gate holds until it completes.
@@ -51,6 +61,7 @@ impl SharedGate {
         store: Arc<dyn SharedStore>,
         config: SharedLimitsConfig,
         limits: RateLimitConfig,
+        engine: Arc<Shared>,
     ) -> Self {
         let fallback = Fallback::new(config.fallback_global_per_second);
         Self {
@@ -59,6 +70,7 @@ impl SharedGate {
             limits: Arc::new(limits),
             health: Mutex::new(Health::Answering),
             fallback,
+            engine,
         }
     }
 
@@ -75,7 +87,10 @@ impl SharedGate {
         let request = SharedRequest::for_key(&key, &self.config, &self.limits);
         loop {
             if !self.store_may_answer(Instant::now()) {
-                return self.fallback.pass(&key).await.map(Pass::Fallback);
+                let pass = self.fallback.pass(&key).await?;
+                // A store that is slow rather than gone still learns of it.
+                self.store.record_fallback(&request);
+                return Ok(Pass::Fallback(pass));
             }
             let started = Instant::now();
             let answer =
@@ -160,7 +175,17 @@ impl SharedGate {
     }
 
     fn failed(&self, why: &str) {
-        let probe_at = Instant::now() + self.config.probe_interval;
+        let now = Instant::now();
+        let probe_at = now + self.config.probe_interval;
+        // The other processes use the same buckets, and each of them now decides from
+        // its own view: each window starts with one request, then one at a time, until
+        // shortly after the store answers again.
+        // Each keeps to an even share of every bucket: as many processes as the
+        // fallback's share of the global pool implies.
+        let global = self.limits.global_per_second().max(1);
+        let processes = global.div_ceil(self.config.fallback_global_per_second.max(1));
+        self.engine
+            .contend_all(probe_at + CONTENDED_AFTER_FALLBACK, processes);
         let mut health = self.health();
         let was_answering = matches!(*health, Health::Answering);
         *health = Health::Down { probe_at };

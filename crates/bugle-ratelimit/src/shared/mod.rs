@@ -62,6 +62,14 @@ pub trait SharedStore: Send + Sync + fmt::Debug + 'static {
         let _ = request;
     }
 
+    /// Records a request sent under the fallback limits while the store's answers did
+    /// not come in time, so that, if the store is only slow, every other process counts
+    /// it too (in the global pool, its resource's dispatches and its bucket). Must not
+    /// block, like [`SharedStore::complete`]; the default does nothing.
+    fn record_fallback(&self, request: &SharedRequest) {
+        let _ = request;
+    }
+
     /// Waits until every completion and abandon handed to the store so far has reached
     /// it (or failed). A process calls it before it exits: a completion still queued
     /// when it exits is lost, and its reservation holds its place, for every process,
