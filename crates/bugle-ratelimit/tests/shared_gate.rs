@@ -258,19 +258,26 @@ async fn a_store_that_does_not_answer_in_time_is_left_for_the_fallback() {
     let shared = SharedLimitsConfig::default().with_store_deadline(Duration::from_millis(50));
     let limiter = limiter(&store, shared);
     let started = Instant::now();
-    drop(
-        limiter
-            .acquire(create(1))
-            .await
-            .expect("granted by the fallback"),
-    );
-    // The store's deadline, then the fallback's first window, counted as full.
-    assert_eq!(started.elapsed(), Duration::from_millis(1_050));
+    let mut went = Vec::new();
+    for channel in 1..=3 {
+        drop(
+            limiter
+                .acquire(create(channel))
+                .await
+                .expect("granted by the fallback"),
+        );
+        went.push(started.elapsed());
+    }
+    // The first two slow answers send their requests by the fallback limits at once; from
+    // three deadlines without an answer the store counts as down, and the fallback's first
+    // window counts as full (what the store granted just before is still in Discord's).
+    assert_eq!(went, [50, 100, 1_150].map(Duration::from_millis).to_vec());
     assert_eq!(
         store.abandoned.load(Ordering::SeqCst),
-        1,
-        "an ask with no answer in time is abandoned, so a grant it got is given back"
+        3,
+        "each ask with no answer in time is abandoned, so a grant it got is given back"
     );
+    assert_eq!(store.recorded.load(Ordering::SeqCst), 3);
 }
 
 #[tokio::test(start_paused = true)]
@@ -427,5 +434,50 @@ async fn without_the_store_each_process_keeps_to_an_even_share_of_each_bucket() 
     assert!(
         second >= first + Duration::from_secs(5),
         "the second request of a window went at {second:?} (the first at {first:?})"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn on_falling_back_the_current_window_of_each_bucket_counts_as_spent() {
+    let store = Scripted::new(Answer::Grant);
+    // Two processes (a share of 25 of 50): two of each 5-request window are this one's.
+    let shared = SharedLimitsConfig::default()
+        .with_fallback_global_per_second(25)
+        .with_probe_interval(Duration::from_secs(60));
+    let limiter = limiter(&store, shared);
+    let window = Outcome::response(
+        200,
+        RateLimitHeaders::parse(
+            [
+                ("x-ratelimit-bucket", "create"),
+                ("x-ratelimit-limit", "5"),
+                ("x-ratelimit-remaining", "4"),
+                ("x-ratelimit-reset-after", "5"),
+            ],
+            None,
+        ),
+    );
+    let started = Instant::now();
+    limiter
+        .acquire(create(1))
+        .await
+        .expect("granted by the store")
+        .complete(window);
+    // The store fails. The bucket said 4 were left, but the other processes may have
+    // taken them since: this process waits for the bucket's next window.
+    // (A request the engine let go before the store failed goes by the fallback's
+    // lanes and share only: that is the one on channel 2.)
+    store.set(Answer::Fail);
+    drop(limiter.acquire(create(2)).await.expect("fallback"));
+    drop(
+        limiter
+            .acquire(create(1))
+            .await
+            .expect("granted by the fallback"),
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(5),
+        "went at {:?}, inside a window the others may have spent",
+        started.elapsed()
     );
 }

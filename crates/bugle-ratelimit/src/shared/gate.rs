@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::time::Instant;
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 use super::fallback::{Fallback, FallbackPass};
 use super::{
@@ -24,6 +24,12 @@ use crate::state::shared::Shared;
 /// once the answers of the fallback's requests have come back.
 const CONTENDED_AFTER_FALLBACK: Duration = Duration::from_secs(5);
 
+/// For how many store deadlines (from the first ask that got no answer in time) the
+/// store may answer nothing in time before it counts as down. Shorter stalls send the
+/// requests they catch by the fallback limits, one by one, without the fallback's
+/// first-window wait and without treating every bucket as contended.
+const SLOW_FOR: u32 = 3;
+
 /// Whether the store is answering.
 #[derive(Debug, Clone, Copy)]
 enum Health {
@@ -41,6 +47,8 @@ pub(crate) struct SharedGate {
     config: SharedLimitsConfig,
     limits: Arc<RateLimitConfig>,
     health: Mutex<Health>,
+    /// When the asks that time out began, since the store last answered in time.
+    slow_since: Mutex<Option<Instant>>,
     fallback: Fallback,
     /// The in-process engine's shared state: while the store does not answer, every
     /// bucket counts as used by the other processes too.
@@ -69,6 +77,7 @@ impl SharedGate {
             config,
             limits: Arc::new(limits),
             health: Mutex::new(Health::Answering),
+            slow_since: Mutex::new(None),
             fallback,
             engine,
         }
@@ -111,8 +120,20 @@ impl SharedGate {
                 }
                 Err(_) => {
                     self.store.abandon(&request);
-                    self.failed("no answer within the store deadline");
-                    continue;
+                    if self.slow_for_long(started) {
+                        self.failed("no answer within the store deadline for a while");
+                        continue;
+                    }
+                    // A slow answer or two (a loaded machine stalls now and then) is not
+                    // an outage: this request goes by the fallback's limits, and the
+                    // next one asks the store again.
+                    metrics::store_fallback();
+                    debug!(
+                        "shared rate-limit store slow; this request goes by the fallback limits"
+                    );
+                    let pass = self.fallback.pass(&key).await?;
+                    self.store.record_fallback(&request);
+                    return Ok(Pass::Fallback(pass));
                 }
             };
             match decision {
@@ -164,7 +185,22 @@ impl SharedGate {
         }
     }
 
+    /// Whether the store has answered nothing in time since before
+    /// [`SLOW_FOR`] store deadlines ago, counting from the ask that started at `asked`.
+    fn slow_for_long(&self, asked: Instant) -> bool {
+        let mut slow = self
+            .slow_since
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let since = *slow.get_or_insert(asked);
+        Instant::now().saturating_duration_since(since) >= self.config.store_deadline * SLOW_FOR
+    }
+
     fn answered(&self) {
+        *self
+            .slow_since
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
         let mut health = self.health();
         if let Health::Down { .. } = *health {
             *health = Health::Answering;

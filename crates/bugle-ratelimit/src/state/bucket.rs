@@ -283,6 +283,11 @@ impl Bucket {
             self.contended_until
                 .map_or(contended_until, |c| c.max(contended_until)),
         );
+        if self.share_of == 1 && share_of > 1 {
+            // What the others sent in this window is unknown: it counts as spent, and
+            // the share starts with the next one.
+            self.window_sent = self.window_sent.max(self.limit);
+        }
         self.share_of = share_of.max(1);
     }
 
