@@ -291,7 +291,9 @@ pub struct Acquire {
     sleep: Option<Pin<Box<Sleep>>>,
     gate: Option<Arc<SharedGate>>,
     /// Let go in process, and now passing the shared store.
-    shared: Option<SharedStage>,
+    // Boxed, like the permit's, so that a limiter without a store moves no more than
+    // a pointer for it.
+    shared: Option<Box<SharedStage>>,
 }
 
 type PassFuture = Pin<Box<dyn Future<Output = Result<Pass, RateLimitError>> + Send>>;
@@ -337,10 +339,10 @@ impl Future for Acquire {
                 Step::Go(ticket) => {
                     this.waiter = None;
                     if let Some(gate) = this.gate.clone() {
-                        let mut stage = SharedStage {
+                        let mut stage = Box::new(SharedStage {
                             ticket: Some(ticket),
                             pass: Box::pin(gate.pass(this.key.clone())),
-                        };
+                        });
                         let polled = stage_poll(&mut stage, cx);
                         this.shared = Some(stage);
                         return this.shared_pass(polled);
@@ -395,7 +397,10 @@ impl Acquire {
             Ok(pass) => Poll::Ready(Ok(Permit {
                 shard: self.shard.clone(),
                 ticket,
-                shared: Some((self.gate.clone().expect("a gate made the stage"), pass)),
+                shared: Some(Box::new((
+                    self.gate.clone().expect("a gate made the stage"),
+                    pass,
+                ))),
             })),
             Err(error) => {
                 if let Some(ticket) = ticket {
@@ -426,7 +431,7 @@ pub struct Permit {
     shard: Arc<Shard>,
     ticket: Option<Ticket>,
     /// The shared store's pass, reported with the same outcome.
-    shared: Option<(Arc<SharedGate>, Pass)>,
+    shared: Option<Box<(Arc<SharedGate>, Pass)>>,
 }
 
 impl fmt::Debug for Permit {
@@ -444,7 +449,7 @@ impl Permit {
     /// that will refuse later requests, so the caller can report the same for this
     /// one without asking for a snapshot.
     pub fn complete(mut self, outcome: Outcome) -> Verdict {
-        if let Some((gate, pass)) = self.shared.take() {
+        if let Some((gate, pass)) = self.shared.take().map(|shared| *shared) {
             gate.report(pass, Some(&outcome));
         }
         match self.ticket.take() {
@@ -456,7 +461,7 @@ impl Permit {
 
 impl Drop for Permit {
     fn drop(&mut self) {
-        if let Some((gate, pass)) = self.shared.take() {
+        if let Some((gate, pass)) = self.shared.take().map(|shared| *shared) {
             gate.report(pass, None);
         }
         if let Some(ticket) = self.ticket.take() {
