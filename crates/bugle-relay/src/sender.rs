@@ -28,6 +28,27 @@ pub struct Answer {
 ///
 /// A sentence when the URL is not plain http or the relay cannot be reached.
 pub async fn post(url: &str, token: Option<&SecretString>, body: &[u8]) -> Result<Answer, String> {
+    let headers: Vec<(String, String)> = token
+        .map(|token| {
+            vec![(
+                "authorization".to_owned(),
+                format!("Bearer {}", token.expose_secret()),
+            )]
+        })
+        .unwrap_or_default();
+    post_with_headers(url, &headers, body).await
+}
+
+/// Posts `body` to `url` with these extra headers.
+///
+/// # Errors
+///
+/// As [`post`].
+pub async fn post_with_headers(
+    url: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<Answer, String> {
     if !url.starts_with("http://") {
         return Err(format!(
             "`{url}`: send-test speaks plain http (http://host:port), e.g. to a relay on this machine"
@@ -35,8 +56,8 @@ pub async fn post(url: &str, token: Option<&SecretString>, body: &[u8]) -> Resul
     }
     let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let mut request = Request::post(url).header("content-type", "application/json");
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {}", token.expose_secret()));
+    for (name, value) in headers {
+        request = request.header(name.as_str(), value.as_str());
     }
     let request = request
         .body(Full::new(Bytes::copy_from_slice(body)))

@@ -139,6 +139,8 @@ impl Relay {
             .map(|(name, hook)| (name.clone(), hook.lookup_channel))
             .collect();
         let auth = Authenticator::new(config.auth.clone(), config.insecure_no_auth);
+        // Installs the process's Prometheus recorder before anything is counted.
+        let _ = m::prometheus();
         Self {
             inner: Arc::new(Inner {
                 auth,
@@ -314,7 +316,7 @@ impl Relay {
     }
 
     async fn housekeeping(self, mut stop: watch::Receiver<bool>) {
-        let mut last_prune = i64::MIN;
+        let mut last_prune: Option<i64> = None;
         let mut last_check = self.clock().now_ms();
         let mut unchecked = self.check_destinations().await;
         loop {
@@ -322,8 +324,8 @@ impl Relay {
             if let Ok(stats) = self.outbox().stats().await {
                 m::outbox(stats, now);
             }
-            if now - last_prune > 600_000 {
-                last_prune = now;
+            if last_prune.is_none_or(|last| now - last > 600_000) {
+                last_prune = Some(now);
                 let before = now - millis(self.config().outbox.retention);
                 match self.outbox().prune(before).await {
                     Ok(0) => {}
