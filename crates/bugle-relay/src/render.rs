@@ -168,8 +168,16 @@ pub fn group_name(notification: &Notification) -> String {
                 .join(", ")
         }
     });
+    if labels.contains_key("alertname") {
+        // What else the group was formed by: `HighLatency · checkout`.
+        for (key, value) in &notification.group_labels {
+            if key != "alertname" {
+                let _ = write!(name, " · {value}");
+            }
+        }
+    }
     if let Some(summary) = notification.common_annotations.get("summary") {
-        name = format!("{name}: {summary}");
+        let _ = write!(name, ": {summary}");
     }
     name
 }
