@@ -437,3 +437,65 @@ fn dead_letters_list_empty_and_requeue_of_an_unknown_id_fails() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_accepting_and_leaves_the_rest_in_the_outbox() {
+    use bugle_relay::outbox::Outbox;
+
+    let dir = temp_dir("relay-sigterm");
+    // Discord is unreachable: nothing can be delivered.
+    let dead_port = free_port();
+    let port = free_port();
+    let config = config(&dir, &format!("http://127.0.0.1:{dead_port}/api"), port);
+    let base = format!("http://127.0.0.1:{port}");
+    let mut relay = Relay {
+        child: None,
+        log: dir.join("relay.log"),
+        starts: 0,
+    };
+    relay.start(&config, &base).await;
+    let token = SecretString::from(INGEST_TOKEN);
+    let body =
+        bugle_relay::sender::alertmanager_sample("svc9", "firing", 1, "2026-01-01T10:00:00Z", "");
+    let answer = bugle_relay::sender::post(
+        &format!("{base}/alertmanager"),
+        Some(&token),
+        body.to_string().as_bytes(),
+    )
+    .await
+    .expect("posted");
+    assert_eq!(
+        answer.status, 200,
+        "accepted while discord is down: {}",
+        answer.body
+    );
+    let mut child = relay.child.take().expect("running");
+    let pid = child.id().to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let exit = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .expect("exits");
+    assert!(exit.success(), "a clean exit on SIGTERM: {exit:?}");
+    assert!(
+        bugle_relay::sender::post(&format!("{base}/healthz"), None, b"")
+            .await
+            .is_err(),
+        "no longer accepting"
+    );
+    let log = std::fs::read_to_string(&relay.log).unwrap_or_default();
+    assert!(log.contains("SIGTERM"), "{log}");
+    let outbox =
+        bugle_relay::outbox::SqliteOutbox::open(&dir.join("outbox.sqlite3"), 10).expect("outbox");
+    assert_eq!(
+        outbox.stats().await.expect("stats").pending,
+        1,
+        "the notification is safe in the outbox"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -42,6 +42,29 @@ async fn a_ten_minute_outage_delays_and_coalesces_but_loses_nothing() {
                 .expect("accepted during the outage")
         }
     };
+    // Started during the outage: the destinations cannot be checked, and
+    // that is said, not fatal.
+    assert!(
+        relay.relay.check_destinations().await,
+        "some destination was unchecked"
+    );
+    let checks = relay.relay.destination_checks();
+    let alerts = checks
+        .iter()
+        .find(|c| c.name == "alerts")
+        .expect("alerts checked");
+    assert!(
+        alerts
+            .state
+            .starts_with("unchecked: discord did not answer"),
+        "{checks:?}"
+    );
+    relay
+        .relay
+        .outbox()
+        .probe(0)
+        .await
+        .expect("the outbox is writable: ready");
     let t0 = "2026-01-01T10:00:00Z";
     // Group "checkout": firing, a change, resolved: one resolved card.
     accept(am("checkout", "firing", 2, t0)).await;
