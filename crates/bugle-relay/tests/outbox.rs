@@ -127,6 +127,24 @@ async fn a_lapsed_claim_is_taken_over_and_fenced_out(outbox: Arc<dyn Outbox>) {
         Err(OutboxError::Fenced)
     );
     assert_eq!(
+        outbox
+            .renew(&slow.group_key, slow.fence, 7_200, 5_000)
+            .await,
+        Err(OutboxError::Fenced)
+    );
+    // The holder's renewal keeps others out past the first lease.
+    outbox
+        .renew(&fast.group_key, fast.fence, 11_000, 5_000)
+        .await
+        .unwrap();
+    assert!(
+        outbox
+            .claim("third", 13_000, 5_000, 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
         outbox.stats().await.unwrap().pending,
         1,
         "the fenced finish wrote nothing"

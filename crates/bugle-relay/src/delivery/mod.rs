@@ -133,7 +133,27 @@ impl Worker {
             clock: self.clock,
             lease_ms: millis(self.settings.lease),
         };
+        // Keeps the claim alive while the delivery waits on Discord (rate
+        // limits, retries): a third of the lease at a time.
+        let heartbeat = {
+            let (outbox, clock, lease) =
+                (Arc::clone(&self.outbox), self.clock, self.settings.lease);
+            let (key, fence) = (claim.group_key.clone(), claim.fence);
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(lease / 3).await;
+                    if outbox
+                        .renew(&key, fence, clock.now_ms(), millis(lease))
+                        .await
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            })
+        };
         let report = group::deliver(ctx, claim).await;
+        heartbeat.abort();
         m::delivered(report.delivered, report.coalesced, report.dead);
         for latency in &report.latencies_ms {
             m::latency(*latency);

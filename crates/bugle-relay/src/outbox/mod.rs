@@ -270,6 +270,16 @@ pub trait Outbox: Send + Sync + fmt::Debug {
         lease_ms: i64,
     ) -> OutboxFuture<'_, ()>;
 
+    /// Extends the lease of a claim still held (a delivery that waits long
+    /// on Discord); [`OutboxError::Fenced`] when it was lost.
+    fn renew(
+        &self,
+        group_key: &str,
+        fence: i64,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> OutboxFuture<'_, ()>;
+
     /// Ends the attempt and releases the claim; [`OutboxError::Fenced`]
     /// (and nothing written) when the claim was lost.
     fn finish(

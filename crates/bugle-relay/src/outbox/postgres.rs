@@ -344,6 +344,35 @@ impl Outbox for PostgresOutbox {
         })
     }
 
+    fn renew(
+        &self,
+        group_key: &str,
+        fence: i64,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> OutboxFuture<'_, ()> {
+        let group_key = group_key.to_owned();
+        Box::pin(async move {
+            let s = &self.schema;
+            let changed = self
+                .client
+                .lock()
+                .await
+                .execute(
+                    &format!(
+                        "UPDATE {s}.relay_groups SET lease_until_ms = $1 WHERE group_key = $2 AND fence = $3"
+                    ),
+                    &[&(now_ms + lease_ms), &group_key, &fence],
+                )
+                .await
+                .map_err(|e| store(&e))?;
+            if changed == 0 {
+                return Err(OutboxError::Fenced);
+            }
+            Ok(())
+        })
+    }
+
     fn finish(
         &self,
         group_key: &str,

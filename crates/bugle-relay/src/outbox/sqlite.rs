@@ -278,6 +278,28 @@ impl Outbox for SqliteOutbox {
         }))
     }
 
+    fn renew(
+        &self,
+        group_key: &str,
+        fence: i64,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> OutboxFuture<'_, ()> {
+        let group_key = group_key.to_owned();
+        Box::pin(self.run(move |c| {
+            let changed = c
+                .execute(
+                    "UPDATE relay_groups SET lease_until_ms = ?1 WHERE group_key = ?2 AND fence = ?3",
+                    params![now_ms + lease_ms, group_key, fence],
+                )
+                .map_err(store)?;
+            if changed == 0 {
+                return Err(OutboxError::Fenced);
+            }
+            Ok(())
+        }))
+    }
+
     fn finish(
         &self,
         group_key: &str,
