@@ -265,7 +265,8 @@ async fn post_card(
             match ctx.discord.find(channel, marker).await {
                 Ok(Some(found)) => {
                     tracing::info!(group = %claim.group_key, "found the card an interrupted delivery posted");
-                    return adopt(ctx, claim, card, &found, marker).await;
+                    adopt(ctx, claim, card, &found, marker).await?;
+                    return refresh(ctx, route, card, rendered).await;
                 }
                 Ok(None) => {}
                 Err(error) if classify(&error) == Failure::Retry => return Err(stop(&error)),
@@ -289,7 +290,15 @@ async fn post_card(
         nonce
     };
     match ctx.discord.post(&route.target, rendered, &nonce).await {
-        Ok(message) => adopt(ctx, claim, card, &message, marker).await,
+        Ok(message) => {
+            adopt(ctx, claim, card, &message, marker).await?;
+            if earlier.is_some() {
+                // Discord may have answered the nonce with the card the
+                // interrupted try posted, which shows an older state.
+                refresh(ctx, route, card, rendered).await?;
+            }
+            Ok(())
+        }
         Err(error) => {
             let stopped = stop(&error);
             if matches!(stopped, Stop::Permanent(_)) {
@@ -299,6 +308,22 @@ async fn post_card(
             Err(stopped)
         }
     }
+}
+
+/// Edits a card adopted after an interrupted post to what it must show now.
+async fn refresh(
+    ctx: Ctx<'_>,
+    route: &Route,
+    card: &CardState,
+    rendered: &render::Card,
+) -> Result<(), Stop> {
+    let Some(message) = card.message_id else {
+        return Ok(());
+    };
+    ctx.discord
+        .edit(&route.target, MessageId::new(message), rendered)
+        .await
+        .map_err(|error| stop(&error))
 }
 
 async fn adopt(

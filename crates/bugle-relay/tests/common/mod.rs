@@ -144,9 +144,19 @@ impl InProcess {
     }
 
     pub async fn with(fake: FakeDiscord, config: RelayConfig, dir: TempDir) -> Self {
+        Self::through(fake.clone(), fake, config, dir).await
+    }
+
+    /// Calls Discord through `transport` (wrapping `fake`).
+    pub async fn through(
+        transport: impl bugle::transport::Transport + 'static,
+        fake: FakeDiscord,
+        config: RelayConfig,
+        dir: TempDir,
+    ) -> Self {
         let client = DiscordClient::with_transport(
             discord_config(&config).build().expect("discord config"),
-            fake.clone(),
+            transport,
         );
         let relay = Relay::open(config, client, Clock::system())
             .await
