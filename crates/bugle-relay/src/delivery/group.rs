@@ -266,7 +266,10 @@ async fn post_card(
                 Ok(Some(found)) => {
                     tracing::info!(group = %claim.group_key, "found the card an interrupted delivery posted");
                     adopt(ctx, claim, card, &found, marker).await?;
-                    return refresh(ctx, route, card, rendered).await;
+                    if !shows(&found, rendered) {
+                        refresh(ctx, route, card, rendered).await?;
+                    }
+                    return Ok(());
                 }
                 Ok(None) => {}
                 Err(error) if classify(&error) == Failure::Retry => return Err(stop(&error)),
@@ -292,7 +295,7 @@ async fn post_card(
     match ctx.discord.post(&route.target, rendered, &nonce).await {
         Ok(message) => {
             adopt(ctx, claim, card, &message, marker).await?;
-            if earlier.is_some() {
+            if earlier.is_some() && !shows(&message, rendered) {
                 // Discord may have answered the nonce with the card the
                 // interrupted try posted, which shows an older state.
                 refresh(ctx, route, card, rendered).await?;
@@ -308,6 +311,23 @@ async fn post_card(
             Err(stopped)
         }
     }
+}
+
+/// Whether `message` already shows `card` (what Discord echoes of a post).
+fn shows(message: &Message, card: &render::Card) -> bool {
+    let Some(embed) = message.embeds.first() else {
+        return false;
+    };
+    let want = &card.embed;
+    embed.title == want.title
+        && embed.description == want.description
+        && embed.color == want.color
+        && embed.fields.len() == want.fields.len()
+        && embed
+            .fields
+            .iter()
+            .zip(&want.fields)
+            .all(|(have, want)| have.name == want.name && have.value == want.value)
 }
 
 /// Edits a card adopted after an interrupted post to what it must show now.
