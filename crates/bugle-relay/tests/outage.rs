@@ -117,3 +117,63 @@ async fn a_ten_minute_outage_delays_and_coalesces_but_loses_nothing() {
     assert_eq!(edits, 0, "nothing was edited: the latest state was posted");
     relay.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_discord_that_comes_back_gets_everything() {
+    // Nothing listens on the API's port yet: connections are refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free port");
+    let dir = common::TempDir::new();
+    let api = format!("http://127.0.0.1:{port}/api");
+    let config = common::load(&common::config_text(
+        &dir.file("outbox.sqlite3"),
+        Some(&api),
+        "[default]\nchannel = \"alerts\"",
+    ));
+    let client = bugle::DiscordClient::new(
+        bugle_relay::discord_config(&config)
+            .build()
+            .expect("config"),
+    )
+    .expect("client");
+    let relay = bugle_relay::Relay::open(config, client, bugle_relay::clock::Clock::system())
+        .await
+        .expect("relay");
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(relay.worker("w").run(stop_rx));
+    for group in ["a", "b", "c"] {
+        let body = am(group, "firing", 1, "2026-01-01T10:00:00Z");
+        relay
+            .accept(
+                Source::Alertmanager,
+                None,
+                &auth(),
+                body.to_string().as_bytes(),
+            )
+            .await
+            .expect("accepted while discord is unreachable");
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(relay.outbox().stats().await.unwrap().pending, 3);
+    // Discord comes back on that port.
+    let fake = fake().build();
+    let server = fake
+        .serve(([127, 0, 0, 1], port).into())
+        .await
+        .expect("bind the api port");
+    let mut delivered = false;
+    for _ in 0..300 {
+        if relay.outbox().stats().await.unwrap().pending == 0 {
+            delivered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(delivered, "delivered once discord answered");
+    assert_eq!(cards(&fake, ALERTS).len(), 3);
+    let _ = stop.send(true);
+    worker.await.expect("worker");
+    server.shutdown().await;
+}
