@@ -86,6 +86,8 @@ fn load(args: &RelayArgs, globals: &Globals) -> Result<RelayConfig, CliError> {
 }
 
 async fn serve(args: &RelayArgs, globals: &Globals) -> Result<(), CliError> {
+    // Installed first, so a SIGTERM during start-up is a clean stop too.
+    let shutdown = bugle_relay::server::shutdown_signal();
     refuse_cassettes(globals)?;
     let config = load(args, globals)?;
     let mut builder = discord_config(&config);
@@ -142,7 +144,7 @@ async fn serve(args: &RelayArgs, globals: &Globals) -> Result<(), CliError> {
         })
         .flatten();
     let result = relay
-        .run(listener, &owner, bugle_relay::server::shutdown_signal())
+        .run(listener, &owner, shutdown)
         .await
         .map_err(|error| CliError::new(Exit::Other, error.to_string()));
     if let Some(path) = demo_outbox {
