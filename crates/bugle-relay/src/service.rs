@@ -248,6 +248,27 @@ impl Relay {
         }
         let mut checks = Vec::new();
         let mut unchecked = false;
+        if self.inner.config.bot_token.is_some() {
+            // The credentials: does Discord take the bot token?
+            let state = match self.client().current_user().await {
+                Ok(user) => format!("ok (bot user {})", user.id),
+                Err(error)
+                    if matches!(
+                        error.category(),
+                        ErrorCategory::Retryable | ErrorCategory::Queue
+                    ) =>
+                {
+                    unchecked = true;
+                    format!("unchecked: discord did not answer ({error})")
+                }
+                Err(error) => format!("failed: {error}"),
+            };
+            m::destination_ok("bot-token", state.starts_with("ok"));
+            checks.push(DestinationCheck {
+                name: "bot-token".to_owned(),
+                state,
+            });
+        }
         for (name, target) in destinations {
             let state = match target {
                 Target::Channel(id) => match self.client().get_channel(id).await {

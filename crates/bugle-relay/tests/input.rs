@@ -398,6 +398,10 @@ async fn health_readiness_and_metrics_answer() {
     }
     let (_, body) = client("/readyz").await;
     assert!(body.contains("\"name\":\"alerts\""), "{body}");
+    assert!(
+        body.contains("\"name\":\"bot-token\",\"state\":\"ok (bot user"),
+        "{body}"
+    );
     relay.stop().await;
 }
 
