@@ -431,3 +431,53 @@ async fn two_replicas_on_one_postgresql_deliver_each_notification_once() {
     }
     schema.drop().await;
 }
+
+#[tokio::test]
+#[cfg_attr(
+    not(bugle_postgres),
+    ignore = "needs PostgreSQL: set BUGLE_TEST_DATABASE_URL or run one on 127.0.0.1:5432"
+)]
+async fn the_postgresql_outbox_reconnects_after_its_connection_is_killed() {
+    let schema = Schema::new();
+    let url = database_url();
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let outbox: Arc<dyn Outbox> = Arc::new(
+        PostgresOutbox::connect(
+            &format!("{url}{separator}application_name={}", schema.0),
+            &schema.0,
+            100,
+        )
+        .await
+        .expect("postgresql reachable"),
+    );
+    outbox
+        .enqueue(vec![envelope("k", Status::Firing, 1)], 0)
+        .await
+        .unwrap();
+    let (admin, connection) = tokio_postgres::connect(&database_url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let killed = admin
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+            &[&schema.0],
+        )
+        .await
+        .unwrap();
+    assert!(killed >= 1, "the outbox's connection was found and killed");
+    // The first call may fail with the dead connection; the relay answers
+    // 503 for it and the sender retries. Then it works again.
+    let _ = outbox.stats().await;
+    let mut recovered = false;
+    for _ in 0..50 {
+        if outbox.stats().await.is_ok() {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(recovered, "connected again");
+    assert_eq!(outbox.stats().await.unwrap().pending, 1);
+    schema.drop().await;
+}

@@ -12,7 +12,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use tokio::sync::Mutex;
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::{Mutex, MutexGuard};
 use tokio_postgres::{Client, NoTls};
 
 use super::{
@@ -24,6 +25,7 @@ use super::{
 #[derive(Clone)]
 pub struct PostgresOutbox {
     client: Arc<Mutex<Client>>,
+    url: SecretString,
     schema: String,
     capacity: u64,
 }
@@ -45,6 +47,22 @@ fn store(error: &tokio_postgres::Error) -> OutboxError {
     OutboxError::Store(format!("postgresql: {detail}"))
 }
 
+/// Connects, and drives the connection on a task of its own.
+async fn open(url: &str) -> Result<Client, OutboxError> {
+    let mut config: tokio_postgres::Config = url.parse().map_err(|e| store(&e))?;
+    if config.get_application_name().is_none() {
+        // So operators see the relay's connections in pg_stat_activity.
+        config.application_name("bugle-relay");
+    }
+    let (client, connection) = config.connect(NoTls).await.map_err(|e| store(&e))?;
+    tokio::spawn(async move {
+        if let Err(error) = connection.await {
+            tracing::warn!(error = %error, "the postgresql connection ended");
+        }
+    });
+    Ok(client)
+}
+
 impl PostgresOutbox {
     /// Connects to `url` and sets up the tables in `schema` (lower-case
     /// letters, digits and underscores), holding at most `capacity`
@@ -63,14 +81,7 @@ impl PostgresOutbox {
                 "invalid schema name `{schema}`"
             )));
         }
-        let (client, connection) = tokio_postgres::connect(url, NoTls)
-            .await
-            .map_err(|e| store(&e))?;
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::warn!(error = %error, "the postgresql connection ended");
-            }
-        });
+        let client = open(url).await?;
         let s = schema;
         client
             .batch_execute(&format!(
@@ -102,9 +113,21 @@ impl PostgresOutbox {
             .map_err(|e| store(&e))?;
         Ok(Self {
             client: Arc::new(Mutex::new(client)),
+            url: SecretString::from(url.to_owned()),
             schema: schema.to_owned(),
             capacity,
         })
+    }
+
+    /// The connection, opened again when the server closed it (a restart,
+    /// a failover): the relay outlives its database's restarts.
+    async fn connection(&self) -> Result<MutexGuard<'_, Client>, OutboxError> {
+        let mut client = self.client.lock().await;
+        if client.is_closed() {
+            tracing::warn!("the postgresql connection was closed; connecting again");
+            *client = open(self.url.expose_secret()).await?;
+        }
+        Ok(client)
     }
 
     async fn enqueue_inner(
@@ -117,7 +140,7 @@ impl PostgresOutbox {
             .iter()
             .map(|e| Ok((e.group_key(), e.dedupe_key(), envelope_json(e)?)))
             .collect::<Result<Vec<_>, OutboxError>>()?;
-        let mut client = self.client.lock().await;
+        let mut client = self.connection().await?;
         let tx = client.transaction().await.map_err(|e| store(&e))?;
         let pending: i64 = tx
             .query_one(
@@ -172,7 +195,7 @@ impl PostgresOutbox {
         limit: usize,
     ) -> Result<Vec<Claim>, OutboxError> {
         let s = &self.schema;
-        let mut client = self.client.lock().await;
+        let mut client = self.connection().await?;
         let tx = client.transaction().await.map_err(|e| store(&e))?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let lease_until = now_ms + lease_ms;
@@ -240,7 +263,7 @@ impl PostgresOutbox {
         now_ms: i64,
     ) -> Result<(), OutboxError> {
         let s = &self.schema;
-        let mut client = self.client.lock().await;
+        let mut client = self.connection().await?;
         let tx = client.transaction().await.map_err(|e| store(&e))?;
         let retry = finish.retry_at_ms.unwrap_or(0);
         let reset = finish.retry_at_ms.is_none();
@@ -319,7 +342,7 @@ impl Outbox for PostgresOutbox {
         let open = card_from(&card).is_open();
         Box::pin(async move {
             let s = &self.schema;
-            let client = self.client.lock().await;
+            let client = self.connection().await?;
             let changed = client
                 .execute(
                     &format!(
@@ -354,10 +377,7 @@ impl Outbox for PostgresOutbox {
         let group_key = group_key.to_owned();
         Box::pin(async move {
             let s = &self.schema;
-            let changed = self
-                .client
-                .lock()
-                .await
+            let changed = self.connection().await?
                 .execute(
                     &format!(
                         "UPDATE {s}.relay_groups SET lease_until_ms = $1 WHERE group_key = $2 AND fence = $3"
@@ -387,9 +407,7 @@ impl Outbox for PostgresOutbox {
         let owner = owner.to_owned();
         Box::pin(async move {
             let s = &self.schema;
-            self.client
-                .lock()
-                .await
+            self.connection().await?
                 .execute(
                     &format!(
                         "UPDATE {s}.relay_groups SET lease_owner = NULL, lease_until_ms = 0 WHERE lease_owner = $1"
@@ -405,10 +423,7 @@ impl Outbox for PostgresOutbox {
     fn dead_letters(&self) -> OutboxFuture<'_, Vec<DeadLetter>> {
         Box::pin(async move {
             let s = &self.schema;
-            let rows = self
-                .client
-                .lock()
-                .await
+            let rows = self.connection().await?
                 .query(
                     &format!(
                         "SELECT id, group_key, COALESCE(error, ''), created_ms FROM {s}.relay_entries
@@ -433,7 +448,7 @@ impl Outbox for PostgresOutbox {
     fn requeue(&self, id: i64) -> OutboxFuture<'_, bool> {
         Box::pin(async move {
             let s = &self.schema;
-            let mut client = self.client.lock().await;
+            let mut client = self.connection().await?;
             let tx = client.transaction().await.map_err(|e| store(&e))?;
             let row = tx
                 .query_opt(
@@ -464,7 +479,7 @@ impl Outbox for PostgresOutbox {
     fn prune(&self, before_ms: i64) -> OutboxFuture<'_, u64> {
         Box::pin(async move {
             let s = &self.schema;
-            let client = self.client.lock().await;
+            let client = self.connection().await?;
             let removed = client
                 .execute(
                     &format!(
@@ -493,9 +508,8 @@ impl Outbox for PostgresOutbox {
         Box::pin(async move {
             let s = &self.schema;
             let row = self
-                .client
-                .lock()
-                .await
+                .connection()
+                .await?
                 .query_one(
                     &format!(
                         "SELECT
@@ -518,9 +532,8 @@ impl Outbox for PostgresOutbox {
     fn probe(&self, now_ms: i64) -> OutboxFuture<'_, ()> {
         Box::pin(async move {
             let s = &self.schema;
-            self.client
-                .lock()
-                .await
+            self.connection()
+                .await?
                 .execute(
                     &format!(
                         "INSERT INTO {s}.relay_probe (id, at_ms) VALUES (1, $1)
@@ -539,9 +552,8 @@ impl Outbox for PostgresOutbox {
         Box::pin(async move {
             let s = &self.schema;
             let row = self
-                .client
-                .lock()
-                .await
+                .connection()
+                .await?
                 .query_opt(
                     &format!("SELECT card FROM {s}.relay_groups WHERE group_key = $1"),
                     &[&group_key],
