@@ -60,6 +60,14 @@ struct RawConfig {
     default: Option<RawRule>,
     #[serde(default)]
     outbox: RawOutbox,
+    #[serde(default)]
+    templates: RawTemplates,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTemplates {
+    file: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -280,6 +288,8 @@ pub struct RelayConfig {
     pub rules: Rules<Route>,
     /// The outbox.
     pub outbox: OutboxSettings,
+    /// Card templates (empty: the default rendering).
+    pub templates: crate::template::Templates,
 }
 
 /// What the command line adds to the file.
@@ -385,32 +395,7 @@ fn resolve(
         })?;
         channels.insert(name, ChannelId::new(id));
     }
-    let mut webhooks = BTreeMap::new();
-    for (name, hook) in raw.webhooks {
-        let url = hook
-            .url
-            .load(lookup)
-            .map_err(|e| err(format!("webhooks.{name}.url: {e}")))?;
-        let url = WebhookUrl::parse(secrecy::ExposeSecret::expose_secret(&url))
-            .map_err(|e| err(format!("webhooks.{name}.url: {e}")))?;
-        let lookup_channel = hook
-            .lookup_channel
-            .map(|channel| {
-                channel_ref(&channel, &channels).ok_or_else(|| {
-                    err(format!(
-                        "webhooks.{name}.lookup_channel: `{channel}` is neither a channel in [channels] nor a channel id"
-                    ))
-                })
-            })
-            .transpose()?;
-        webhooks.insert(
-            name,
-            WebhookSettings {
-                url,
-                lookup_channel,
-            },
-        );
-    }
+    let webhooks = load_webhooks(raw.webhooks, &channels, lookup)?;
     let has_bot = bot_token.is_some() || options.bot_token_supplied;
     let mut rules = Vec::new();
     for (index, rule) in raw.rules.into_iter().enumerate() {
@@ -436,6 +421,7 @@ fn resolve(
     }
     let default = route_of(default, "default", &channels, &webhooks, has_bot)?;
     let outbox = load_outbox(raw.outbox, lookup)?;
+    let templates = load_templates(raw.templates)?;
     Ok(RelayConfig {
         listen,
         body_limit: raw.server.body_limit_bytes.unwrap_or(DEFAULT_BODY_LIMIT),
@@ -448,7 +434,56 @@ fn resolve(
         webhooks,
         rules: Rules::new(rules, default),
         outbox,
+        templates,
     })
+}
+
+fn load_webhooks(
+    raw: BTreeMap<String, RawWebhook>,
+    channels: &BTreeMap<String, ChannelId>,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<BTreeMap<String, WebhookSettings>, ConfigError> {
+    let mut webhooks = BTreeMap::new();
+    for (name, hook) in raw {
+        let url = hook
+            .url
+            .load(lookup)
+            .map_err(|e| err(format!("webhooks.{name}.url: {e}")))?;
+        let url = WebhookUrl::parse(secrecy::ExposeSecret::expose_secret(&url))
+            .map_err(|e| err(format!("webhooks.{name}.url: {e}")))?;
+        let lookup_channel = hook
+            .lookup_channel
+            .map(|channel| {
+                channel_ref(&channel, channels).ok_or_else(|| {
+                    err(format!(
+                        "webhooks.{name}.lookup_channel: `{channel}` is neither a channel in [channels] nor a channel id"
+                    ))
+                })
+            })
+            .transpose()?;
+        webhooks.insert(
+            name,
+            WebhookSettings {
+                url,
+                lookup_channel,
+            },
+        );
+    }
+    Ok(webhooks)
+}
+
+fn load_templates(raw: RawTemplates) -> Result<crate::template::Templates, ConfigError> {
+    let Some(path) = raw.file else {
+        return Ok(crate::template::Templates::default());
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        err(format!(
+            "templates.file: cannot read {}: {e}",
+            path.display()
+        ))
+    })?;
+    crate::template::Templates::parse(&text)
+        .map_err(|e| err(format!("templates.file {}: {e}", path.display())))
 }
 
 fn parse_id(text: &str) -> Option<u64> {
@@ -767,6 +802,28 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(missing.contains("TOKEN is not set"), "{missing}");
+    }
+
+    #[test]
+    fn a_template_file_is_loaded_and_a_bad_one_refused_at_start() {
+        let dir =
+            std::env::temp_dir().join(format!("bugle-relay-templates-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = dir.join("good.toml");
+        std::fs::write(&good, "title = \"{STATUS}: {name}\"").unwrap();
+        let bad = dir.join("bad.toml");
+        std::fs::write(&bad, "title = \"{colour}\"").unwrap();
+        let with = |path: &std::path::Path| {
+            load(&format!(
+                "[default]\nchannel = \"alerts\"\n[templates]\nfile = \"{}\"",
+                path.display().to_string().replace('\\', "/")
+            ))
+        };
+        let config = with(&good).expect("loads");
+        assert_eq!(config.templates.title.as_deref(), Some("{STATUS}: {name}"));
+        let error = with(&bad).unwrap_err().to_string();
+        assert!(error.contains("unknown placeholder `{colour}`"), "{error}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

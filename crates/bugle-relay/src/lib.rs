@@ -15,6 +15,7 @@ pub mod secret;
 pub mod sender;
 pub mod server;
 pub mod service;
+pub mod template;
 
 pub use accept::{Accepted, Rejection};
 pub use config::{LoadOptions, RelayConfig};

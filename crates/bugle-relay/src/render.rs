@@ -20,6 +20,7 @@ use bugle_model::validate::{
 use crate::clock;
 use crate::config::Route;
 use crate::model::{Alert, Notification, Status};
+use crate::template::{Templates, fill};
 
 /// The longest text one alert's field gets, so a group shows many alerts
 /// rather than a few long ones.
@@ -61,19 +62,41 @@ pub struct CardContext<'a> {
     pub now_ms: i64,
     /// Whether this is a new card (mentions go only on new firing cards).
     pub new_card: bool,
+    /// Templates from the config, if any.
+    pub templates: Option<&'a Templates>,
 }
 
 /// Renders `notification` for `route`.
 pub fn card(notification: &Notification, route: &Route, context: &CardContext<'_>) -> Card {
-    let (firing, resolved) = notification.counts();
+    let (firing, _) = notification.counts();
     let status = notification.status;
     let name = group_name(notification);
-    let title = match status {
-        Status::Firing => format!("🔥 [FIRING:{firing}] {name}"),
-        Status::Resolved => format!("✅ [RESOLVED] {name}"),
+    let templates = context.templates.cloned().unwrap_or_default();
+    let title = match (&templates.title, status) {
+        (Some(template), _) => fill(template, notification, None),
+        (None, Status::Firing) => format!("🔥 [FIRING:{firing}] {name}"),
+        (None, Status::Resolved) => format!("✅ [RESOLVED] {name}"),
     };
+    let description = match &templates.description {
+        Some(template) => fill(template, notification, None),
+        None => default_description(notification, context),
+    };
+    card_with(
+        notification,
+        route,
+        context,
+        &templates,
+        &title,
+        &description,
+    )
+}
+
+/// The default description: the resolved duration, the counts, alerts the
+/// sender left out, and the common description or summary.
+fn default_description(notification: &Notification, context: &CardContext<'_>) -> String {
+    let (firing, resolved) = notification.counts();
     let mut description = String::new();
-    if status == Status::Resolved {
+    if notification.status == Status::Resolved {
         if let Some(duration) = resolved_after(notification, context) {
             let _ = writeln!(description, "Resolved after {duration}.");
         }
@@ -105,15 +128,34 @@ pub fn card(notification: &Notification, route: &Route, context: &CardContext<'_
         description.push_str("\n\n");
         description.push_str(summary);
     }
-    let title = truncate(&title, EMBED_TITLE_MAX_CHARS);
-    let description = truncate(&description, EMBED_DESCRIPTION_MAX_CHARS);
+    description
+}
+
+fn card_with(
+    notification: &Notification,
+    route: &Route,
+    context: &CardContext<'_>,
+    templates: &Templates,
+    title: &str,
+    description: &str,
+) -> Card {
+    let status = notification.status;
+    let title = truncate(
+        if title.trim().is_empty() {
+            "alert"
+        } else {
+            title
+        },
+        EMBED_TITLE_MAX_CHARS,
+    );
+    let description = truncate(description, EMBED_DESCRIPTION_MAX_CHARS);
     let footer = format!("bugle-relay · {}", context.marker);
     let colour = match status {
         Status::Resolved => Colour::SUCCESS,
         Status::Firing => severity_colour(notification.severity()),
     };
     let mut used = title.chars().count() + description.chars().count() + footer.chars().count();
-    let fields = alert_fields(notification, &mut used);
+    let fields = alert_fields(notification, templates, &mut used);
     let embed = Embed {
         title: Some(title),
         description: Some(description),
@@ -236,12 +278,16 @@ fn severity_colour(severity: Option<&str>) -> Colour {
 /// The alerts as fields, within 25 fields and the 6,000-character total
 /// (`used` is what the rest of the embed takes); the last field says how
 /// many did not fit.
-fn alert_fields(notification: &Notification, used: &mut usize) -> Vec<EmbedField> {
+fn alert_fields(
+    notification: &Notification,
+    templates: &Templates,
+    used: &mut usize,
+) -> Vec<EmbedField> {
     const MORE_RESERVE: usize = 40;
     let alerts = &notification.alerts;
     let mut fields = Vec::new();
     for (index, alert) in alerts.iter().enumerate() {
-        let field = alert_field(notification, alert);
+        let field = alert_field(notification, alert, templates);
         let size = field.name.chars().count() + field.value.chars().count();
         let room_for_more = index + 1 == alerts.len() || fields.len() + 1 < EMBED_FIELDS_MAX;
         if !room_for_more || *used + size + MORE_RESERVE > EMBED_TOTAL_MAX_CHARS {
@@ -257,7 +303,38 @@ fn alert_fields(notification: &Notification, used: &mut usize) -> Vec<EmbedField
     fields
 }
 
-fn alert_field(notification: &Notification, alert: &Alert) -> EmbedField {
+fn alert_field(notification: &Notification, alert: &Alert, templates: &Templates) -> EmbedField {
+    if templates.field_name.is_some() || templates.field_value.is_some() {
+        let default = default_alert_field(notification, alert);
+        let name = templates
+            .field_name
+            .as_ref()
+            .map_or(default.name, |t| fill(t, notification, Some(alert)));
+        let value = templates
+            .field_value
+            .as_ref()
+            .map_or(default.value, |t| fill(t, notification, Some(alert)));
+        // Discord refuses empty field names and values.
+        return EmbedField {
+            name: truncate(
+                if name.trim().is_empty() {
+                    "alert"
+                } else {
+                    &name
+                },
+                EMBED_FIELD_NAME_MAX_CHARS,
+            ),
+            value: truncate(
+                if value.trim().is_empty() { "-" } else { &value },
+                EMBED_FIELD_VALUE_MAX_CHARS,
+            ),
+            inline: false,
+        };
+    }
+    default_alert_field(notification, alert)
+}
+
+fn default_alert_field(notification: &Notification, alert: &Alert) -> EmbedField {
     let status = alert.status.unwrap_or(notification.status);
     let icon = match status {
         Status::Firing => "🔥",
@@ -420,6 +497,7 @@ mod tests {
             episode_started_ms: None,
             now_ms: 1_700_000_000_000,
             new_card,
+            templates: None,
         }
     }
 
@@ -544,6 +622,35 @@ mod tests {
     fn the_marker_is_in_the_footer() {
         let card = card(&group(1, Status::Firing), &route(), &context(true));
         assert_eq!(card.embed.footer.unwrap().text, "bugle-relay · card:1");
+    }
+
+    #[test]
+    fn a_template_file_sets_title_description_and_fields_within_the_limits() {
+        let templates = Templates::parse(
+            "title = \"{status_icon} {STATUS} {labels.alertname} x{firing}\"\n\
+             description = \"{annotations.runbook_url}\"\n\
+             field_name = \"{alert.labels.instance}\"\n\
+             field_value = \"{alert.status}\"",
+        )
+        .expect("templates");
+        let context = CardContext {
+            templates: Some(&templates),
+            ..context(true)
+        };
+        let card = card(&group(300, Status::Firing), &route(), &context);
+        assert_eq!(
+            card.embed.title.as_deref(),
+            Some("🔥 FIRING HighLatency x300")
+        );
+        assert_eq!(
+            card.embed.description.as_deref(),
+            Some("https://runbooks.example/latency")
+        );
+        assert_eq!(card.embed.fields[0].name, "api-0:9100");
+        assert_eq!(card.embed.fields[0].value, "firing");
+        assert_eq!(card.embed.fields.len(), 25);
+        assert!(card.embed.fields[24].value.starts_with("and "));
+        validate(&card);
     }
 
     #[test]

@@ -224,6 +224,7 @@ impl Relay {
             settings,
             Arc::clone(&self.inner.wake),
         )
+        .with_templates(self.inner.config.templates.clone())
     }
 
     /// What the last destination check found.

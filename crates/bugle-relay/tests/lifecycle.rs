@@ -288,3 +288,45 @@ async fn a_permanent_failure_is_dead_lettered_and_can_be_requeued() {
     assert_eq!(again.len(), 1);
     relay.stop().await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_template_file_shapes_the_delivered_card() {
+    let dir = common::TempDir::new();
+    let templates = dir.file("cards.toml");
+    std::fs::write(
+        &templates,
+        "title = \"{STATUS} {labels.service} ({firing} firing)\"\nfield_name = \"{alert.labels.instance}\"",
+    )
+    .unwrap();
+    let rules = format!(
+        "[default]\nchannel = \"alerts\"\n[templates]\nfile = \"{}\"",
+        templates.display().to_string().replace('\\', "/")
+    );
+    let config = common::load(&common::config_text(
+        &dir.file("outbox.sqlite3"),
+        None,
+        &rules,
+    ));
+    let relay = common::InProcess::with(fake().build(), config, dir).await;
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        "authorization",
+        http::HeaderValue::from_str(&format!("Bearer {}", common::INGEST_TOKEN)).unwrap(),
+    );
+    let body = am("checkout", "firing", 2, "2026-01-01T10:00:00Z").to_string();
+    relay
+        .relay
+        .accept(
+            bugle_relay::Source::Alertmanager,
+            None,
+            &headers,
+            body.as_bytes(),
+        )
+        .await
+        .expect("accepted");
+    let fake = relay.fake.clone();
+    let card = eventually("the card", || cards(&fake, ALERTS).into_iter().next()).await;
+    assert_eq!(title(&card), "FIRING checkout (2 firing)");
+    assert_eq!(card.embeds[0].fields[0].name, "checkout-0:9100");
+    relay.stop().await;
+}

@@ -57,6 +57,7 @@ pub(crate) struct Ctx<'a> {
     pub(crate) discord: &'a Discord,
     pub(crate) clock: Clock,
     pub(crate) lease_ms: i64,
+    pub(crate) templates: &'a crate::template::Templates,
 }
 
 /// Splits entries into episodes: a firing after a resolved (shown or
@@ -188,6 +189,7 @@ async fn deliver_segment(
         episode_started_ms: card.episode_started_ms,
         now_ms: ctx.clock.now_ms(),
         new_card: needs_post,
+        templates: Some(ctx.templates),
     };
     let rendered = render::card(notification, route, &context);
     if needs_post {

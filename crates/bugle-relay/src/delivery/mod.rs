@@ -40,9 +40,18 @@ pub struct Worker {
     clock: Clock,
     settings: WorkerSettings,
     wake: Arc<Notify>,
+    templates: Arc<crate::template::Templates>,
 }
 
 impl Worker {
+    /// Renders cards with `templates` (the default rendering where one is
+    /// not set).
+    #[must_use]
+    pub fn with_templates(mut self, templates: crate::template::Templates) -> Self {
+        self.templates = Arc::new(templates);
+        self
+    }
+
     /// A worker delivering `outbox` through `discord`; `wake` is notified when
     /// something is enqueued.
     pub fn new(
@@ -58,6 +67,7 @@ impl Worker {
             clock,
             settings,
             wake,
+            templates: Arc::default(),
         }
     }
 
@@ -132,6 +142,7 @@ impl Worker {
             discord: &self.discord,
             clock: self.clock,
             lease_ms: millis(self.settings.lease),
+            templates: &self.templates,
         };
         // Keeps the claim alive while the delivery waits on Discord (rate
         // limits, retries): a third of the lease at a time.
