@@ -54,10 +54,11 @@ fn refuse_cassettes(globals: &Globals) -> Result<(), CliError> {
 }
 
 /// The relay config: the file, or with --fake and no file the demo config.
-fn load(args: &RelayArgs, globals: &Globals) -> Result<RelayConfig, CliError> {
+/// `outbox_only`: for the outbox tools, which need no auth and no bot token.
+fn load(args: &RelayArgs, globals: &Globals, outbox_only: bool) -> Result<RelayConfig, CliError> {
     let options = LoadOptions {
-        insecure_no_auth: args.insecure_no_auth,
-        bot_token_supplied: globals.fake,
+        insecure_no_auth: args.insecure_no_auth || outbox_only,
+        bot_token_supplied: globals.fake || outbox_only,
     };
     let mut config = match &args.relay_config {
         Some(path) => {
@@ -89,7 +90,7 @@ async fn serve(args: &RelayArgs, globals: &Globals) -> Result<(), CliError> {
     // Installed first, so a SIGTERM during start-up is a clean stop too.
     let shutdown = bugle_relay::server::shutdown_signal();
     refuse_cassettes(globals)?;
-    let config = load(args, globals)?;
+    let config = load(args, globals, false)?;
     let mut builder = discord_config(&config);
     if let Some(url) = &globals.redis {
         builder = builder.redis_url(url.as_str());
@@ -176,17 +177,7 @@ async fn dead_letter(
     command: &DeadLetterCommand,
     json: bool,
 ) -> Result<(), CliError> {
-    let config = load(
-        &RelayArgs {
-            // Auth does not matter to the outbox tools.
-            insecure_no_auth: true,
-            relay_config: args.relay_config.clone(),
-            listen: None,
-            log_json: false,
-            command: None,
-        },
-        globals,
-    )?;
+    let config = load(args, globals, true)?;
     let outbox: Arc<dyn Outbox> = open_outbox(&config)
         .await
         .map_err(|error| CliError::new(Exit::Other, error.to_string()))?;
