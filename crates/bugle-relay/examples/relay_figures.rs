@@ -185,7 +185,7 @@ async fn main() {
             let relay = Relay::new(config, outbox, client, Clock::system());
             let rate = ingest_rate(relay, total, senders).await;
             println!(
-                "ingest, PostgreSQL (one connection per relay), {senders} senders, {total} notifications: {rate:.0}/s"
+                "ingest, PostgreSQL (one ingest connection per relay), {senders} senders, {total} notifications: {rate:.0}/s"
             );
             if let Ok((client, connection)) =
                 tokio_postgres::connect(&url, tokio_postgres::NoTls).await

@@ -25,6 +25,9 @@ use super::{
 #[derive(Clone)]
 pub struct PostgresOutbox {
     client: Arc<Mutex<Client>>,
+    /// A second connection for ingestion, so a commit that answers a sender
+    /// never waits behind the delivery worker's transactions.
+    ingest: Arc<Mutex<Client>>,
     url: SecretString,
     schema: String,
     capacity: u64,
@@ -111,8 +114,10 @@ impl PostgresOutbox {
             ))
             .await
             .map_err(|e| store(&e))?;
+        let ingest = open(url).await?;
         Ok(Self {
             client: Arc::new(Mutex::new(client)),
+            ingest: Arc::new(Mutex::new(ingest)),
             url: SecretString::from(url.to_owned()),
             schema: schema.to_owned(),
             capacity,
@@ -122,7 +127,14 @@ impl PostgresOutbox {
     /// The connection, opened again when the server closed it (a restart,
     /// a failover): the relay outlives its database's restarts.
     async fn connection(&self) -> Result<MutexGuard<'_, Client>, OutboxError> {
-        let mut client = self.client.lock().await;
+        self.reopen(&self.client).await
+    }
+
+    async fn reopen<'a>(
+        &self,
+        connection: &'a Mutex<Client>,
+    ) -> Result<MutexGuard<'a, Client>, OutboxError> {
+        let mut client = connection.lock().await;
         if client.is_closed() {
             tracing::warn!("the postgresql connection was closed; connecting again");
             *client = open(self.url.expose_secret()).await?;
@@ -140,7 +152,7 @@ impl PostgresOutbox {
             .iter()
             .map(|e| Ok((e.group_key(), e.dedupe_key(), envelope_json(e)?)))
             .collect::<Result<Vec<_>, OutboxError>>()?;
-        let mut client = self.connection().await?;
+        let mut client = self.reopen(&self.ingest).await?;
         let tx = client.transaction().await.map_err(|e| store(&e))?;
         let pending: i64 = tx
             .query_one(
