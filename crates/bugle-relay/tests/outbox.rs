@@ -228,6 +228,52 @@ async fn duplicates_are_stored_once_and_the_outbox_is_bounded(outbox: Arc<dyn Ou
         .enqueue(vec![envelope("d", Status::Firing, 9)], 3)
         .await;
     assert_eq!(full, Err(OutboxError::Full { capacity: 5 }));
+    // Delivering frees room; a dead letter frees room; requeueing takes it back.
+    let claim = outbox.claim("w", 10, 30_000, 1).await.unwrap().remove(0);
+    let finish = Finish {
+        delivered: claim.entries[..2].iter().map(|e| e.id).collect(),
+        dead: vec![(claim.entries[2].id, "gone".to_owned())],
+        ..Finish::default()
+    };
+    outbox
+        .finish(&claim.group_key, claim.fence, finish, 20)
+        .await
+        .unwrap();
+    for i in 10..13 {
+        outbox
+            .enqueue(vec![envelope("d", Status::Firing, i)], 30)
+            .await
+            .unwrap();
+    }
+    let full = outbox
+        .enqueue(vec![envelope("d", Status::Firing, 20)], 40)
+        .await;
+    assert_eq!(full, Err(OutboxError::Full { capacity: 5 }));
+    let dead = outbox.dead_letters().await.unwrap();
+    // Requeueing may take the outbox over its capacity by what it brings back.
+    assert!(outbox.requeue(dead[0].id).await.unwrap());
+    assert_eq!(outbox.stats().await.unwrap().pending, 6);
+    let claim = outbox.claim("w", 50, 30_000, 1).await.unwrap().remove(0);
+    let finish = Finish {
+        delivered: claim.entries.iter().map(|e| e.id).collect(),
+        ..Finish::default()
+    };
+    outbox
+        .finish(&claim.group_key, claim.fence, finish, 60)
+        .await
+        .unwrap();
+    for i in 30..35 {
+        outbox
+            .enqueue(vec![envelope("d", Status::Firing, i)], 70)
+            .await
+            .unwrap();
+    }
+    assert!(
+        outbox
+            .enqueue(vec![envelope("d", Status::Firing, 40)], 80)
+            .await
+            .is_err()
+    );
     assert_eq!(
         outbox.stats().await.unwrap().pending,
         5,

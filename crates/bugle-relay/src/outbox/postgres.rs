@@ -110,7 +110,11 @@ impl PostgresOutbox {
                      lease_until_ms BIGINT NOT NULL DEFAULT 0,
                      fence BIGINT NOT NULL DEFAULT 0,
                      updated_ms BIGINT NOT NULL DEFAULT 0);
-                 CREATE TABLE IF NOT EXISTS {s}.relay_probe (id INT PRIMARY KEY, at_ms BIGINT NOT NULL);"
+                 CREATE TABLE IF NOT EXISTS {s}.relay_probe (id INT PRIMARY KEY, at_ms BIGINT NOT NULL);
+                 CREATE TABLE IF NOT EXISTS {s}.relay_meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
+                 INSERT INTO {s}.relay_meta (key, value)
+                     SELECT 'pending', COUNT(*) FROM {s}.relay_entries WHERE status = 'pending'
+                     ON CONFLICT (key) DO NOTHING;"
             ))
             .await
             .map_err(|e| store(&e))?;
@@ -154,9 +158,11 @@ impl PostgresOutbox {
             .collect::<Result<Vec<_>, OutboxError>>()?;
         let mut client = self.reopen(&self.ingest).await?;
         let tx = client.transaction().await.map_err(|e| store(&e))?;
+        // The pending count is one row, locked first by every transaction
+        // that changes it (enqueue, finish, requeue), so they never deadlock.
         let pending: i64 = tx
             .query_one(
-                &format!("SELECT COUNT(*) FROM {s}.relay_entries WHERE status = 'pending'"),
+                &format!("SELECT value FROM {s}.relay_meta WHERE key = 'pending' FOR UPDATE"),
                 &[],
             )
             .await
@@ -195,6 +201,13 @@ impl PostgresOutbox {
             .await
             .map_err(|e| store(&e))?;
         }
+        let added = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+        tx.execute(
+            &format!("UPDATE {s}.relay_meta SET value = value + $1 WHERE key = 'pending'"),
+            &[&added],
+        )
+        .await
+        .map_err(|e| store(&e))?;
         tx.commit().await.map_err(|e| store(&e))?;
         Ok(Enqueued { ids, duplicates })
     }
@@ -277,6 +290,24 @@ impl PostgresOutbox {
         let s = &self.schema;
         let mut client = self.connection().await?;
         let tx = client.transaction().await.map_err(|e| store(&e))?;
+        let leaving: Vec<i64> = finish
+            .delivered
+            .iter()
+            .copied()
+            .chain(finish.dead.iter().map(|(id, _)| *id))
+            .collect();
+        if !leaving.is_empty() {
+            tx.execute(
+                &format!(
+                    "UPDATE {s}.relay_meta SET value = value - (
+                         SELECT COUNT(*) FROM {s}.relay_entries WHERE id = ANY($1) AND status = 'pending')
+                     WHERE key = 'pending'"
+                ),
+                &[&leaving],
+            )
+            .await
+            .map_err(|e| store(&e))?;
+        }
         let retry = finish.retry_at_ms.unwrap_or(0);
         let reset = finish.retry_at_ms.is_none();
         let changed = tx
@@ -462,6 +493,12 @@ impl Outbox for PostgresOutbox {
             let s = &self.schema;
             let mut client = self.connection().await?;
             let tx = client.transaction().await.map_err(|e| store(&e))?;
+            tx.execute(
+                &format!("SELECT value FROM {s}.relay_meta WHERE key = 'pending' FOR UPDATE"),
+                &[],
+            )
+            .await
+            .map_err(|e| store(&e))?;
             let row = tx
                 .query_opt(
                     &format!(
@@ -479,6 +516,12 @@ impl Outbox for PostgresOutbox {
                         "UPDATE {s}.relay_groups SET next_attempt_ms = 0, attempts = 0 WHERE group_key = $1"
                     ),
                     &[&group],
+                )
+                .await
+                .map_err(|e| store(&e))?;
+                tx.execute(
+                    &format!("UPDATE {s}.relay_meta SET value = value + 1 WHERE key = 'pending'"),
+                    &[],
                 )
                 .await
                 .map_err(|e| store(&e))?;

@@ -41,7 +41,25 @@ CREATE TABLE IF NOT EXISTS relay_groups (
     updated_ms INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS relay_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS relay_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO relay_meta (key, value)
+    SELECT 'pending', COUNT(*) FROM relay_entries WHERE status = 'pending'
+    ON CONFLICT (key) DO NOTHING;
 ";
+
+/// Adds `delta` to the count of pending entries (kept in the same
+/// transactions as the entries, so the capacity check reads one row instead
+/// of counting a backlog).
+fn count_pending(tx: &rusqlite::Transaction<'_>, delta: i64) -> Result<(), OutboxError> {
+    if delta != 0 {
+        tx.execute(
+            "UPDATE relay_meta SET value = value + ?1 WHERE key = 'pending'",
+            params![delta],
+        )
+        .map_err(store)?;
+    }
+    Ok(())
+}
 
 /// The SQLite outbox.
 #[derive(Clone)]
@@ -138,7 +156,7 @@ impl Outbox for SqliteOutbox {
                 .map_err(store)?;
             let pending: u64 = tx
                 .query_row(
-                    "SELECT COUNT(*) FROM relay_entries WHERE status = 'pending'",
+                    "SELECT value FROM relay_meta WHERE key = 'pending'",
                     [],
                     |row| row.get(0),
                 )
@@ -168,6 +186,7 @@ impl Outbox for SqliteOutbox {
                 )
                 .map_err(store)?;
             }
+            count_pending(&tx, i64::try_from(ids.len()).unwrap_or(i64::MAX))?;
             tx.commit().map_err(store)?;
             Ok(Enqueued { ids, duplicates })
         }))
@@ -330,21 +349,25 @@ impl Outbox for SqliteOutbox {
             if changed == 0 {
                 return Err(OutboxError::Fenced);
             }
+            let mut left = 0;
             for id in &finish.delivered {
-                tx.execute(
-                    "UPDATE relay_entries SET status = 'delivered', delivered_ms = ?1
+                left += tx
+                    .execute(
+                        "UPDATE relay_entries SET status = 'delivered', delivered_ms = ?1
                      WHERE id = ?2 AND status = 'pending'",
-                    params![now_ms, id],
-                )
-                .map_err(store)?;
+                        params![now_ms, id],
+                    )
+                    .map_err(store)?;
             }
             for (id, error) in &finish.dead {
-                tx.execute(
-                    "UPDATE relay_entries SET status = 'dead', error = ?1 WHERE id = ?2 AND status = 'pending'",
-                    params![error, id],
-                )
-                .map_err(store)?;
+                left += tx
+                    .execute(
+                        "UPDATE relay_entries SET status = 'dead', error = ?1 WHERE id = ?2 AND status = 'pending'",
+                        params![error, id],
+                    )
+                    .map_err(store)?;
             }
+            count_pending(&tx, -i64::try_from(left).unwrap_or(i64::MAX))?;
             tx.commit().map_err(store)
         }))
     }
@@ -402,6 +425,7 @@ impl Outbox for SqliteOutbox {
                     params![group],
                 )
                 .map_err(store)?;
+                count_pending(&tx, 1)?;
             }
             tx.commit().map_err(store)?;
             Ok(group.is_some())
