@@ -3,6 +3,8 @@
 //!   to the outbox (SQLite file; PostgreSQL when `BUGLE_TEST_DATABASE_URL`
 //!   or 127.0.0.1:5432 answers), with the delivery worker stopped so the
 //!   figure is the commit path alone;
+//! - the same commit path straight into the SQLite outbox (no HTTP) with a
+//!   backlog of 0, 10,000 and 100,000 undelivered notifications;
 //! - end-to-end latency from the POST to the card on `FakeDiscord` (served on
 //!   loopback, Discord's default limits), p50 and p99.
 //!
@@ -16,7 +18,7 @@ use std::time::Duration;
 
 use bugle::DiscordClient;
 use bugle_relay::clock::Clock;
-use bugle_relay::outbox::{Outbox, PostgresOutbox};
+use bugle_relay::outbox::{Envelope, Outbox, PostgresOutbox, SqliteOutbox};
 use bugle_relay::{LoadOptions, Relay, RelayConfig, discord_config};
 use bugle_sim::fake::FakeDiscord;
 use secrecy::SecretString;
@@ -138,6 +140,38 @@ async fn ingest_rate(relay: Relay, total: usize, senders: usize) -> f64 {
     rate
 }
 
+/// Single-notification enqueues per second into a SQLite outbox that
+/// already holds each backlog.
+async fn backlog_rates(path: &std::path::Path) -> Vec<(usize, f64)> {
+    let outbox = SqliteOutbox::open(path, 10_000_000).expect("outbox");
+    let config = relay_config(path, None);
+    let route = config.rules.route(&bugle_relay::model::Labels::new())[0].clone();
+    let envelope = |i: usize| Envelope {
+        notification: bugle_relay::ingest::parse(bugle_relay::Source::Alertmanager, &payload(i))
+            .expect("parses"),
+        route: route.clone(),
+    };
+    let mut next = 0;
+    let mut rates = Vec::new();
+    for backlog in [0, 10_000, 100_000] {
+        while next < backlog {
+            let batch: Vec<Envelope> = (next..next + 1000).map(envelope).collect();
+            outbox.enqueue(batch, 0).await.expect("enqueue");
+            next += 1000;
+        }
+        let started = Instant::now();
+        for _ in 0..500 {
+            outbox
+                .enqueue(vec![envelope(next)], 0)
+                .await
+                .expect("enqueue");
+            next += 1;
+        }
+        rates.push((backlog, 500.0 / started.elapsed().as_secs_f64()));
+    }
+    rates
+}
+
 fn service(group: usize) -> String {
     format!("svc{group}x{}", group % 4)
 }
@@ -171,6 +205,12 @@ async fn main() {
     println!(
         "ingest, SQLite (WAL, synchronous=FULL), {senders} senders, {total} notifications: {sqlite_rate:.0}/s"
     );
+
+    for (backlog, rate) in backlog_rates(&dir.join("backlog.sqlite3")).await {
+        println!(
+            "enqueue into SQLite directly, one notification per commit, {backlog} already pending: {rate:.0}/s"
+        );
+    }
 
     // Ingest to PostgreSQL, when one answers.
     let url = std::env::var("BUGLE_TEST_DATABASE_URL")
