@@ -85,6 +85,9 @@ pub(crate) enum Command {
     /// Send direct messages (needs a bot token).
     #[command(subcommand)]
     Dm(DmCommand),
+    /// Run the alert relay: Alertmanager and Grafana alerts to one Discord
+    /// card per group, edited in place (see docs/relay.md).
+    Relay(crate::relay::RelayArgs),
 }
 
 /// `bugle demo`.

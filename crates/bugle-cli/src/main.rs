@@ -18,6 +18,7 @@ mod exit;
 mod fake_server;
 mod input;
 mod output;
+mod relay;
 mod watch;
 mod world;
 
@@ -33,7 +34,7 @@ use crate::output::Output;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    init_logging(cli.verbose, relay::log_style(&cli));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -53,21 +54,26 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs to stderr: warnings by default, more with each `-v`; `RUST_LOG`
-/// (e.g. `bugle=trace`) overrides the flag.
-fn init_logging(verbose: u8) {
+/// Logs to stderr: warnings by default (`bugle relay`: info), more with
+/// each `-v`; `RUST_LOG` (e.g. `bugle=trace`) overrides the flag; JSON lines
+/// with `bugle relay --log-json`.
+fn init_logging(verbose: u8, (json, quiet): (bool, Option<&'static str>)) {
     let default = match verbose {
-        0 => "warn",
+        0 => quiet.unwrap_or("warn"),
         1 => "info",
         2 => "debug",
         _ => "trace",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(true)
-        .init();
+        .with_target(true);
+    if json {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
 }
 
 async fn run(cli: Cli) -> Result<(), CliError> {
@@ -82,5 +88,6 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::React(args) => commands::react::run(args, &globals, out).await,
         Command::Thread(command) => commands::thread::run(command, &globals, out).await,
         Command::Dm(command) => commands::dm::run(command, &globals, out).await,
+        Command::Relay(args) => relay::run(args, &globals, cli.json).await,
     }
 }

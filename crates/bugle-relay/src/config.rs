@@ -1,0 +1,847 @@
+//! The relay's TOML config: where it listens, who may post, where alerts
+//! go, and where the outbox lives. Read once at start-up and checked
+//! whole: a rule naming a channel or webhook the config does not define is
+//! refused with the rule's position.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bugle::WebhookUrl;
+use bugle_model::id::{ChannelId, RoleId};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+use crate::routing::{Matcher, Rule, Rules};
+use crate::secret::SecretRef;
+
+/// Environment variables that override the file.
+pub mod env {
+    /// The listen address (`127.0.0.1:9099`).
+    pub const LISTEN: &str = "BUGLE_RELAY_LISTEN";
+    /// The SQLite outbox file.
+    pub const SQLITE: &str = "BUGLE_RELAY_SQLITE";
+    /// A PostgreSQL URL: the outbox moves there (replicas share it).
+    pub const DATABASE_URL: &str = "BUGLE_RELAY_DATABASE_URL";
+}
+
+/// The default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:9099";
+/// The default body limit: 1 MiB (Alertmanager groups of hundreds of alerts fit).
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// A config that cannot be used, with what to change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("relay config: {0}")]
+pub struct ConfigError(pub String);
+
+fn err(message: impl Into<String>) -> ConfigError {
+    ConfigError(message.into())
+}
+
+/// The file as written.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    server: RawServer,
+    #[serde(default)]
+    auth: RawAuth,
+    #[serde(default)]
+    discord: RawDiscord,
+    #[serde(default)]
+    channels: BTreeMap<String, String>,
+    #[serde(default)]
+    webhooks: BTreeMap<String, RawWebhook>,
+    #[serde(default)]
+    rules: Vec<RawRule>,
+    default: Option<RawRule>,
+    #[serde(default)]
+    outbox: RawOutbox,
+    #[serde(default)]
+    templates: RawTemplates,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTemplates {
+    file: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    listen: Option<String>,
+    body_limit_bytes: Option<usize>,
+    drain_seconds: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAuth {
+    bearer_token: Option<SecretRef>,
+    basic: Option<RawBasic>,
+    grafana_hmac: Option<RawHmac>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBasic {
+    username: String,
+    password: SecretRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHmac {
+    secret: SecretRef,
+    header: Option<String>,
+    timestamp_header: Option<String>,
+    max_skew_seconds: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDiscord {
+    bot_token: Option<SecretRef>,
+    api_base: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWebhook {
+    url: SecretRef,
+    lookup_channel: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    #[serde(default)]
+    matchers: Vec<String>,
+    channel: Option<String>,
+    channel_id: Option<String>,
+    webhook: Option<String>,
+    #[serde(default)]
+    thread: bool,
+    #[serde(default, rename = "continue")]
+    continue_matching: bool,
+    #[serde(default)]
+    mentions: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOutbox {
+    sqlite: Option<PathBuf>,
+    postgres: Option<SecretRef>,
+    schema: Option<String>,
+    capacity: Option<u64>,
+    retention_hours: Option<u64>,
+    lease_seconds: Option<u64>,
+    concurrency: Option<usize>,
+}
+
+/// Where a route's cards go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Target {
+    /// A channel, posted to with the bot token.
+    Channel(ChannelId),
+    /// The webhook of this name in `[webhooks]` (its URL stays in the config,
+    /// never in the outbox).
+    Webhook(String),
+}
+
+/// A destination and how to post there, as a rule names it. Stored with each
+/// outbox row, so a row is delivered as it was routed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Route {
+    /// The destination's name: the channel route name, `channel:ID`, or
+    /// `webhook:NAME`. One card per group key per route name.
+    pub name: String,
+    /// Where to post.
+    pub target: Target,
+    /// Whether a thread is opened from the card for the incident.
+    pub thread: bool,
+    /// Roles mentioned when a card is first posted, by severity label.
+    pub mentions: BTreeMap<String, Vec<RoleId>>,
+}
+
+/// A webhook destination.
+#[derive(Clone)]
+pub struct WebhookSettings {
+    /// The webhook's URL (its token is a secret).
+    pub url: WebhookUrl,
+    /// A channel the bot token can read to find a card after an unclear
+    /// execute (the webhook's own channel).
+    pub lookup_channel: Option<ChannelId>,
+}
+
+impl fmt::Debug for WebhookSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookSettings")
+            .field("url", &self.url)
+            .field("lookup_channel", &self.lookup_channel)
+            .finish()
+    }
+}
+
+/// Grafana's HMAC signature settings.
+#[derive(Debug, Clone)]
+pub struct HmacSettings {
+    /// The shared secret.
+    pub secret: SecretString,
+    /// The signature header (default `X-Grafana-Alerting-Signature`).
+    pub header: String,
+    /// The timestamp header, when Grafana is configured to send one.
+    pub timestamp_header: Option<String>,
+    /// How far the timestamp may be from the relay's clock.
+    pub max_skew: Duration,
+}
+
+/// Who may post notifications.
+#[derive(Debug, Clone, Default)]
+pub struct AuthSettings {
+    /// `Authorization: Bearer <token>`, on every endpoint.
+    pub bearer_token: Option<SecretString>,
+    /// `Authorization: Basic`, as Alertmanager's `http_config.basic_auth` sends it.
+    pub basic: Option<(String, SecretString)>,
+    /// Grafana's signature, on `/grafana`.
+    pub grafana_hmac: Option<HmacSettings>,
+}
+
+impl AuthSettings {
+    /// Whether any method is configured.
+    pub fn is_configured(&self) -> bool {
+        self.bearer_token.is_some() || self.basic.is_some() || self.grafana_hmac.is_some()
+    }
+}
+
+/// Where the outbox lives.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum StoreSettings {
+    /// A SQLite file (one relay process).
+    Sqlite(PathBuf),
+    /// A PostgreSQL database shared by replicas, in this schema.
+    Postgres {
+        /// The connection URL (may hold a password).
+        url: SecretString,
+        /// The schema the relay's tables live in.
+        schema: String,
+    },
+}
+
+impl fmt::Debug for StoreSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            Self::Postgres { schema, .. } => f
+                .debug_struct("Postgres")
+                .field("url", &"[redacted]")
+                .field("schema", schema)
+                .finish(),
+        }
+    }
+}
+
+/// The outbox settings.
+#[derive(Debug, Clone)]
+pub struct OutboxSettings {
+    /// Where it lives.
+    pub store: StoreSettings,
+    /// At most this many undelivered rows; past it, ingestion answers 503.
+    pub capacity: u64,
+    /// How long delivered rows are kept.
+    pub retention: Duration,
+    /// How long a claim on a group lasts without renewal.
+    pub lease: Duration,
+    /// How many groups are delivered at once.
+    pub concurrency: usize,
+}
+
+/// A checked relay config.
+#[derive(Debug, Clone)]
+pub struct RelayConfig {
+    /// Where the HTTP server listens.
+    pub listen: SocketAddr,
+    /// The largest body accepted, in bytes.
+    pub body_limit: usize,
+    /// How long shutdown waits for deliveries in flight.
+    pub drain: Duration,
+    /// Who may post.
+    pub auth: AuthSettings,
+    /// Whether the relay may run without auth (`--insecure-no-auth`).
+    pub insecure_no_auth: bool,
+    /// The bot token (channel destinations, thread lines, card lookups).
+    pub bot_token: Option<SecretString>,
+    /// Another Discord API base (a local `FakeDiscord`).
+    pub api_base: Option<String>,
+    /// Channel route names.
+    pub channels: BTreeMap<String, ChannelId>,
+    /// Named webhooks.
+    pub webhooks: BTreeMap<String, WebhookSettings>,
+    /// The rules and the default route.
+    pub rules: Rules<Route>,
+    /// The outbox.
+    pub outbox: OutboxSettings,
+    /// Card templates (empty: the default rendering).
+    pub templates: crate::template::Templates,
+}
+
+/// What the command line adds to the file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// `--insecure-no-auth`.
+    pub insecure_no_auth: bool,
+    /// A bot token will be supplied by the caller (a simulated Discord), so
+    /// channel routes do not need one in the file.
+    pub bot_token_supplied: bool,
+}
+
+impl RelayConfig {
+    /// Reads and checks `text` (TOML), with the environment for secrets and
+    /// overrides.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError`] naming the problem: TOML syntax, an unknown key, a
+    /// rule naming an undefined channel or webhook (with its position), a
+    /// missing secret, no auth without `--insecure-no-auth`.
+    pub fn from_toml(text: &str, options: LoadOptions) -> Result<Self, ConfigError> {
+        Self::from_toml_with_env(text, options, &|name| std::env::var(name).ok())
+    }
+
+    /// [`from_toml`](Self::from_toml) with `lookup` as the environment.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_toml`](Self::from_toml).
+    pub fn from_toml_with_env(
+        text: &str,
+        options: LoadOptions,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|error| err(error.to_string()))?;
+        resolve(raw, options, lookup)
+    }
+
+    /// Every destination name a sender may ask for with `?route=`.
+    pub fn route_names(&self) -> Vec<String> {
+        self.channels
+            .keys()
+            .cloned()
+            .chain(self.webhooks.keys().cloned())
+            .collect()
+    }
+
+    /// The destination a sender asked for by name: a channel route name or a
+    /// webhook name. Such a route opens no thread and mentions no one.
+    pub fn named_route(&self, name: &str) -> Option<Route> {
+        if let Some(id) = self.channels.get(name) {
+            return Some(Route {
+                name: name.to_owned(),
+                target: Target::Channel(*id),
+                thread: false,
+                mentions: BTreeMap::new(),
+            });
+        }
+        self.webhooks.contains_key(name).then(|| Route {
+            name: format!("webhook:{name}"),
+            target: Target::Webhook(name.to_owned()),
+            thread: false,
+            mentions: BTreeMap::new(),
+        })
+    }
+}
+
+fn resolve(
+    raw: RawConfig,
+    options: LoadOptions,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<RelayConfig, ConfigError> {
+    let listen_text = lookup(env::LISTEN)
+        .or(raw.server.listen)
+        .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+    let listen: SocketAddr = listen_text.parse().map_err(|_| {
+        err(format!(
+            "server.listen: `{listen_text}` is not an address like 127.0.0.1:9099"
+        ))
+    })?;
+    let auth = load_auth(raw.auth, lookup)?;
+    if !auth.is_configured() && !options.insecure_no_auth {
+        return Err(err(
+            "no auth is configured: set [auth] bearer_token (and basic or grafana_hmac where the sender supports them), or start with --insecure-no-auth on a trusted network",
+        ));
+    }
+    let bot_token = raw
+        .discord
+        .bot_token
+        .map(|secret| {
+            secret
+                .load(lookup)
+                .map_err(|e| err(format!("discord.bot_token: {e}")))
+        })
+        .transpose()?;
+    let mut channels = BTreeMap::new();
+    for (name, id) in raw.channels {
+        let id = parse_id(&id).ok_or_else(|| {
+            err(format!(
+                "channels.{name}: `{id}` is not a channel id (a number)"
+            ))
+        })?;
+        channels.insert(name, ChannelId::new(id));
+    }
+    let webhooks = load_webhooks(raw.webhooks, &channels, lookup)?;
+    let has_bot = bot_token.is_some() || options.bot_token_supplied;
+    let mut rules = Vec::new();
+    for (index, rule) in raw.rules.into_iter().enumerate() {
+        let at = format!("rules[{index}] (rule {} in the file)", index + 1);
+        let matchers = rule
+            .matchers
+            .iter()
+            .map(|m| Matcher::parse(m).map_err(|e| err(format!("{at}: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let continue_matching = rule.continue_matching;
+        let destination = route_of(rule, &at, &channels, &webhooks, has_bot)?;
+        rules.push(Rule {
+            matchers,
+            destination,
+            continue_matching,
+        });
+    }
+    let default = raw.default.ok_or_else(|| {
+        err("no [default] route: add one (e.g. `[default]` with `channel = \"alerts\"`) for alerts no rule matches")
+    })?;
+    if !default.matchers.is_empty() || default.continue_matching {
+        return Err(err("default: takes no matchers and no `continue`"));
+    }
+    let default = route_of(default, "default", &channels, &webhooks, has_bot)?;
+    let outbox = load_outbox(raw.outbox, lookup)?;
+    let templates = load_templates(raw.templates)?;
+    Ok(RelayConfig {
+        listen,
+        body_limit: raw.server.body_limit_bytes.unwrap_or(DEFAULT_BODY_LIMIT),
+        drain: Duration::from_secs(raw.server.drain_seconds.unwrap_or(10)),
+        auth,
+        insecure_no_auth: options.insecure_no_auth,
+        bot_token,
+        api_base: raw.discord.api_base,
+        channels,
+        webhooks,
+        rules: Rules::new(rules, default),
+        outbox,
+        templates,
+    })
+}
+
+fn load_webhooks(
+    raw: BTreeMap<String, RawWebhook>,
+    channels: &BTreeMap<String, ChannelId>,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<BTreeMap<String, WebhookSettings>, ConfigError> {
+    let mut webhooks = BTreeMap::new();
+    for (name, hook) in raw {
+        let url = hook
+            .url
+            .load(lookup)
+            .map_err(|e| err(format!("webhooks.{name}.url: {e}")))?;
+        let url = WebhookUrl::parse(secrecy::ExposeSecret::expose_secret(&url))
+            .map_err(|e| err(format!("webhooks.{name}.url: {e}")))?;
+        let lookup_channel = hook
+            .lookup_channel
+            .map(|channel| {
+                channel_ref(&channel, channels).ok_or_else(|| {
+                    err(format!(
+                        "webhooks.{name}.lookup_channel: `{channel}` is neither a channel in [channels] nor a channel id"
+                    ))
+                })
+            })
+            .transpose()?;
+        webhooks.insert(
+            name,
+            WebhookSettings {
+                url,
+                lookup_channel,
+            },
+        );
+    }
+    Ok(webhooks)
+}
+
+fn load_templates(raw: RawTemplates) -> Result<crate::template::Templates, ConfigError> {
+    let Some(path) = raw.file else {
+        return Ok(crate::template::Templates::default());
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        err(format!(
+            "templates.file: cannot read {}: {e}",
+            path.display()
+        ))
+    })?;
+    crate::template::Templates::parse(&text)
+        .map_err(|e| err(format!("templates.file {}: {e}", path.display())))
+}
+
+fn parse_id(text: &str) -> Option<u64> {
+    text.trim().parse::<u64>().ok().filter(|id| *id > 0)
+}
+
+fn channel_ref(text: &str, channels: &BTreeMap<String, ChannelId>) -> Option<ChannelId> {
+    channels
+        .get(text)
+        .copied()
+        .or_else(|| parse_id(text).map(ChannelId::new))
+}
+
+fn route_of(
+    rule: RawRule,
+    at: &str,
+    channels: &BTreeMap<String, ChannelId>,
+    webhooks: &BTreeMap<String, WebhookSettings>,
+    has_bot: bool,
+) -> Result<Route, ConfigError> {
+    let (name, target) = match (rule.channel, rule.channel_id, rule.webhook) {
+        (Some(name), None, None) => {
+            let id = channels.get(&name).ok_or_else(|| {
+                err(format!(
+                    "{at}: channel `{name}` is not defined in [channels] (defined: {})",
+                    list(channels.keys())
+                ))
+            })?;
+            (name, Target::Channel(*id))
+        }
+        (None, Some(id), None) => {
+            let id = parse_id(&id)
+                .ok_or_else(|| err(format!("{at}: channel_id `{id}` is not a channel id")))?;
+            (format!("channel:{id}"), Target::Channel(ChannelId::new(id)))
+        }
+        (None, None, Some(name)) => {
+            if !webhooks.contains_key(&name) {
+                return Err(err(format!(
+                    "{at}: webhook `{name}` is not defined in [webhooks] (defined: {})",
+                    list(webhooks.keys())
+                )));
+            }
+            (format!("webhook:{name}"), Target::Webhook(name))
+        }
+        _ => {
+            return Err(err(format!(
+                "{at}: give exactly one of `channel`, `channel_id` and `webhook`"
+            )));
+        }
+    };
+    if matches!(target, Target::Channel(_)) && !has_bot {
+        return Err(err(format!(
+            "{at}: sends to a channel, which needs a bot token: set [discord] bot_token = {{ env = \"DISCORD_BOT_TOKEN\" }}, or send through a webhook"
+        )));
+    }
+    if rule.thread && !matches!(target, Target::Channel(_)) {
+        return Err(err(format!(
+            "{at}: `thread = true` needs a channel destination (a webhook cannot start a thread in a text channel)"
+        )));
+    }
+    let mut mentions = BTreeMap::new();
+    for (severity, roles) in rule.mentions {
+        let roles = roles
+            .iter()
+            .map(|role| {
+                parse_id(role).map(RoleId::new).ok_or_else(|| {
+                    err(format!(
+                        "{at}: mentions.{severity}: `{role}` is not a role id"
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        mentions.insert(severity, roles);
+    }
+    Ok(Route {
+        name,
+        target,
+        thread: rule.thread,
+        mentions,
+    })
+}
+
+fn list<'a>(names: impl Iterator<Item = &'a String>) -> String {
+    let names: Vec<&str> = names.map(String::as_str).collect();
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn load_auth(
+    raw: RawAuth,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<AuthSettings, ConfigError> {
+    let bearer_token = raw
+        .bearer_token
+        .map(|s| {
+            s.load(lookup)
+                .map_err(|e| err(format!("auth.bearer_token: {e}")))
+        })
+        .transpose()?;
+    let basic = raw
+        .basic
+        .map(|basic| {
+            basic
+                .password
+                .load(lookup)
+                .map(|password| (basic.username, password))
+                .map_err(|e| err(format!("auth.basic.password: {e}")))
+        })
+        .transpose()?;
+    let grafana_hmac = raw
+        .grafana_hmac
+        .map(|hmac| {
+            let secret = hmac
+                .secret
+                .load(lookup)
+                .map_err(|e| err(format!("auth.grafana_hmac.secret: {e}")))?;
+            Ok::<_, ConfigError>(HmacSettings {
+                secret,
+                header: hmac
+                    .header
+                    .unwrap_or_else(|| "X-Grafana-Alerting-Signature".to_owned()),
+                timestamp_header: hmac.timestamp_header,
+                max_skew: Duration::from_secs(hmac.max_skew_seconds.unwrap_or(300)),
+            })
+        })
+        .transpose()?;
+    Ok(AuthSettings {
+        bearer_token,
+        basic,
+        grafana_hmac,
+    })
+}
+
+fn load_outbox(
+    raw: RawOutbox,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<OutboxSettings, ConfigError> {
+    let schema = raw.schema.unwrap_or_else(|| "bugle_relay".to_owned());
+    if !schema
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        || schema.is_empty()
+    {
+        return Err(err(format!(
+            "outbox.schema: `{schema}` must be lower-case letters, digits and underscores"
+        )));
+    }
+    let store = if let Some(url) = lookup(env::DATABASE_URL).filter(|u| !u.is_empty()) {
+        StoreSettings::Postgres {
+            url: SecretString::from(url),
+            schema,
+        }
+    } else if let Some(path) = lookup(env::SQLITE).filter(|p| !p.is_empty()) {
+        StoreSettings::Sqlite(PathBuf::from(path))
+    } else {
+        match (raw.sqlite, raw.postgres) {
+            (Some(_), Some(_)) => {
+                return Err(err("outbox: give `sqlite` or `postgres`, not both"));
+            }
+            (_, Some(url)) => StoreSettings::Postgres {
+                url: url
+                    .load(lookup)
+                    .map_err(|e| err(format!("outbox.postgres: {e}")))?,
+                schema,
+            },
+            (Some(path), None) => StoreSettings::Sqlite(path),
+            (None, None) => StoreSettings::Sqlite(PathBuf::from("bugle-relay.sqlite3")),
+        }
+    };
+    Ok(OutboxSettings {
+        store,
+        capacity: raw.capacity.unwrap_or(100_000).max(1),
+        retention: Duration::from_secs(raw.retention_hours.unwrap_or(72) * 3600),
+        lease: Duration::from_secs(raw.lease_seconds.unwrap_or(60).max(5)),
+        concurrency: raw.concurrency.unwrap_or(8).clamp(1, 256),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = r#"
+        [auth]
+        bearer_token = { env = "TOKEN" }
+        [discord]
+        bot_token = { env = "BOT" }
+        [channels]
+        alerts = "100"
+        db = "200"
+        [webhooks.ops]
+        url = { env = "OPS_URL" }
+    "#;
+
+    fn env(name: &str) -> Option<String> {
+        match name {
+            "TOKEN" => Some("ingest-secret".into()),
+            "BOT" => Some("bot-secret".into()),
+            "OPS_URL" => Some("https://discord.com/api/webhooks/5/hook-secret".into()),
+            _ => None,
+        }
+    }
+
+    fn load(extra: &str) -> Result<RelayConfig, ConfigError> {
+        RelayConfig::from_toml_with_env(&format!("{BASE}\n{extra}"), LoadOptions::default(), &env)
+    }
+
+    #[test]
+    fn a_full_config_loads() {
+        let config = load(
+            r#"
+            [[rules]]
+            matchers = ['team=~"db|infra"']
+            channel = "db"
+            thread = true
+            continue = true
+            mentions = { critical = ["42"] }
+            [[rules]]
+            matchers = ['severity="info"']
+            webhook = "ops"
+            [default]
+            channel = "alerts"
+            "#,
+        )
+        .expect("loads");
+        let labels = [
+            ("team".to_owned(), "db".to_owned()),
+            ("severity".to_owned(), "info".to_owned()),
+        ]
+        .into_iter()
+        .collect();
+        let routes = config.rules.route(&labels);
+        assert_eq!(routes.len(), 2);
+        assert_eq!(routes[0].name, "db");
+        assert!(routes[0].thread);
+        assert_eq!(routes[0].mentions["critical"], [RoleId::new(42)]);
+        assert_eq!(routes[1].name, "webhook:ops");
+        let other = [("team".to_owned(), "web".to_owned())]
+            .into_iter()
+            .collect();
+        assert_eq!(config.rules.route(&other)[0].name, "alerts");
+    }
+
+    #[test]
+    fn an_undefined_channel_is_refused_with_the_rules_position() {
+        let error = load(
+            r#"
+            [[rules]]
+            channel = "alerts"
+            [[rules]]
+            matchers = ['a="b"']
+            channel = "pager"
+            [default]
+            channel = "alerts"
+            "#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("rules[1] (rule 2 in the file)"), "{error}");
+        assert!(error.contains("channel `pager` is not defined"), "{error}");
+        assert!(error.contains("alerts, db"), "{error}");
+    }
+
+    #[test]
+    fn an_undefined_webhook_is_refused_with_the_rules_position() {
+        let error = load("[[rules]]\nwebhook = \"opz\"\n[default]\nchannel = \"alerts\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("rules[0]") && error.contains("webhook `opz`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_config_without_a_default_route_is_refused() {
+        let error = load("").unwrap_err().to_string();
+        assert!(error.contains("no [default] route"), "{error}");
+    }
+
+    #[test]
+    fn no_auth_is_refused_unless_insecure() {
+        let text = "[channels]\na = \"1\"\n[default]\nchannel_id = \"1\"";
+        let options = LoadOptions {
+            bot_token_supplied: true,
+            ..LoadOptions::default()
+        };
+        let error = RelayConfig::from_toml_with_env(text, options, &env).unwrap_err();
+        assert!(error.to_string().contains("--insecure-no-auth"), "{error}");
+        let insecure = LoadOptions {
+            insecure_no_auth: true,
+            bot_token_supplied: true,
+        };
+        assert!(RelayConfig::from_toml_with_env(text, insecure, &env).is_ok());
+    }
+
+    #[test]
+    fn a_thread_on_a_webhook_route_is_refused() {
+        let error = load("[default]\nwebhook = \"ops\"\nthread = true")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("needs a channel destination"), "{error}");
+    }
+
+    #[test]
+    fn debug_and_errors_never_show_secrets() {
+        let config = load("[default]\nchannel = \"alerts\"").expect("loads");
+        let debug = format!("{config:?}");
+        for secret in ["ingest-secret", "bot-secret", "hook-secret"] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        let missing = RelayConfig::from_toml_with_env(BASE, LoadOptions::default(), &|_| None)
+            .unwrap_err()
+            .to_string();
+        assert!(missing.contains("TOKEN is not set"), "{missing}");
+    }
+
+    #[test]
+    fn a_template_file_is_loaded_and_a_bad_one_refused_at_start() {
+        let dir =
+            std::env::temp_dir().join(format!("bugle-relay-templates-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = dir.join("good.toml");
+        std::fs::write(&good, "title = \"{STATUS}: {name}\"").unwrap();
+        let bad = dir.join("bad.toml");
+        std::fs::write(&bad, "title = \"{colour}\"").unwrap();
+        let with = |path: &std::path::Path| {
+            load(&format!(
+                "[default]\nchannel = \"alerts\"\n[templates]\nfile = \"{}\"",
+                path.display().to_string().replace('\\', "/")
+            ))
+        };
+        let config = with(&good).expect("loads");
+        assert_eq!(config.templates.title.as_deref(), Some("{STATUS}: {name}"));
+        let error = with(&bad).unwrap_err().to_string();
+        assert!(error.contains("unknown placeholder `{colour}`"), "{error}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let lookup = |name: &str| match name {
+            env::LISTEN => Some("127.0.0.1:7000".to_owned()),
+            env::SQLITE => Some("other.sqlite3".to_owned()),
+            other => super::tests::env(other),
+        };
+        let config = RelayConfig::from_toml_with_env(
+            &format!("{BASE}\n[server]\nlisten = \"0.0.0.0:1\"\n[default]\nchannel = \"alerts\""),
+            LoadOptions::default(),
+            &lookup,
+        )
+        .expect("loads");
+        assert_eq!(config.listen.port(), 7000);
+        assert!(
+            matches!(&config.outbox.store, StoreSettings::Sqlite(p) if p.to_str() == Some("other.sqlite3"))
+        );
+    }
+}
