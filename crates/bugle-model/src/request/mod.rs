@@ -29,7 +29,7 @@
 //! [`Validate`]: crate::validate::Validate
 
 mod attachment;
-mod common;
+pub(crate) mod common;
 mod create_message;
 mod dm;
 mod edit_message;
