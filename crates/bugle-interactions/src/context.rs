@@ -9,7 +9,9 @@ use bugle_model::interaction::{
 };
 use bugle_model::message::Message;
 use bugle_model::user::User;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::oneshot;
+
+use crate::progress::{Progress, Stage};
 
 /// One interaction as its handler sees it: the typed interaction, the
 /// client for followups, and a way to defer before the deadline.
@@ -21,7 +23,7 @@ pub struct InteractionContext {
     interaction: Arc<Interaction>,
     webhook: InteractionWebhook,
     client: DiscordClient,
-    acknowledged: watch::Receiver<bool>,
+    progress: Arc<Progress>,
     defer: Arc<Mutex<Option<oneshot::Sender<bool>>>>,
 }
 
@@ -30,14 +32,14 @@ impl InteractionContext {
         interaction: Arc<Interaction>,
         webhook: InteractionWebhook,
         client: DiscordClient,
-        acknowledged: watch::Receiver<bool>,
+        progress: Arc<Progress>,
         defer: oneshot::Sender<bool>,
     ) -> Self {
         Self {
             interaction,
             webhook,
             client,
-            acknowledged,
+            progress,
             defer: Arc::new(Mutex::new(Some(defer))),
         }
     }
@@ -108,12 +110,18 @@ impl InteractionContext {
     /// Waits until the interaction has been acknowledged (answered or
     /// deferred).
     pub async fn acknowledged(&self) {
-        let mut receiver = self.acknowledged.clone();
-        let _ = receiver.wait_for(|done| *done).await;
+        self.progress.wait(Stage::Deferred).await;
     }
 
-    /// Sends a followup message, once the interaction has been
-    /// acknowledged (so a followup never overtakes the response).
+    /// Sends a followup message.
+    ///
+    /// From a task of its own, it waits until the handler's answer is
+    /// delivered, so it never overtakes it. From the handler itself before it
+    /// answers, it waits for the acknowledgement (call [`defer`](Self::defer)
+    /// first, or it waits for the automatic deferral); after a "thinking…"
+    /// deferral that followup takes the original response's place (as Discord
+    /// does with the first followup), and the handler's answer is then sent as
+    /// a followup after it instead of overwriting it.
     ///
     /// # Errors
     ///
@@ -121,7 +129,10 @@ impl InteractionContext {
     /// [`InteractionExpired`](bugle::ErrorKind::InteractionExpired) after 15
     /// minutes.
     pub async fn followup(&self, message: InteractionMessage) -> Result<Message, DiscordError> {
-        self.acknowledged().await;
-        self.client.create_followup(&self.webhook, message).await
+        self.progress.before_followup(self.interaction.id).await;
+        crate::grace::after_ack(self.progress.acknowledged_at(), || {
+            self.client.create_followup(&self.webhook, message.clone())
+        })
+        .await
     }
 }

@@ -3,13 +3,16 @@
 
 use std::sync::Arc;
 
-use bugle::{DiscordError, InteractionWebhook};
+use bugle::{DiscordClient, DiscordError, InteractionWebhook};
 use bugle_model::interaction::{Interaction, InteractionMessage};
 use bugle_model::message::MessageFlags;
 use bugle_model::request::{EditWebhookMessage, Patch};
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 
 use crate::error::{DeliveryError, DeliveryErrorKind};
+use crate::grace::after_ack;
+use crate::progress::{Progress, Stage};
 use crate::reply::Reply;
 use crate::service::{FAILED_TEXT, Shared};
 
@@ -58,22 +61,39 @@ pub(crate) async fn deliver_late(
     webhook: InteractionWebhook,
     task: JoinHandle<Result<Reply, String>>,
     deferred: Deferred,
+    progress: Arc<Progress>,
+) {
+    deliver(&shared, &interaction, &webhook, task, deferred, &progress).await;
+    progress.reach(Stage::Settled);
+}
+
+async fn deliver(
+    shared: &Arc<Shared>,
+    interaction: &Interaction,
+    webhook: &InteractionWebhook,
+    task: JoinHandle<Result<Reply, String>>,
+    deferred: Deferred,
+    progress: &Progress,
 ) {
     let id = interaction.id;
-    let client = &shared.client;
+    let client = Late {
+        client: &shared.client,
+        webhook,
+        since: progress.acknowledged_at(),
+    };
     let report = |kind| shared.report(&DeliveryError::new(id, kind));
     let reply = match task.await {
         Ok(Ok(reply)) => reply,
         Ok(Err(message)) => {
             report(DeliveryErrorKind::Handler { message });
-            failed(&shared, &interaction, &webhook, deferred).await;
+            failed(shared, interaction, &client, deferred).await;
             return;
         }
         Err(error) => {
             report(DeliveryErrorKind::Handler {
                 message: format!("the handler panicked: {error}"),
             });
-            failed(&shared, &interaction, &webhook, deferred).await;
+            failed(shared, interaction, &client, deferred).await;
             return;
         }
     };
@@ -83,22 +103,23 @@ pub(crate) async fn deliver_late(
             report(DeliveryErrorKind::ModalAfterDeferral);
             if matches!(deferred, Deferred::Message { .. }) {
                 // Do not leave "thinking…" forever.
-                client.delete_original_response(&webhook).await
+                client.delete().await
             } else {
                 Ok(())
             }
         }
+        (Deferred::Message { .. }, Reply::Message(message)) if progress.original_taken() => {
+            // A followup of the handler's became the original: answer after it.
+            client.followup(message).await
+        }
         (Deferred::Message { ephemeral }, Reply::Message(message)) => {
             if message.is_ephemeral() && !ephemeral {
                 // The deferral was public; a private answer must not become public.
-                let deleted = client.delete_original_response(&webhook).await;
-                let sent = client.create_followup(&webhook, message).await.map(drop);
+                let deleted = client.delete().await;
+                let sent = client.followup(message).await;
                 deleted.and(sent)
             } else {
-                client
-                    .edit_original_response(&webhook, as_edit(message))
-                    .await
-                    .map(drop)
+                client.edit(message).await
             }
         }
         (Deferred::Message { .. }, Reply::Update(_)) => {
@@ -106,15 +127,10 @@ pub(crate) async fn deliver_late(
                 interaction: interaction.kind,
                 reply: bugle_model::interaction::CallbackType::UpdateMessage,
             });
-            client.delete_original_response(&webhook).await
+            client.delete().await
         }
-        (Deferred::Update, Reply::Update(message)) => client
-            .edit_original_response(&webhook, as_edit(message))
-            .await
-            .map(drop),
-        (Deferred::Update, Reply::Message(message)) => {
-            client.create_followup(&webhook, message).await.map(drop)
-        }
+        (Deferred::Update, Reply::Update(message)) => client.edit(message).await,
+        (Deferred::Update, Reply::Message(message)) => client.followup(message).await,
     };
     if let Err(error) = result {
         let error = match error.validation() {
@@ -130,25 +146,46 @@ pub(crate) async fn deliver_late(
     }
 }
 
+/// The late calls, each retried for a moment after the acknowledgement
+/// ([`after_ack`]).
+struct Late<'a> {
+    client: &'a DiscordClient,
+    webhook: &'a InteractionWebhook,
+    since: Instant,
+}
+
+impl Late<'_> {
+    async fn edit(&self, message: InteractionMessage) -> Result<(), DiscordError> {
+        after_ack(self.since, || {
+            self.client
+                .edit_original_response(self.webhook, as_edit(message.clone()))
+        })
+        .await
+        .map(drop)
+    }
+
+    async fn delete(&self) -> Result<(), DiscordError> {
+        after_ack(self.since, || {
+            self.client.delete_original_response(self.webhook)
+        })
+        .await
+    }
+
+    async fn followup(&self, message: InteractionMessage) -> Result<(), DiscordError> {
+        after_ack(self.since, || {
+            self.client.create_followup(self.webhook, message.clone())
+        })
+        .await
+        .map(drop)
+    }
+}
+
 /// Tells the user a deferred handler failed.
-async fn failed(
-    shared: &Shared,
-    interaction: &Interaction,
-    webhook: &InteractionWebhook,
-    deferred: Deferred,
-) {
+async fn failed(shared: &Shared, interaction: &Interaction, late: &Late<'_>, deferred: Deferred) {
     let message = InteractionMessage::new().content(FAILED_TEXT).ephemeral();
     let result = match deferred {
-        Deferred::Message { .. } => shared
-            .client
-            .edit_original_response(webhook, as_edit(message))
-            .await
-            .map(drop),
-        Deferred::Update => shared
-            .client
-            .create_followup(webhook, message)
-            .await
-            .map(drop),
+        Deferred::Message { .. } => late.edit(message).await,
+        Deferred::Update => late.followup(message).await,
     };
     if let Err(error) = result {
         shared.report(&DeliveryError::discord(interaction.id, error));

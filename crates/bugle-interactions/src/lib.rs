@@ -5,6 +5,8 @@ mod clock;
 mod context;
 mod deliver;
 mod error;
+mod grace;
+mod progress;
 mod reply;
 mod service;
 mod verify;

@@ -18,13 +18,14 @@ use bytes::{Bytes, BytesMut};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, Response, StatusCode};
 use http_body_util::BodyExt as _;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::oneshot;
 use tokio::time::{Instant, sleep_until};
 
 use crate::builder::{ChoicesHandler, ErrorHook, Handler, InteractionsBuilder};
 use crate::context::InteractionContext;
 use crate::deliver::{Deferred, deliver_late};
 use crate::error::{DeliveryError, DeliveryErrorKind};
+use crate::progress::{HANDLER_OF, Progress, Stage};
 use crate::reply::Reply;
 use crate::verify::{PublicKeyError, Verifier};
 
@@ -180,26 +181,22 @@ impl Interactions {
         &self,
         interaction: Arc<Interaction>,
         received: Instant,
-    ) -> (
-        InteractionContext,
-        watch::Sender<bool>,
-        oneshot::Receiver<bool>,
-    ) {
+    ) -> (InteractionContext, Arc<Progress>, oneshot::Receiver<bool>) {
         let webhook = InteractionWebhook::new(
             interaction.application_id,
             interaction.token.expose(),
             received,
         );
-        let (ack_tx, ack_rx) = watch::channel(false);
+        let progress = Arc::new(Progress::new());
         let (defer_tx, defer_rx) = oneshot::channel();
         let ctx = InteractionContext::new(
             interaction,
             webhook,
             self.shared.client.clone(),
-            ack_rx,
+            progress.clone(),
             defer_tx,
         );
-        (ctx, ack_tx, defer_rx)
+        (ctx, progress, defer_rx)
     }
 
     async fn deferrable(
@@ -225,9 +222,9 @@ impl Interactions {
         };
         let received = Instant::now();
         let deadline = received + shared.answer_within;
-        let (ctx, ack, mut defer_rx) = self.context(interaction.clone(), received);
+        let (ctx, progress, mut defer_rx) = self.context(interaction.clone(), received);
         let webhook = ctx.webhook().clone();
-        let mut task = tokio::spawn(handler(ctx));
+        let mut task = tokio::spawn(HANDLER_OF.scope(interaction.id, handler(ctx)));
         let early = tokio::select! {
             biased;
             joined = &mut task => Early::Done(joined),
@@ -240,7 +237,7 @@ impl Interactions {
                     .map_err(|error| format!("the handler panicked: {error}"))
                     .and_then(|reply| reply);
                 let response = self.answer_now(&interaction, reply);
-                let _ = ack.send(true);
+                progress.reach(Stage::Settled);
                 response
             }
             Early::Defer { ephemeral } => {
@@ -254,14 +251,15 @@ impl Interactions {
                         InteractionResponse::DeferredMessage { ephemeral }
                     }
                 };
+                progress.deferred(matches!(deferred, Deferred::Message { .. }));
                 tokio::spawn(deliver_late(
                     self.shared.clone(),
                     interaction,
                     webhook,
                     task,
                     deferred,
+                    progress,
                 ));
-                let _ = ack.send(true);
                 json(&response)
             }
         }
@@ -326,7 +324,7 @@ impl Interactions {
             return empty();
         };
         let received = Instant::now();
-        let (ctx, _ack, _defer) = self.context(interaction.clone(), received);
+        let (ctx, _progress, _defer) = self.context(interaction.clone(), received);
         let Ok(choices) =
             tokio::time::timeout_at(received + shared.answer_within, handler(ctx)).await
         else {
