@@ -85,6 +85,9 @@ pub(crate) enum Command {
     /// Send direct messages (needs a bot token).
     #[command(subcommand)]
     Dm(DmCommand),
+    /// Register application commands (needs a bot token).
+    #[command(subcommand)]
+    Commands(crate::commands::app_commands::CommandsCommand),
 }
 
 /// `bugle demo`.

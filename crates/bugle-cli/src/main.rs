@@ -82,5 +82,6 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::React(args) => commands::react::run(args, &globals, out).await,
         Command::Thread(command) => commands::thread::run(command, &globals, out).await,
         Command::Dm(command) => commands::dm::run(command, &globals, out).await,
+        Command::Commands(command) => commands::app_commands::run(command, &globals, out).await,
     }
 }

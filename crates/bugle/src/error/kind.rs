@@ -663,6 +663,7 @@ mod tests {
             C::UnknownOutcome,
             C::Queue,
             C::Queue,
+            C::NonRetryable,
         ];
         let kinds = every_kind();
         assert_eq!(kinds.len(), expected.len());
