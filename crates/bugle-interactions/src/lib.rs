@@ -23,3 +23,9 @@ pub use verify::{
     DEFAULT_FRESHNESS_WINDOW, PublicKeyError, SIGNATURE_HEADER, SignatureError, TIMESTAMP_HEADER,
     Verifier,
 };
+
+/// docs/interactions.md's examples, compiled as doctests so the guide cannot drift
+/// from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/interactions.md")]
+struct InteractionsGuide;
