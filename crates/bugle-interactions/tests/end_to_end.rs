@@ -13,7 +13,7 @@ use bugle_model::interaction::{
 };
 use bugle_model::message::MessageFlags;
 use bugle_sim::fake::InteractionFailure;
-use support::{CHANNEL, USER, start};
+use support::{CHANNEL, USER, start, start_with};
 
 fn card() -> InteractionMessage {
     InteractionMessage::new()
@@ -399,4 +399,57 @@ async fn a_followup_sent_before_the_answer_is_never_overwritten() {
     let followups = harness.fake.followups(outcome.interaction_id);
     assert_eq!(followups.len(), 1);
     assert_eq!(followups[0].content, "done");
+}
+
+#[tokio::test]
+async fn the_member_and_its_roles_reach_the_handler() {
+    const ON_CALL: u64 = 1_300_000_000_000_000_003;
+    let harness = start_with(
+        |fake| fake.member_roles(USER, [ON_CALL]),
+        |b| {
+            b.command("card", |_ctx| async { card() }).component(
+                "ack:",
+                |ctx: InteractionContext| async move {
+                    let member = ctx.interaction().member.clone().unwrap();
+                    let allowed = member.roles.iter().any(|r| r.get() == ON_CALL);
+                    if allowed {
+                        Reply::Update(InteractionMessage::new().content("acknowledged"))
+                    } else {
+                        Reply::ephemeral("only on-call may acknowledge")
+                    }
+                },
+            )
+        },
+    )
+    .await;
+    let card_id = harness
+        .fake
+        .invoke("card", vec![], USER)
+        .await
+        .unwrap()
+        .message
+        .unwrap()
+        .id
+        .get();
+    let clicked = harness.fake.click(card_id, "ack:42", USER).await.unwrap();
+    assert_eq!(clicked.callback_type, 7);
+    // Someone without the role is refused privately; the card stays as it was.
+    let stranger = USER + 1;
+    let refused = harness
+        .fake
+        .click(card_id, "ack:42", stranger)
+        .await
+        .unwrap();
+    assert_eq!(refused.callback_type, 4);
+    assert!(
+        refused
+            .message
+            .unwrap()
+            .flags
+            .contains(MessageFlags::EPHEMERAL)
+    );
+    assert_eq!(
+        harness.fake.message(card_id).unwrap().content,
+        "acknowledged"
+    );
 }

@@ -8,7 +8,7 @@ use bugle::{DiscordClient, DiscordConfig};
 use bugle_interactions::{Interactions, InteractionsBuilder};
 use bugle_model::command::{CommandDefinition, CommandOptionDefinition, CommandSet};
 use bugle_model::id::ApplicationId;
-use bugle_sim::fake::FakeDiscord;
+use bugle_sim::fake::{FakeDiscord, FakeDiscordBuilder};
 use tokio::net::TcpListener;
 
 pub const TOKEN: &str = "Bot-token-for-tests";
@@ -47,11 +47,21 @@ pub fn commands() -> CommandSet {
 
 /// Serves the endpoint `build` makes, registers [`commands`], and points the fake at it.
 pub async fn start(build: impl FnOnce(InteractionsBuilder) -> InteractionsBuilder) -> Harness {
-    let fake = FakeDiscord::builder()
-        .bot_token(TOKEN)
-        .text_channel(CHANNEL)
-        .user(USER, "ana")
-        .build();
+    start_with(|fake| fake, build).await
+}
+
+/// As [`start`], with the fake's builder adjusted by `fake`.
+pub async fn start_with(
+    fake: impl FnOnce(FakeDiscordBuilder) -> FakeDiscordBuilder,
+    build: impl FnOnce(InteractionsBuilder) -> InteractionsBuilder,
+) -> Harness {
+    let fake = fake(
+        FakeDiscord::builder()
+            .bot_token(TOKEN)
+            .text_channel(CHANNEL)
+            .user(USER, "ana"),
+    )
+    .build();
     let config = DiscordConfig::builder().bot_token(TOKEN).build().unwrap();
     let client = DiscordClient::with_transport(config, fake.clone());
     let errors = Arc::new(Mutex::new(Vec::new()));

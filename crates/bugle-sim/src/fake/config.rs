@@ -138,6 +138,7 @@ pub struct FakeDiscordBuilder {
     pub(crate) client_ip: IpAddr,
     pub(crate) application_id: Option<u64>,
     pub(crate) interactions_channel: Option<u64>,
+    pub(crate) member_roles: Vec<(u64, Vec<u64>)>,
 }
 
 impl Default for FakeDiscordBuilder {
@@ -158,6 +159,7 @@ impl Default for FakeDiscordBuilder {
             client_ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
             application_id: None,
             interactions_channel: None,
+            member_roles: Vec::new(),
         }
     }
 }
@@ -279,6 +281,13 @@ impl FakeDiscordBuilder {
     /// channel declared, else one made on first use).
     pub fn interactions_channel(mut self, channel_id: u64) -> Self {
         self.interactions_channel = Some(channel_id);
+        self
+    }
+
+    /// The roles user `user` has in the guild, as interactions the driver sends carry
+    /// them (`member.roles`); default none.
+    pub fn member_roles(mut self, user: u64, roles: impl IntoIterator<Item = u64>) -> Self {
+        self.member_roles.push((user, roles.into_iter().collect()));
         self
     }
 }

@@ -85,6 +85,7 @@ impl FakeDiscordBuilder {
             };
             state.webhooks.insert(seed.id, hook);
         }
+        state.app.member_roles = self.member_roles.iter().cloned().collect();
         let world = World {
             state,
             limiter: Limiter::new(self.rate_limits),

@@ -415,8 +415,16 @@ impl FakeDiscord {
             payload["guild_id"] = json!(guild.to_string());
             payload["guild_locale"] = json!("en-US");
             payload["context"] = json!(0);
+            let roles: Vec<String> = state
+                .app
+                .member_roles
+                .get(&send.user)
+                .into_iter()
+                .flatten()
+                .map(ToString::to_string)
+                .collect();
             payload["member"] = json!({
-                "user": user, "roles": [], "permissions": ALL_PERMISSIONS,
+                "user": user, "roles": roles, "permissions": ALL_PERMISSIONS,
                 "nick": null, "joined_at": "2024-01-01T00:00:00+00:00",
                 "deaf": false, "mute": false, "flags": 0,
             });

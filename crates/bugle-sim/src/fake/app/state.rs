@@ -35,6 +35,8 @@ pub(crate) struct AppState {
     pub(crate) interactions: HashMap<String, InteractionRec>,
     /// The interactions endpoint URL (loopback only).
     pub(crate) endpoint: Option<String>,
+    /// Users' roles in the guild, for the `member` of the interactions sent.
+    pub(crate) member_roles: HashMap<u64, Vec<u64>>,
 }
 
 impl AppState {
