@@ -134,3 +134,38 @@ fn without_an_application_id_the_real_discord_is_not_called() {
     .expect_code(2);
     assert!(out.stderr.contains("--application"), "{}", out.stderr);
 }
+
+#[test]
+fn an_unchanged_set_is_not_sent_again() {
+    // One process: `--fake` keeps its state for one command only, so use the fake server.
+    let server = support::FakeServer::start();
+    let path = file("twice", VALID);
+    let sync = |extra: &[&str]| {
+        let mut command = server.bugle();
+        command
+            .args([
+                "commands",
+                "sync",
+                "--file",
+                path.to_str().unwrap(),
+                "--application",
+            ])
+            .arg(server.field("application_id"))
+            .args(extra);
+        Run::from(command.output().unwrap())
+    };
+    let first = sync(&[]).expect_code(0);
+    assert!(
+        first.stdout.contains("registered 3 commands"),
+        "{}",
+        first.stdout
+    );
+    let second = sync(&[]).expect_code(0);
+    assert!(second.stdout.contains("unchanged"), "{}", second.stdout);
+    let forced = sync(&["--force"]).expect_code(0);
+    assert!(
+        forced.stdout.contains("registered 3 commands"),
+        "{}",
+        forced.stdout
+    );
+}

@@ -127,6 +127,8 @@ async fn a_bulk_overwrite_registers_and_keeps_ids() {
         "an overwrite keeps a command's id"
     );
     assert_eq!(fake.registered_commands(None).len(), 2);
+    let listed = client.global_commands(app).await.unwrap();
+    assert_eq!(listed, again);
     let guild = client
         .overwrite_guild_commands(app, GuildId::new(77), &CommandSet::new([]))
         .await

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use bugle::Simulation;
-use bugle_model::command::CommandSet;
+use bugle_model::command::{ApplicationCommand, CommandSet};
 use bugle_model::id::{ApplicationId, GuildId};
 use bugle_model::validate::Validate;
 use clap::{Args, Subcommand};
@@ -39,6 +39,11 @@ pub(crate) struct SyncArgs {
     /// Check the file and print what would be sent, without sending.
     #[arg(long)]
     pub(crate) dry_run: bool,
+    /// Send the set even when the registered commands already match it
+    /// (by default nothing is sent then: new global commands count against
+    /// Discord's 200 creates a day).
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// Runs `bugle commands ...`.
@@ -86,6 +91,31 @@ fn read(path: &PathBuf) -> Result<CommandSet, CliError> {
     Ok(set)
 }
 
+/// Whether the registered commands are the wanted set (in any order), as
+/// Discord stores them: each compared as the JSON a definition serialises to.
+/// Fields Discord fills in that the file leaves out make them differ, which
+/// only costs a send.
+fn unchanged(current: &[ApplicationCommand], wanted: &CommandSet) -> bool {
+    let key = |value: &serde_json::Value| {
+        (
+            value["type"].as_u64().unwrap_or(1),
+            value["name"].as_str().unwrap_or_default().to_owned(),
+        )
+    };
+    let mut have: Vec<serde_json::Value> = current
+        .iter()
+        .filter_map(|c| serde_json::to_value(&c.definition).ok())
+        .collect();
+    let mut want: Vec<serde_json::Value> = wanted
+        .0
+        .iter()
+        .filter_map(|c| serde_json::to_value(c).ok())
+        .collect();
+    have.sort_by_key(key);
+    want.sort_by_key(key);
+    have == want
+}
+
 async fn sync(args: &SyncArgs, globals: &Globals, out: Output) -> Result<(), CliError> {
     let set = read(&args.file)?;
     let scope = args
@@ -126,6 +156,22 @@ async fn sync(args: &SyncArgs, globals: &Globals, out: Output) -> Result<(), Cli
     };
     session
         .run(async |client| {
+            if !args.force {
+                let current = match guild {
+                    Some(guild) => client.guild_commands(application, guild).await?,
+                    None => client.global_commands(application).await?,
+                };
+                if unchanged(&current, &set) {
+                    if out.is_json() {
+                        return print_json(&current);
+                    }
+                    say!(
+                        "unchanged: the {} commands registered {scope} already match; nothing sent",
+                        current.len()
+                    );
+                    return Ok(());
+                }
+            }
             let registered = match guild {
                 Some(guild) => {
                     client

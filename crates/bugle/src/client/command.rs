@@ -65,4 +65,36 @@ impl DiscordClient {
         .idempotent(true);
         decode(&self.execute(call).await?)
     }
+
+    /// The global commands of `application`
+    /// (`GET /applications/{application_id}/commands`).
+    ///
+    /// # Errors
+    ///
+    /// [`NoAuthentication`](crate::ErrorKind::NoAuthentication) without a
+    /// bot token, and every error of Discord's answer.
+    pub async fn global_commands(
+        &self,
+        application: ApplicationId,
+    ) -> Result<Vec<ApplicationCommand>, DiscordError> {
+        let call = Call::new("global_commands", Route::list_global_commands(application));
+        decode(&self.execute(call).await?)
+    }
+
+    /// The commands of `application` in `guild`.
+    ///
+    /// # Errors
+    ///
+    /// As [`global_commands`](Self::global_commands).
+    pub async fn guild_commands(
+        &self,
+        application: ApplicationId,
+        guild: GuildId,
+    ) -> Result<Vec<ApplicationCommand>, DiscordError> {
+        let call = Call::new(
+            "guild_commands",
+            Route::list_guild_commands(application, guild),
+        );
+        decode(&self.execute(call).await?)
+    }
 }

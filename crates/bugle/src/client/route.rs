@@ -319,6 +319,22 @@ impl<'a> Route<'a> {
         }
     }
 
+    /// `GET /applications/{application_id}/commands`.
+    pub(crate) fn list_global_commands(application: ApplicationId) -> Self {
+        Self {
+            method: LimitMethod::Get,
+            ..Self::overwrite_global_commands(application)
+        }
+    }
+
+    /// `GET /applications/{application_id}/guilds/{guild_id}/commands`.
+    pub(crate) fn list_guild_commands(application: ApplicationId, guild: GuildId) -> Self {
+        Self {
+            method: LimitMethod::Get,
+            ..Self::overwrite_guild_commands(application, guild)
+        }
+    }
+
     /// `PUT /applications/{application_id}/commands` (bulk overwrite of the
     /// global commands).
     pub(crate) fn overwrite_global_commands(application: ApplicationId) -> Self {
@@ -456,6 +472,8 @@ mod tests {
             Route::delete_webhook_message(WEBHOOK, token, MESSAGE),
             Route::overwrite_global_commands(APPLICATION),
             Route::overwrite_guild_commands(APPLICATION, GUILD),
+            Route::list_global_commands(APPLICATION),
+            Route::list_guild_commands(APPLICATION, GUILD),
         ]
     }
 
