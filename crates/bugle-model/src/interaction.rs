@@ -148,7 +148,8 @@ pub struct Interaction {
     pub member: Option<InteractionMember>,
     /// The user who triggered it, in a DM.
     pub user: Option<User>,
-    /// The message a component is on (component interactions).
+    /// The message a component is on (component interactions, and modal
+    /// submits from a component); `None` too if it could not be read.
     pub message: Option<Box<Message>>,
     /// The permissions the app has in the channel.
     pub app_permissions: Option<Permissions>,
@@ -218,8 +219,10 @@ struct Raw {
     member: Option<InteractionMember>,
     #[serde(default)]
     user: Option<User>,
+    /// Read leniently: a message this version cannot read must not make the whole
+    /// interaction unreadable.
     #[serde(default)]
-    message: Option<Box<Message>>,
+    message: Option<Value>,
     #[serde(default)]
     app_permissions: Option<Permissions>,
     #[serde(default)]
@@ -284,7 +287,10 @@ impl<'de> Deserialize<'de> for Interaction {
             channel_id: raw.channel_id.or(raw.channel.map(|c| c.id)),
             member: raw.member,
             user: raw.user,
-            message: raw.message,
+            message: raw
+                .message
+                .and_then(|m| serde_json::from_value::<Message>(m).ok())
+                .map(Box::new),
             app_permissions: raw.app_permissions,
             locale: raw.locale,
             guild_locale: raw.guild_locale,
@@ -339,6 +345,16 @@ mod tests {
         assert_eq!(press.message.as_ref().unwrap().content, "card");
         assert_eq!(press.author().unwrap().username, "bo");
         assert_eq!(press.member.as_ref().unwrap().roles, vec![RoleId::new(7)]);
+    }
+
+    #[test]
+    fn a_message_this_version_cannot_read_does_not_lose_the_interaction() {
+        let press = parse(
+            r#"{"id":"1","application_id":"2","type":3,"token":"t",
+                "data":{"custom_id":"ack","component_type":2},"message":{"id":"not a snowflake"}}"#,
+        );
+        assert!(press.message.is_none());
+        assert!(matches!(press.data, InteractionData::Component(_)));
     }
 
     #[test]
