@@ -191,6 +191,7 @@ impl InteractionsBuilder {
             .sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
         self.modals
             .sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
+        let seen = crate::replay::SeenIds::new(self.verifier.window());
         Interactions::from_shared(Shared {
             verifier: self.verifier,
             client: self.client,
@@ -201,6 +202,7 @@ impl InteractionsBuilder {
             answer_within: RESPONSE_DEADLINE.saturating_sub(self.margin),
             max_body: self.max_body,
             on_error: self.on_error,
+            seen,
         })
     }
 }

@@ -7,6 +7,7 @@ mod deliver;
 mod error;
 mod grace;
 mod progress;
+mod replay;
 mod reply;
 mod service;
 mod verify;

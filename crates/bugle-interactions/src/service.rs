@@ -44,6 +44,7 @@ pub(crate) struct Shared {
     pub(crate) answer_within: Duration,
     pub(crate) max_body: usize,
     pub(crate) on_error: ErrorHook,
+    pub(crate) seen: crate::replay::SeenIds,
 }
 
 impl Shared {
@@ -131,6 +132,12 @@ impl Interactions {
                 return status(StatusCode::BAD_REQUEST, "malformed interaction");
             }
         };
+        if !matches!(interaction.data, InteractionData::Ping)
+            && !shared.seen.first_time(interaction.id)
+        {
+            tracing::warn!(interaction = %interaction.id, "interaction replayed; refused");
+            return status(StatusCode::UNAUTHORIZED, "interaction already received");
+        }
         let interaction = Arc::new(interaction);
         match &interaction.data {
             InteractionData::Ping => json(&InteractionResponse::Pong),

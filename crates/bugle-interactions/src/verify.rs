@@ -133,6 +133,11 @@ impl Verifier {
         self
     }
 
+    /// The freshness window.
+    pub fn window(&self) -> Duration {
+        self.window
+    }
+
     /// Sets where "now" comes from (default the system clock).
     #[must_use]
     pub fn with_clock(mut self, clock: WallClock) -> Self {

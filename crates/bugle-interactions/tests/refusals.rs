@@ -208,3 +208,19 @@ async fn an_unknown_interaction_type_is_refused_without_a_panic() {
     let refused = request(&signed(&endpoint.key, NOW, body), body.to_owned());
     assert_eq!(status(&endpoint, refused).await, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_replayed_interaction_is_refused_and_runs_nothing_twice() {
+    let endpoint = endpoint();
+    let body = command("ping");
+    let headers = signed(&endpoint.key, NOW, &body);
+    assert_eq!(
+        status(&endpoint, request(&headers, body.clone())).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        status(&endpoint, request(&headers, body)).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(endpoint.runs.load(Ordering::SeqCst), 1);
+}
