@@ -170,8 +170,14 @@ impl<S: BucketStore> State<S> {
             }
             404 => {
                 let code = headers.body.as_ref().and_then(|b| b.code);
-                if let (crate::key::Major::Webhook { id, .. }, None | Some(UNKNOWN_WEBHOOK)) =
-                    (ticket.major, code)
+                // An interaction token (exempt pool) expires after 15 minutes and then
+                // answers 404 Unknown Webhook; the id in its path is the application's, so
+                // remembering it as dead would refuse every other interaction's followups.
+                if let (
+                    crate::key::Major::Webhook { id, .. },
+                    None | Some(UNKNOWN_WEBHOOK),
+                    false,
+                ) = (ticket.major, code, ticket.pool == GlobalPool::Exempt)
                 {
                     let until = now + self.config.webhook_dead_ttl;
                     warn!(

@@ -10,8 +10,10 @@
 //! recording, a replay or a `FakeDiscord`.
 
 mod body;
+mod command;
 mod dm;
 mod headers;
+mod interaction;
 mod message;
 mod reaction;
 mod read;
@@ -33,6 +35,7 @@ use bugle_sim::fake::FakeDiscord;
 use bugle_transport::Transport;
 use secrecy::ExposeSecret;
 
+pub use interaction::{INTERACTION_TOKEN_LIFETIME, InteractionWebhook};
 pub use reaction::ReactionEmoji;
 pub use request::NONCE_DEDUPE_WINDOW;
 pub use thread::NewThread;
