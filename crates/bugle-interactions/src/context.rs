@@ -94,7 +94,8 @@ impl InteractionContext {
     /// deciding who sees the eventual answer; a deferred update (type 6)
     /// for a component. The handler's reply then edits the original
     /// response. Returns once the acknowledgement is on its way; does
-    /// nothing if the interaction was already acknowledged.
+    /// nothing if the interaction was already acknowledged, or cannot be
+    /// deferred (autocomplete).
     pub async fn defer(&self, ephemeral: bool) {
         let sender = self
             .defer
@@ -102,7 +103,10 @@ impl InteractionContext {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         if let Some(sender) = sender {
-            let _ = sender.send(ephemeral);
+            if sender.send(ephemeral).is_err() {
+                // Nobody listens (an autocomplete request, which cannot be deferred).
+                return;
+            }
         }
         self.acknowledged().await;
     }

@@ -64,6 +64,7 @@ pub(crate) async fn deliver_late(
     progress: Arc<Progress>,
 ) {
     deliver(&shared, &interaction, &webhook, task, deferred, &progress).await;
+    tracing::debug!(interaction = %interaction.id, "late answer delivered");
     progress.reach(Stage::Settled);
 }
 

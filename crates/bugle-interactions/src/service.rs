@@ -258,6 +258,12 @@ impl Interactions {
                         InteractionResponse::DeferredMessage { ephemeral }
                     }
                 };
+                tracing::debug!(
+                    interaction = %interaction.id,
+                    ?deferred,
+                    after_ms = received.elapsed().as_millis(),
+                    "interaction deferred; the handler's answer will follow"
+                );
                 progress.deferred(matches!(deferred, Deferred::Message { .. }));
                 tokio::spawn(deliver_late(
                     self.shared.clone(),
@@ -331,7 +337,8 @@ impl Interactions {
             return empty();
         };
         let received = Instant::now();
-        let (ctx, _progress, _defer) = self.context(interaction.clone(), received);
+        let (ctx, _progress, defer) = self.context(interaction.clone(), received);
+        drop(defer);
         let Ok(choices) =
             tokio::time::timeout_at(received + shared.answer_within, handler(ctx)).await
         else {

@@ -453,3 +453,119 @@ async fn the_member_and_its_roles_reach_the_handler() {
         "acknowledged"
     );
 }
+
+#[tokio::test]
+async fn the_longest_custom_id_prefix_wins() {
+    let harness = start(|b| {
+        b.command("card", |_ctx| async {
+            InteractionMessage::new()
+                .content("card")
+                .component(ActionRow::new([
+                    Button::primary("ack:42", "Acknowledge"),
+                    Button::secondary("ack:silence:42", "Silence"),
+                ]))
+        })
+        .component("ack:", |_ctx| async {
+            Reply::Update(InteractionMessage::new().content("short prefix"))
+        })
+        .component("ack:silence:", |_ctx| async {
+            Reply::Update(InteractionMessage::new().content("long prefix"))
+        })
+    })
+    .await;
+    let card_id = harness
+        .fake
+        .invoke("card", vec![], USER)
+        .await
+        .unwrap()
+        .message
+        .unwrap()
+        .id
+        .get();
+    harness
+        .fake
+        .click(card_id, "ack:silence:42", USER)
+        .await
+        .unwrap();
+    assert_eq!(
+        harness.fake.message(card_id).unwrap().content,
+        "long prefix"
+    );
+    harness.fake.click(card_id, "ack:42", USER).await.unwrap();
+    assert_eq!(
+        harness.fake.message(card_id).unwrap().content,
+        "short prefix"
+    );
+}
+
+#[tokio::test]
+async fn a_select_and_a_modal_from_a_button_update_the_card() {
+    let harness = start(|b| {
+        b.command("card", |_ctx| async {
+            InteractionMessage::new()
+                .content("card")
+                .component(ActionRow::new([Button::secondary(
+                    "silence:42",
+                    "Silence…",
+                )]))
+                .component(ActionRow::select(
+                    bugle_model::component::StringSelect::new("env:42")
+                        .option(bugle_model::component::SelectOption::new(
+                            "Production",
+                            "prod",
+                        ))
+                        .option(bugle_model::component::SelectOption::new(
+                            "Staging", "stage",
+                        )),
+                ))
+        })
+        .component("env:", |ctx: InteractionContext| async move {
+            let picked = ctx.component().unwrap().values.join(",");
+            Reply::Update(InteractionMessage::new().content(format!("env {picked}")))
+        })
+        .component("silence:", |_ctx| async {
+            Modal::new("silence-form:42", "Silence").short("duration", "For how long")
+        })
+        .modal("silence-form:", |ctx: InteractionContext| async move {
+            let duration = ctx
+                .modal()
+                .and_then(|m| m.value("duration"))
+                .unwrap_or("?")
+                .to_owned();
+            // A modal opened from a component may update that component's message.
+            Reply::Update(InteractionMessage::new().content(format!("silenced {duration}")))
+        })
+    })
+    .await;
+    let card_id = harness
+        .fake
+        .invoke("card", vec![], USER)
+        .await
+        .unwrap()
+        .message
+        .unwrap()
+        .id
+        .get();
+    harness
+        .fake
+        .select(card_id, "env:42", &["stage"], USER)
+        .await
+        .unwrap();
+    assert_eq!(harness.fake.message(card_id).unwrap().content, "env stage");
+    let shown = harness
+        .fake
+        .click(card_id, "silence:42", USER)
+        .await
+        .unwrap();
+    let modal = shown.modal.unwrap();
+    let submitted = harness
+        .fake
+        .submit(&modal, &[("duration", "4h")], USER)
+        .await
+        .unwrap();
+    assert_eq!(submitted.callback_type, 7);
+    assert_eq!(
+        harness.fake.message(card_id).unwrap().content,
+        "silenced 4h"
+    );
+}
