@@ -320,7 +320,10 @@ impl Future for Acquire {
         let this = self.get_mut();
         if let Some(stage) = this.shared.as_mut() {
             let polled = stage_poll(stage, cx);
-            return this.shared_pass(polled);
+            if let Some(ready) = this.shared_pass(polled) {
+                return ready;
+            }
+            // Sent back to the engine (the store went down): evaluated again below.
         }
         loop {
             let waiter = this.waiter;
@@ -345,7 +348,10 @@ impl Future for Acquire {
                         });
                         let polled = stage_poll(&mut stage, cx);
                         this.shared = Some(stage);
-                        return this.shared_pass(polled);
+                        match this.shared_pass(polled) {
+                            Some(ready) => return ready,
+                            None => continue,
+                        }
                     }
                     return Poll::Ready(Ok(Permit {
                         shard: this.shard.clone(),
@@ -383,17 +389,25 @@ fn stage_poll(stage: &mut SharedStage, cx: &mut Context<'_>) -> Poll<Result<Pass
 
 impl Acquire {
     /// Turns the shared store's answer into a permit holding both the in-process ticket
-    /// and the shared pass; a refusal gives the in-process ticket back.
+    /// and the shared pass; a refusal gives the in-process ticket back. `None`: the
+    /// request goes back to the engine (its ticket given back), to be let go again by
+    /// the rules of a store that is down.
     fn shared_pass(
         &mut self,
         polled: Poll<Result<Pass, RateLimitError>>,
-    ) -> Poll<Result<Permit, RateLimitError>> {
+    ) -> Option<Poll<Result<Permit, RateLimitError>>> {
         let Poll::Ready(result) = polled else {
-            return Poll::Pending;
+            return Some(Poll::Pending);
         };
         let mut stage = self.shared.take().expect("a shared stage is being polled");
         let ticket = stage.ticket.take();
-        match result {
+        if matches!(result, Ok(Pass::Recheck)) {
+            if let Some(ticket) = ticket {
+                let _ = self.shard.finish(ticket, None);
+            }
+            return None;
+        }
+        Some(match result {
             Ok(pass) => Poll::Ready(Ok(Permit {
                 shard: self.shard.clone(),
                 ticket,
@@ -408,7 +422,7 @@ impl Acquire {
                 }
                 Poll::Ready(Err(error))
             }
-        }
+        })
     }
 }
 

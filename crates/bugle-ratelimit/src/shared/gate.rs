@@ -1,6 +1,7 @@
 //! The gate a request passes after the in-process engine let it go: the shared store's
 //! decision, or the fallback's while the store does not answer.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -47,6 +48,9 @@ pub(crate) struct SharedGate {
     config: SharedLimitsConfig,
     limits: Arc<RateLimitConfig>,
     health: Mutex<Health>,
+    /// How many times the store went down: a request let go by the engine before the
+    /// latest time is sent back to it.
+    outages: AtomicU64,
     /// When the asks that time out began, since the store last answered in time.
     slow_since: Mutex<Option<Instant>>,
     fallback: Fallback,
@@ -62,6 +66,10 @@ pub(crate) enum Pass {
     Store(SharedRequest, Reservation),
     /// A place in the fallback limits (given back when dropped).
     Fallback(FallbackPass),
+    /// The store went down after the engine let the request go, by rules that trusted
+    /// the store to decide for every process: it goes back through the engine, which
+    /// now counts every bucket as shared.
+    Recheck,
 }
 
 impl SharedGate {
@@ -77,6 +85,7 @@ impl SharedGate {
             config,
             limits: Arc::new(limits),
             health: Mutex::new(Health::Answering),
+            outages: AtomicU64::new(0),
             slow_since: Mutex::new(None),
             fallback,
             engine,
@@ -94,8 +103,12 @@ impl SharedGate {
     /// Waits until the store (or, while it is down, the fallback) lets `key` go.
     pub(crate) async fn pass(self: Arc<Self>, key: RequestKey) -> Result<Pass, RateLimitError> {
         let request = SharedRequest::for_key(&key, &self.config, &self.limits);
+        let outages = self.outages.load(Ordering::Acquire);
         loop {
             if !self.store_may_answer(Instant::now()) {
+                if self.outages.load(Ordering::Acquire) != outages {
+                    return Ok(Pass::Recheck);
+                }
                 let pass = self.fallback.pass(&key).await?;
                 // A store that is slow rather than gone still learns of it.
                 self.store.record_fallback(&request);
@@ -171,6 +184,7 @@ impl SharedGate {
                     .complete(SharedReport::new(request, reservation, outcome.cloned()));
             }
             Pass::Fallback(pass) => drop(pass),
+            Pass::Recheck => {}
         }
     }
 
@@ -224,6 +238,10 @@ impl SharedGate {
             .contend_all(probe_at + CONTENDED_AFTER_FALLBACK, processes);
         let mut health = self.health();
         let was_answering = matches!(*health, Health::Answering);
+        if was_answering {
+            // Before anyone can see the store down.
+            self.outages.fetch_add(1, Ordering::AcqRel);
+        }
         *health = Health::Down { probe_at };
         drop(health);
         if was_answering {
