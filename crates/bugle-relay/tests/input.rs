@@ -464,3 +464,47 @@ async fn a_full_outbox_answers_503_and_drops_nothing() {
     );
     relay.stop().await;
 }
+
+#[test]
+fn the_config_reference_in_docs_relay_md_loads() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/relay.md"))
+        .expect("docs/relay.md");
+    let start = doc.find("## Config reference").expect("the section");
+    let block = doc[start..]
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a toml block");
+    let config = bugle_relay::RelayConfig::from_toml_with_env(
+        block,
+        bugle_relay::LoadOptions::default(),
+        &|name| match name {
+            "OPS_WEBHOOK_URL" => Some("https://discord.com/api/webhooks/1/doc-token".to_owned()),
+            name if name.starts_with("BUGLE_RELAY_")
+                && name != "BUGLE_RELAY_LISTEN"
+                && name != "BUGLE_RELAY_SQLITE"
+                && name != "BUGLE_RELAY_DATABASE_URL" =>
+            {
+                Some("doc-secret".to_owned())
+            }
+            "GRAFANA_HMAC" | "DISCORD_BOT_TOKEN" => Some("doc-secret".to_owned()),
+            _ => None,
+        },
+    )
+    .unwrap_or_else(|error| panic!("the documented config does not load: {error}"));
+    assert_eq!(config.route_names(), ["alerts", "db-oncall", "ops"]);
+}
+
+#[test]
+fn the_template_example_in_docs_relay_md_parses() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/relay.md"))
+        .expect("docs/relay.md");
+    let start = doc.find("**Templates**").expect("the section");
+    let block = doc[start..]
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a toml block");
+    let templates = bugle_relay::template::Templates::parse(block).expect("parses");
+    assert!(templates.title.is_some() && templates.field_value.is_some());
+}
