@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-600}"
 shift || true
-all=(ratelimit_headers webhook_url cassette model_json split_message neutralise_mentions)
+all=(ratelimit_headers webhook_url cassette model_json split_message neutralise_mentions interaction_verify interaction_json)
 targets=("${@:-${all[@]}}")
 sanitizer="${FUZZ_SANITIZER:-address}"
 export RUSTC_BOOTSTRAP=1
@@ -38,10 +38,11 @@ seed() {
 seed model_json ../fixtures/payloads/*.json
 seed neutralise_mentions ../fixtures/payloads/*.json
 seed cassette ../fixtures/cassettes/*.json seeds/cassette/*.json
+seed interaction_json seeds/interaction/*.json
 
 dict_for() {
     case "$1" in
-        model_json | cassette) echo "-dict=dicts/json.dict" ;;
+        model_json | cassette | interaction_json) echo "-dict=dicts/json.dict" ;;
     esac
 }
 

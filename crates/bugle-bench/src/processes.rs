@@ -105,7 +105,10 @@ pub async fn worker(
     let share = spec.share(args.process, args.processes);
     let jobs = share.end - share.start;
     let limit = deadline(Duration::from_secs_f64(args.minimum_s), jobs);
-    let (side, _, _) = run_workload(&spec, share, driver, limit, false).await;
+    let (side, _, _) = run_workload(&spec, share, driver.clone(), limit, false).await;
+    // The last completions reach Redis before the process exits: one lost at exit would
+    // hold its bucket's place for the other processes until its lease ends.
+    driver.flush().await;
     let report = ProcessReport {
         process: args.process,
         client: args.client.name().to_owned(),

@@ -97,7 +97,8 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    /// Runs `work` with the client, then saves the cassette when recording,
+    /// Runs `work` with the client, hands a shared rate-limit store what the
+    /// client still owes it, then saves the cassette when recording,
     /// whether `work` succeeded or not: a failed exchange (a 400 with
     /// Discord's error body, a 5xx) is often the one worth recording.
     ///
@@ -110,6 +111,10 @@ impl Session {
         work: impl AsyncFnOnce(&DiscordClient) -> Result<T, CliError>,
     ) -> Result<T, CliError> {
         let result = work(&self.client).await;
+        // With shared limits, the last completions reach the store before the process
+        // exits; otherwise they would hold their buckets for other processes until
+        // their leases end.
+        self.client.flush().await;
         match (result, self.save()) {
             (Ok(value), Ok(())) => Ok(value),
             (Err(error), Ok(())) | (Ok(_), Err(error)) => Err(error),

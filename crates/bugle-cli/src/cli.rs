@@ -88,6 +88,9 @@ pub(crate) enum Command {
     /// Run the alert relay: Alertmanager and Grafana alerts to one Discord
     /// card per group, edited in place (see docs/relay.md).
     Relay(crate::relay::RelayArgs),
+    /// Register application commands (needs a bot token).
+    #[command(subcommand)]
+    Commands(crate::commands::app_commands::CommandsCommand),
 }
 
 /// `bugle demo`.

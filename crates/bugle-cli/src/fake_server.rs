@@ -37,6 +37,8 @@ pub(crate) async fn run(args: &FakeDiscordArgs, json: bool) -> Result<(), CliErr
             "webhook_url": world::webhook_url(),
             "channels": channels,
             "dm_user": world::USER_ID.to_string(),
+            "application_id": discord.application_id().to_string(),
+            "application_public_key": discord.application_public_key(),
         });
         say!("{info}");
     } else {

@@ -89,5 +89,6 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Thread(command) => commands::thread::run(command, &globals, out).await,
         Command::Dm(command) => commands::dm::run(command, &globals, out).await,
         Command::Relay(args) => relay::run(args, &globals, cli.json).await,
+        Command::Commands(command) => commands::app_commands::run(command, &globals, out).await,
     }
 }

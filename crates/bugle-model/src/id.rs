@@ -78,6 +78,10 @@ markers! {
     TagMarker => TagId;
     /// Marks the id of a SKU (a premium button's product).
     SkuMarker => SkuId;
+    /// Marks the id of an interaction (a slash command, button press, ...).
+    InteractionMarker => InteractionId;
+    /// Marks the id of an application command.
+    CommandMarker => CommandId;
     /// Marks an id whose kind depends on a sibling field, e.g. a permission
     /// overwrite (role or member) or a select default value (user, role or
     /// channel). Convert it with [`Id::cast`] once the kind is known.

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod channel;
+pub mod command;
 pub mod component;
 pub mod embed;
 pub mod emoji;
@@ -8,6 +9,7 @@ pub mod error;
 pub mod gateway;
 pub mod history;
 pub mod id;
+pub mod interaction;
 pub mod message;
 pub mod timestamp;
 pub mod user;

@@ -33,8 +33,10 @@ impl Keys {
             GlobalPool::Exempt => "exempt",
             _ => "bot",
         };
-        let webhook = match request.major() {
-            Major::Webhook { id, .. } => format!("{base}:webhook:{id}:dead"),
+        // Interaction webhooks (exempt pool) have no dead-webhook memory: see report.rs.
+        let webhook = match (request.major(), request.pool()) {
+            (_, GlobalPool::Exempt) => String::new(),
+            (Major::Webhook { id, .. }, _) => format!("{base}:webhook:{id}:dead"),
             _ => String::new(),
         };
         Self {

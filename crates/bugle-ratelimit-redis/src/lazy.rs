@@ -124,4 +124,23 @@ impl SharedStore for LazyRedisStore {
             store.complete(report);
         }
     }
+
+    fn abandon(&self, request: &SharedRequest) {
+        if let Some(store) = self.connected() {
+            store.abandon(request);
+        }
+    }
+
+    fn record_fallback(&self, request: &SharedRequest) {
+        if let Some(store) = self.connected() {
+            store.record_fallback(request);
+        }
+    }
+
+    fn flush(&self) -> StoreFuture<'_, ()> {
+        match self.connected() {
+            Some(store) => Box::pin(async move { store.flush().await }),
+            None => Box::pin(std::future::ready(Ok(()))),
+        }
+    }
 }

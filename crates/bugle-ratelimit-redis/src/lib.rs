@@ -30,6 +30,7 @@
 //! The design, what is exact and what is approximate, and how to deploy it are in the
 //! workspace's `docs/rate-limiting.md`.
 
+mod completer;
 mod error;
 mod keys;
 mod lazy;

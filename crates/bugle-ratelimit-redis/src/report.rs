@@ -51,7 +51,10 @@ pub(crate) fn meaning(report: &SharedReport) -> Meaning {
         },
         Some(404) => {
             let code = headers.body.as_ref().and_then(|b| b.code);
-            let webhook = matches!(report.request().major(), Major::Webhook { .. });
+            // Not for interaction webhooks (exempt pool): their id is the application's,
+            // and an expired interaction token's 404 says nothing about other tokens.
+            let webhook = matches!(report.request().major(), Major::Webhook { .. })
+                && report.request().pool() != bugle_ratelimit::GlobalPool::Exempt;
             if webhook && matches!(code, None | Some(UNKNOWN_WEBHOOK)) {
                 Meaning {
                     kind: "webhook",
@@ -134,6 +137,24 @@ mod tests {
             Reservation::new(1, "slot"),
             Some(Outcome::response(status, headers)),
         )
+    }
+
+    #[test]
+    fn an_interaction_webhook_404_kills_nothing() {
+        let webhook = Major::Webhook { id: 9, token: None };
+        let request = SharedRequest::new(
+            "POST /webhooks/{webhook_id}/{webhook_token}",
+            webhook,
+            GlobalPool::Exempt,
+        )
+        .with_limits(RateLimitConfig::default());
+        let report = SharedReport::new(
+            request.clone(),
+            Reservation::new(1, "slot"),
+            Some(Outcome::response(404, RateLimitHeaders::default())),
+        );
+        assert_eq!(meaning(&report).kind, "");
+        assert_eq!(crate::keys::Keys::of("p", &request).webhook, "");
     }
 
     #[test]

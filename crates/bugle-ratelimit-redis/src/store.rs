@@ -12,21 +12,20 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
-use tracing::debug;
 
 use crate::LAYOUT_VERSION;
+use crate::completer::{Completer, Job};
 use crate::error::RedisStoreError;
 use crate::keys::{Keys, wake_channel};
 use crate::redact::{redacted, scrub};
 use crate::reply::{Reply, parse};
-use crate::report::{meaning, millis, what};
+use crate::report::millis;
 use crate::wake::{Wakes, listen};
 
 const ACQUIRE: &str = include_str!("scripts/acquire.lua");
-const COMPLETE: &str = include_str!("scripts/complete.lua");
 
 /// How long keys nobody touches outlive what they describe.
-const IDLE: Duration = Duration::from_secs(600);
+pub(crate) const IDLE: Duration = Duration::from_secs(600);
 /// The longest a wait that only a completion could end lasts while the wake
 /// subscription is down.
 const UNSUBSCRIBED_WAIT: Duration = Duration::from_millis(50);
@@ -51,7 +50,7 @@ struct Inner {
     url: SecretString,
     window_margin: Duration,
     wakes: Arc<Wakes>,
-    reports: mpsc::UnboundedSender<SharedReport>,
+    reports: mpsc::UnboundedSender<Job>,
     channel: String,
     listener: JoinHandle<()>,
 }
@@ -172,12 +171,12 @@ impl RedisStoreBuilder {
         let channel = wake_channel(&base);
         let listener = tokio::spawn(listen(client, channel.clone(), wakes.clone()));
         let (reports, queue) = mpsc::unbounded_channel();
-        let complete = Completer {
-            connection: connection.clone(),
-            script: redis::Script::new(COMPLETE),
-            base: base.clone(),
-            url: self.url.clone(),
-        };
+        let complete = Completer::new(
+            connection.clone(),
+            base.clone(),
+            self.url.clone(),
+            self.window_margin,
+        );
         tokio::spawn(complete.run(queue));
         Ok(RedisStore {
             inner: Arc::new(Inner {
@@ -281,73 +280,26 @@ impl SharedStore for RedisStore {
     fn complete(&self, report: SharedReport) {
         // The worker ends only when every sender is gone; a report that cannot be sent
         // only holds its capacity until the lease ends.
-        let _ = self.inner.reports.send(report);
+        let _ = self.inner.reports.send(Job::Report(report));
     }
-}
 
-/// Sends completions, one script each, in the order they came.
-struct Completer {
-    connection: ConnectionManager,
-    script: redis::Script,
-    base: String,
-    url: SecretString,
-}
+    fn abandon(&self, request: &SharedRequest) {
+        let _ = self.inner.reports.send(Job::Abandon(request.clone()));
+    }
 
-impl Completer {
-    async fn run(self, mut queue: mpsc::UnboundedReceiver<SharedReport>) {
-        while let Some(report) = queue.recv().await {
-            if let Err(error) = self.send(&report).await {
-                debug!(
-                    error = %scrub(&error.to_string(), &self.url),
-                    route = report.request().route(),
-                    "shared limits: a completion was not recorded; its reservation ends with its lease"
-                );
+    fn record_fallback(&self, request: &SharedRequest) {
+        let _ = self.inner.reports.send(Job::Fallback(request.clone()));
+    }
+
+    fn flush(&self) -> StoreFuture<'_, ()> {
+        let (done, flushed) = tokio::sync::oneshot::channel();
+        let queued = self.inner.reports.send(Job::Flush(done)).is_ok();
+        Box::pin(async move {
+            if queued && flushed.await.is_ok() {
+                Ok(())
+            } else {
+                Err(StoreError::new("the completion worker has stopped"))
             }
-        }
-    }
-
-    async fn send(&self, report: &SharedReport) -> redis::RedisResult<()> {
-        let request = report.request();
-        let keys = Keys::of(&self.base, request);
-        let meaning = meaning(report);
-        let headers = report.outcome().map(bugle_ratelimit::Outcome::headers);
-        let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
-        let limit = number(headers.and_then(|h| h.limit));
-        let remaining = number(headers.and_then(|h| h.remaining));
-        let reset_after = headers
-            .and_then(|h| h.reset_after)
-            .map(|r| millis(r).to_string())
-            .unwrap_or_default();
-        let bucket = headers.and_then(|h| h.bucket.clone()).unwrap_or_default();
-        let mut connection = self.connection.clone();
-        let timeout = Duration::from_secs(2);
-        let mut invocation = self.script.prepare_invoke();
-        invocation
-            .arg(&keys.scope)
-            .arg(&keys.egress)
-            .arg(request.route())
-            .arg(&keys.major)
-            .arg(keys.pool)
-            .arg(report.reservation().slot())
-            .arg(report.reservation().id())
-            .arg(what(report))
-            .arg(limit)
-            .arg(remaining)
-            .arg(reset_after)
-            .arg(bucket)
-            .arg(meaning.kind)
-            .arg(millis(meaning.lasts))
-            .arg(&keys.webhook)
-            .arg(millis(IDLE))
-            .arg(request.limits().invalid_request_ceiling())
-            .arg(wake_channel(&self.base));
-        let call = invocation.invoke_async::<()>(&mut connection);
-        match tokio::time::timeout(timeout, call).await {
-            Ok(result) => result,
-            Err(_) => Err(redis::RedisError::from((
-                redis::ErrorKind::Io,
-                "no answer within 2 s",
-            ))),
-        }
+        })
     }
 }

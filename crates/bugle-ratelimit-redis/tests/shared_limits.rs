@@ -12,75 +12,12 @@ use bugle_ratelimit::{
     RequestKey, SharedDecision, SharedLimitsConfig, SharedRequest, SharedStore, TokenHash,
 };
 use bugle_ratelimit_redis::{LazyRedisStore, RedisStore};
-use common::{Redis, prefix};
+use common::{CREATE, Redis, TOKEN, create, limiter, ok, prefix, settle, too_many};
 use redis::AsyncCommands;
 use tokio::time::Instant;
 
 const NO_REDIS: &str = "needs redis-server on PATH or BUGLE_TEST_REDIS_URL";
 const NO_SERVER: &str = "needs redis-server on PATH (the test stops and restarts it)";
-const TOKEN: &str = "MTIzNDU2Nzg5MDEyMzQ1Njc4.SecretBotTokenPart.xyzXYZ0123456789";
-const CREATE: &str = "/channels/{channel_id}/messages";
-
-async fn limiter(
-    redis: &Redis,
-    prefix: &str,
-    config: RateLimitConfig,
-    shared: SharedLimitsConfig,
-) -> RateLimiter {
-    let store = RedisStore::connect(redis.url(), prefix)
-        .await
-        .expect("the store connects");
-    RateLimiter::with_shared_store(config, Arc::new(store), shared.with_bot_token(TOKEN))
-}
-
-fn create(channel: u64) -> RequestKey {
-    RequestKey::new(Method::Post, CREATE, Major::Channel(channel))
-}
-
-fn ok(bucket: &str, limit: u32, remaining: u32, reset_after: f64) -> Outcome {
-    let reset = reset_after.to_string();
-    let (limit, remaining) = (limit.to_string(), remaining.to_string());
-    Outcome::response(
-        200,
-        RateLimitHeaders::parse(
-            [
-                ("x-ratelimit-bucket", bucket),
-                ("x-ratelimit-limit", limit.as_str()),
-                ("x-ratelimit-remaining", remaining.as_str()),
-                ("x-ratelimit-reset-after", reset.as_str()),
-            ],
-            None,
-        ),
-    )
-}
-
-fn too_many(remaining: u32, retry_after: f64) -> Outcome {
-    let remaining = remaining.to_string();
-    let retry = retry_after.to_string();
-    let body = format!(
-        r#"{{"message":"You are being rate limited.","retry_after":{retry_after},"global":false}}"#
-    );
-    Outcome::response(
-        429,
-        RateLimitHeaders::parse(
-            [
-                ("x-ratelimit-bucket", "b-create"),
-                ("x-ratelimit-limit", "5"),
-                ("x-ratelimit-remaining", remaining.as_str()),
-                ("x-ratelimit-reset-after", "5"),
-                ("x-ratelimit-scope", "user"),
-                ("retry-after", retry.as_str()),
-            ],
-            Some(body.as_bytes()),
-        ),
-    )
-}
-
-/// Waits (bounded) for the completions the store sends in the background.
-async fn settle() {
-    tokio::time::sleep(Duration::from_millis(100)).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(
     not(any(bugle_redis_server, bugle_redis_url)),

@@ -18,6 +18,10 @@ pub struct RateLimitConfig {
     pub(crate) default_ban: Duration,
     pub(crate) webhook_dead_ttl: Duration,
     pub(crate) sublimit_ttl: Duration,
+    /// Whether hidden sublimits are learned here. Off when a shared store learns them
+    /// from every process's dispatches: one process's own history counts only its own
+    /// requests, so what it would learn is too low for it and too high for all together.
+    pub(crate) learn_sublimits: bool,
 }
 
 /// Discord's invalid-request limit per 10 minutes, per IP.
@@ -39,11 +43,17 @@ impl Default for RateLimitConfig {
             default_ban: Duration::from_secs(3_600),
             webhook_dead_ttl: Duration::from_secs(3_600),
             sublimit_ttl: Duration::from_secs(3_600),
+            learn_sublimits: true,
         }
     }
 }
 
 impl RateLimitConfig {
+    /// How long a learned sublimit is applied after it was last hit.
+    pub fn sublimit_ttl(&self) -> Duration {
+        self.sublimit_ttl
+    }
+
     /// The bot's global limit per second (default 50; Discord raises it for large bots).
     /// Values below 1 are treated as 1.
     pub fn with_global_per_second(mut self, n: u32) -> Self {

@@ -109,6 +109,8 @@ impl Shard {
 #[derive(Clone)]
 pub struct RateLimiter {
     shards: Arc<[Arc<Shard>]>,
+    /// What the shards share (the gate marks every bucket contended through it).
+    shared: Arc<Shared>,
     /// The shared store every request also passes, when one is configured.
     gate: Option<Arc<SharedGate>>,
 }
@@ -152,20 +154,47 @@ impl RateLimiter {
         let weak: Box<[Weak<Shard>]> = shards.iter().map(Arc::downgrade).collect();
         // The cell is new: setting it cannot fail.
         let _ = siblings.set(weak);
-        Self { shards, gate: None }
+        Self {
+            shards,
+            shared,
+            gate: None,
+        }
     }
 
     /// A rate limiter whose limits are shared with every other process using `store`
     /// (see [`crate::shared`]): each request is ordered in process as usual, then
-    /// passes the store's decision before it goes.
+    /// passes the store's decision before it goes. Hidden sublimits are then learned by
+    /// the store, from every process's dispatches; a process only holds the resource
+    /// that met one until the 429's wait ends.
     pub fn with_shared_store(
         config: RateLimitConfig,
         store: Arc<dyn SharedStore>,
         shared: SharedLimitsConfig,
     ) -> Self {
-        let mut limiter = Self::new(config.clone());
-        limiter.gate = Some(Arc::new(SharedGate::new(store, shared, config)));
+        let mut local = config.clone();
+        local.learn_sublimits = false;
+        let mut limiter = Self::new(local);
+        limiter.gate = Some(Arc::new(SharedGate::new(
+            store,
+            shared,
+            config,
+            limiter.shared.clone(),
+        )));
         limiter
+    }
+
+    /// Waits (at most `timeout`) until the shared store has every completion this
+    /// limiter handed it; call it before the process exits, so that no reservation of
+    /// this process holds its place for other processes until its lease ends. Without
+    /// a store it returns at once. True when everything reached the store.
+    pub async fn flush_shared(&self, timeout: std::time::Duration) -> bool {
+        let Some(gate) = self.gate.as_deref() else {
+            return true;
+        };
+        matches!(
+            tokio::time::timeout(timeout, gate.store().flush()).await,
+            Ok(Ok(()))
+        )
     }
 
     /// How limits are shared, when a store is configured.
@@ -262,7 +291,9 @@ pub struct Acquire {
     sleep: Option<Pin<Box<Sleep>>>,
     gate: Option<Arc<SharedGate>>,
     /// Let go in process, and now passing the shared store.
-    shared: Option<SharedStage>,
+    // Boxed, like the permit's, so that a limiter without a store moves no more than
+    // a pointer for it.
+    shared: Option<Box<SharedStage>>,
 }
 
 type PassFuture = Pin<Box<dyn Future<Output = Result<Pass, RateLimitError>> + Send>>;
@@ -308,10 +339,10 @@ impl Future for Acquire {
                 Step::Go(ticket) => {
                     this.waiter = None;
                     if let Some(gate) = this.gate.clone() {
-                        let mut stage = SharedStage {
+                        let mut stage = Box::new(SharedStage {
                             ticket: Some(ticket),
                             pass: Box::pin(gate.pass(this.key.clone())),
-                        };
+                        });
                         let polled = stage_poll(&mut stage, cx);
                         this.shared = Some(stage);
                         return this.shared_pass(polled);
@@ -366,7 +397,10 @@ impl Acquire {
             Ok(pass) => Poll::Ready(Ok(Permit {
                 shard: self.shard.clone(),
                 ticket,
-                shared: Some((self.gate.clone().expect("a gate made the stage"), pass)),
+                shared: Some(Box::new((
+                    self.gate.clone().expect("a gate made the stage"),
+                    pass,
+                ))),
             })),
             Err(error) => {
                 if let Some(ticket) = ticket {
@@ -397,7 +431,7 @@ pub struct Permit {
     shard: Arc<Shard>,
     ticket: Option<Ticket>,
     /// The shared store's pass, reported with the same outcome.
-    shared: Option<(Arc<SharedGate>, Pass)>,
+    shared: Option<Box<(Arc<SharedGate>, Pass)>>,
 }
 
 impl fmt::Debug for Permit {
@@ -415,7 +449,7 @@ impl Permit {
     /// that will refuse later requests, so the caller can report the same for this
     /// one without asking for a snapshot.
     pub fn complete(mut self, outcome: Outcome) -> Verdict {
-        if let Some((gate, pass)) = self.shared.take() {
+        if let Some((gate, pass)) = self.shared.take().map(|shared| *shared) {
             gate.report(pass, Some(&outcome));
         }
         match self.ticket.take() {
@@ -427,7 +461,7 @@ impl Permit {
 
 impl Drop for Permit {
     fn drop(&mut self) {
-        if let Some((gate, pass)) = self.shared.take() {
+        if let Some((gate, pass)) = self.shared.take().map(|shared| *shared) {
             gate.report(pass, None);
         }
         if let Some(ticket) = self.ticket.take() {

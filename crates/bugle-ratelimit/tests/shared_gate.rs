@@ -27,6 +27,8 @@ enum Answer {
 struct Scripted {
     answer: Mutex<Answer>,
     asked: AtomicUsize,
+    abandoned: AtomicUsize,
+    recorded: AtomicUsize,
     reports: Mutex<Vec<SharedReport>>,
 }
 
@@ -35,6 +37,8 @@ impl Scripted {
         Arc::new(Self {
             answer: Mutex::new(answer),
             asked: AtomicUsize::new(0),
+            abandoned: AtomicUsize::new(0),
+            recorded: AtomicUsize::new(0),
             reports: Mutex::new(Vec::new()),
         })
     }
@@ -62,6 +66,14 @@ impl SharedStore for Scripted {
 
     fn complete(&self, report: SharedReport) {
         self.reports.lock().unwrap().push(report);
+    }
+
+    fn abandon(&self, _request: &SharedRequest) {
+        self.abandoned.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn record_fallback(&self, _request: &SharedRequest) {
+        self.recorded.fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -201,10 +213,11 @@ async fn without_the_store_the_fallback_keeps_its_share_and_one_per_resource() {
         sent.push(started.elapsed());
         permit.complete(Outcome::response(200, RateLimitHeaders::default()));
     }
-    // Two per second: 0, 0, 1, 1, 2 s.
+    // Two per second, after a first window counted as full (what the store granted
+    // just before is still in Discord's): 1, 1, 2, 2, 3 s.
     assert_eq!(
         sent,
-        [0, 0, 1_000, 1_000, 2_000]
+        [1_000, 1_000, 2_000, 2_000, 3_000]
             .map(Duration::from_millis)
             .to_vec()
     );
@@ -215,7 +228,12 @@ async fn without_the_store_the_fallback_keeps_its_share_and_one_per_resource() {
     );
     assert!(
         store.reports.lock().unwrap().is_empty(),
-        "fallback passes are not reported to the store"
+        "fallback passes are not reported to the store as grants"
+    );
+    assert_eq!(
+        store.recorded.load(Ordering::SeqCst),
+        5,
+        "each fallback send is recorded, for a store that is slow rather than gone"
     );
 
     // One in flight per route and resource.
@@ -240,19 +258,32 @@ async fn a_store_that_does_not_answer_in_time_is_left_for_the_fallback() {
     let shared = SharedLimitsConfig::default().with_store_deadline(Duration::from_millis(50));
     let limiter = limiter(&store, shared);
     let started = Instant::now();
-    drop(
-        limiter
-            .acquire(create(1))
-            .await
-            .expect("granted by the fallback"),
+    let mut went = Vec::new();
+    for channel in 1..=3 {
+        drop(
+            limiter
+                .acquire(create(channel))
+                .await
+                .expect("granted by the fallback"),
+        );
+        went.push(started.elapsed());
+    }
+    // The first two slow answers send their requests by the fallback limits at once; from
+    // three deadlines without an answer the store counts as down, and the fallback's first
+    // window counts as full (what the store granted just before is still in Discord's).
+    assert_eq!(went, [50, 100, 1_150].map(Duration::from_millis).to_vec());
+    assert_eq!(
+        store.abandoned.load(Ordering::SeqCst),
+        3,
+        "each ask with no answer in time is abandoned, so a grant it got is given back"
     );
-    assert_eq!(started.elapsed(), Duration::from_millis(50));
+    assert_eq!(store.recorded.load(Ordering::SeqCst), 3);
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_store_is_asked_again_after_the_probe_interval_and_used_when_it_answers() {
     let store = Scripted::new(Answer::Fail);
-    let shared = SharedLimitsConfig::default().with_probe_interval(Duration::from_millis(500));
+    let shared = SharedLimitsConfig::default().with_probe_interval(Duration::from_secs(5));
     let limiter = limiter(&store, shared);
     drop(limiter.acquire(create(1)).await.expect("fallback"));
     store.set(Answer::Grant);
@@ -263,7 +294,7 @@ async fn the_store_is_asked_again_after_the_probe_interval_and_used_when_it_answ
             .expect("fallback, before the probe"),
     );
     assert_eq!(store.asked.load(Ordering::SeqCst), 1);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
     limiter
         .acquire(create(3))
         .await
@@ -290,5 +321,163 @@ async fn a_refusal_by_the_fallback_deadline_is_a_timeout() {
     assert!(
         matches!(error.kind(), ErrorKind::RateLimitTimeout { .. }),
         "{error:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn with_a_store_a_hidden_limit_holds_its_resource_but_is_learned_by_the_store() {
+    let store = Scripted::new(Answer::Grant);
+    let limiter = limiter(&store, SharedLimitsConfig::default().with_bot_token("t"));
+    let ok = || {
+        Outcome::response(
+            200,
+            RateLimitHeaders::parse(
+                [
+                    ("x-ratelimit-bucket", "create"),
+                    ("x-ratelimit-limit", "50"),
+                    ("x-ratelimit-remaining", "40"),
+                    ("x-ratelimit-reset-after", "5"),
+                ],
+                None,
+            ),
+        )
+    };
+    for _ in 0..3 {
+        limiter
+            .acquire(create(1))
+            .await
+            .expect("granted")
+            .complete(ok());
+    }
+    // Room left in the bucket, and still a 429 that says to wait 2 s: a hidden limit.
+    let body = br#"{"message":"You are being rate limited.","retry_after":2,"global":false}"#;
+    let hidden = Outcome::response(
+        429,
+        RateLimitHeaders::parse(
+            [
+                ("x-ratelimit-bucket", "create"),
+                ("x-ratelimit-limit", "50"),
+                ("x-ratelimit-remaining", "39"),
+                ("x-ratelimit-reset-after", "5"),
+                ("x-ratelimit-scope", "user"),
+                ("retry-after", "2"),
+            ],
+            Some(&body[..]),
+        ),
+    );
+    limiter
+        .acquire(create(1))
+        .await
+        .expect("granted")
+        .complete(hidden);
+
+    // This process alone would learn "3 per 2 s" from its own history, which counts only
+    // its own requests; with a store, the store learns it from every process's.
+    let started = Instant::now();
+    for _ in 0..5 {
+        limiter
+            .acquire(create(2))
+            .await
+            .expect("granted")
+            .complete(ok());
+    }
+    assert_eq!(
+        started.elapsed(),
+        Duration::ZERO,
+        "another resource was limited by a count learned in process"
+    );
+    // The resource that met the limit waits out the 429.
+    limiter
+        .acquire(create(1))
+        .await
+        .expect("granted")
+        .complete(ok());
+    assert!(started.elapsed() >= Duration::from_secs(2));
+}
+
+#[tokio::test(start_paused = true)]
+async fn without_the_store_each_process_keeps_to_an_even_share_of_each_bucket() {
+    let store = Scripted::new(Answer::Fail);
+    // A share of 10 of the global 50: five processes, so one of each 5-request window.
+    let shared = SharedLimitsConfig::default()
+        .with_fallback_global_per_second(10)
+        .with_probe_interval(Duration::from_secs(60));
+    let limiter = limiter(&store, shared);
+    let window = |remaining: &str| {
+        Outcome::response(
+            200,
+            RateLimitHeaders::parse(
+                [
+                    ("x-ratelimit-bucket", "create"),
+                    ("x-ratelimit-limit", "5"),
+                    ("x-ratelimit-remaining", remaining),
+                    ("x-ratelimit-reset-after", "5"),
+                ],
+                None,
+            ),
+        )
+    };
+    let started = Instant::now();
+    limiter
+        .acquire(create(1))
+        .await
+        .expect("the fallback lets one go")
+        .complete(window("4"));
+    let first = started.elapsed();
+    // The bucket says 4 are left, but the other processes see the same 4.
+    limiter
+        .acquire(create(1))
+        .await
+        .expect("granted in the next window")
+        .complete(window("4"));
+    let second = started.elapsed();
+    assert!(
+        second >= first + Duration::from_secs(5),
+        "the second request of a window went at {second:?} (the first at {first:?})"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn on_falling_back_the_current_window_of_each_bucket_counts_as_spent() {
+    let store = Scripted::new(Answer::Grant);
+    // Two processes (a share of 25 of 50): two of each 5-request window are this one's.
+    let shared = SharedLimitsConfig::default()
+        .with_fallback_global_per_second(25)
+        .with_probe_interval(Duration::from_secs(60));
+    let limiter = limiter(&store, shared);
+    let window = Outcome::response(
+        200,
+        RateLimitHeaders::parse(
+            [
+                ("x-ratelimit-bucket", "create"),
+                ("x-ratelimit-limit", "5"),
+                ("x-ratelimit-remaining", "4"),
+                ("x-ratelimit-reset-after", "5"),
+            ],
+            None,
+        ),
+    );
+    let started = Instant::now();
+    limiter
+        .acquire(create(1))
+        .await
+        .expect("granted by the store")
+        .complete(window);
+    // The store fails. The bucket said 4 were left, but the other processes may have
+    // taken them since: this process waits for the bucket's next window.
+    // (A request the engine let go before the store failed goes by the fallback's
+    // lanes and share only: that is the one on channel 2.)
+    store.set(Answer::Fail);
+    drop(limiter.acquire(create(2)).await.expect("fallback"));
+    drop(
+        limiter
+            .acquire(create(1))
+            .await
+            .expect("granted by the fallback"),
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(5),
+        "went at {:?}, inside a window the others may have spent",
+        started.elapsed()
     );
 }

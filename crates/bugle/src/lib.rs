@@ -10,7 +10,10 @@ pub mod routing;
 pub mod telemetry;
 pub mod webhook_url;
 
-pub use client::{DiscordClient, ExecuteWebhookParams, NewThread, ReactionEmoji, WebhookTarget};
+pub use client::{
+    DiscordClient, ExecuteWebhookParams, INTERACTION_TOKEN_LIFETIME, InteractionWebhook, NewThread,
+    ReactionEmoji, WebhookTarget,
+};
 pub use config::{DiscordConfig, DiscordConfigBuilder, SharedLimits, Simulation};
 pub use error::{Credential, DiscordError, ErrorCategory, ErrorKind, FieldError, JsonErrorCode};
 #[allow(deprecated)]

@@ -117,6 +117,11 @@ impl BugleDriver {
         Ok(Self { client, webhooks })
     }
 
+    /// See [`DiscordClient::flush`].
+    pub async fn flush(&self) {
+        self.client.flush().await;
+    }
+
     /// Creates a message; its id.
     ///
     /// # Errors

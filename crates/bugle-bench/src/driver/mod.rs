@@ -141,6 +141,16 @@ impl Driver {
         }
     }
 
+    /// Hands the shared store what the client still owes it, before the process exits
+    /// (bugle with shared limits; nothing otherwise).
+    pub async fn flush(&self) {
+        match self {
+            Self::Bugle(d) => d.flush().await,
+            #[cfg(feature = "twilight")]
+            Self::Twilight(_) => {}
+        }
+    }
+
     /// Executes webhook number `webhook`, waiting for the message; its id.
     ///
     /// # Errors

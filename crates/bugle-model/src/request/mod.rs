@@ -29,7 +29,7 @@
 //! [`Validate`]: crate::validate::Validate
 
 mod attachment;
-mod common;
+pub(crate) mod common;
 mod create_message;
 mod dm;
 mod edit_message;
@@ -75,3 +75,10 @@ pub trait RequestBody: Serialize + Validate {
         serde_json::to_vec(self)
     }
 }
+
+/// A followup or a response message: plain JSON (files are not supported in
+/// interaction messages by this version).
+impl RequestBody for crate::interaction::InteractionMessage {}
+
+/// A bulk overwrite of application commands: plain JSON.
+impl RequestBody for crate::command::CommandSet {}

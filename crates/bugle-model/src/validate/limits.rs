@@ -186,3 +186,61 @@ pub const POLL_DURATION_MAX_HOURS: u32 = 32 * 24;
 pub const AUDIT_LOG_REASON_MIN_CHARS: usize = 1;
 /// Most characters in an `X-Audit-Log-Reason`.
 pub const AUDIT_LOG_REASON_MAX_CHARS: usize = 512;
+
+// Interaction responses.
+
+/// The flags a message in an interaction response or followup may set:
+/// `SUPPRESS_EMBEDS`, `EPHEMERAL`, `SUPPRESS_NOTIFICATIONS`,
+/// `IS_COMPONENTS_V2` and `IS_VOICE_MESSAGE`.
+pub const INTERACTION_MESSAGE_FLAGS: MessageFlags = MessageFlags::SUPPRESS_EMBEDS
+    .union(MessageFlags::EPHEMERAL)
+    .union(MessageFlags::SUPPRESS_NOTIFICATIONS)
+    .union(MessageFlags::IS_COMPONENTS_V2)
+    .union(MessageFlags::IS_VOICE_MESSAGE);
+/// Most choices in an autocomplete result, and in a command option.
+pub const CHOICES_MAX: usize = 25;
+/// Fewest characters in a choice's `name`.
+pub const CHOICE_NAME_MIN_CHARS: usize = 1;
+/// Most characters in a choice's `name`.
+pub const CHOICE_NAME_MAX_CHARS: usize = 100;
+/// Most characters in a choice's text `value`.
+pub const CHOICE_VALUE_MAX_CHARS: usize = 100;
+/// Fewest characters in a modal's `title`.
+pub const MODAL_TITLE_MIN_CHARS: usize = 1;
+/// Most characters in a modal's `title`.
+pub const MODAL_TITLE_MAX_CHARS: usize = 45;
+/// Fewest top-level components (rows) in a modal.
+pub const MODAL_COMPONENTS_MIN: usize = 1;
+/// Most top-level components (rows) in a modal.
+pub const MODAL_COMPONENTS_MAX: usize = 5;
+/// Most characters in a text input's `label`.
+pub const TEXT_INPUT_LABEL_MAX_CHARS: usize = 45;
+/// Most characters in a text input's `placeholder`.
+pub const TEXT_INPUT_PLACEHOLDER_MAX_CHARS: usize = 100;
+/// Most characters in a text input's `value`, and the largest
+/// `min_length` / `max_length`.
+pub const TEXT_INPUT_VALUE_MAX_CHARS: usize = 4000;
+
+// Application commands.
+
+/// Fewest characters in a command or option name.
+pub const COMMAND_NAME_MIN_CHARS: usize = 1;
+/// Most characters in a command or option name.
+pub const COMMAND_NAME_MAX_CHARS: usize = 32;
+/// Fewest characters in a slash command's or an option's description.
+pub const COMMAND_DESCRIPTION_MIN_CHARS: usize = 1;
+/// Most characters in a command's or an option's description.
+pub const COMMAND_DESCRIPTION_MAX_CHARS: usize = 100;
+/// Most options on a command or a subcommand.
+pub const COMMAND_OPTIONS_MAX: usize = 25;
+/// Most characters of a command's names, descriptions and choice names
+/// and values together (the longest localisation counting for each).
+pub const COMMAND_TOTAL_MAX_CHARS: usize = 4000;
+/// The largest `min_length` / `max_length` of a string option.
+pub const OPTION_STRING_LENGTH_MAX: i64 = 6000;
+/// Most slash commands per scope (global, or one guild).
+pub const CHAT_INPUT_COMMANDS_MAX: usize = 100;
+/// Most user context-menu commands per scope.
+pub const USER_COMMANDS_MAX: usize = 15;
+/// Most message context-menu commands per scope.
+pub const MESSAGE_COMMANDS_MAX: usize = 15;

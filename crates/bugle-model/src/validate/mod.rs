@@ -34,19 +34,26 @@
 //! in brackets (`components[0].components[2].custom_id`); an empty path
 //! means the body as a whole.
 
+mod command;
 mod component;
 mod context;
 mod embed;
 mod error;
+mod interaction;
 mod limits;
 mod message;
 mod report;
 mod thread;
 
+pub use command::{check_command, check_command_name, check_option};
 pub use component::{check_components, count_components};
 pub use context::ValidationContext;
 pub use embed::{check_embed, check_embeds, embed_char_count};
 pub use error::{ValidationError, Violation, ViolationKind};
+pub use interaction::{
+    check_choices, check_interaction_message, check_interaction_update, check_modal,
+    check_text_input,
+};
 pub use limits::*;
 pub use message::{
     check_allowed_mentions, check_attachments, check_components_v2_exclusive,

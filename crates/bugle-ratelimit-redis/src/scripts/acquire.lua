@@ -14,6 +14,8 @@ if redis.replicate_commands then
 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- Dispatch logs are kept in microseconds, so a burst keeps its order.
+local now_us = tonumber(t[1]) * 1000000 + tonumber(t[2])
 
 local scope, egress, route, major, pool = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local id = ARGV[6]
@@ -51,6 +53,22 @@ held = math.max(held, redis.call('PTTL', scope .. ':hold:' .. lane))
 held = math.max(held, redis.call('PTTL', scope .. ':xhold:' .. lane))
 if held > 0 then
   return {'wait', held, ''}
+end
+
+-- A hidden sublimit any process learned for the route: at most `limit` dispatches per
+-- `period` on each resource, counted over every process's dispatches (a sliding log).
+local sent = scope .. ':sent:' .. lane
+local sub = redis.call('HMGET', scope .. ':sub:' .. route, 'limit', 'period')
+local sub_limit, sub_period = tonumber(sub[1]), tonumber(sub[2])
+if sub_limit ~= nil and sub_period ~= nil then
+  local from = '(' .. (now_us - sub_period * 1000)
+  local live = redis.call('ZCOUNT', sent, from, '+inf')
+  if live >= sub_limit then
+    local oldest = redis.call('ZRANGEBYSCORE', sent, from, '+inf', 'WITHSCORES',
+      'LIMIT', live - sub_limit, 1)
+    local free_at = tonumber(oldest[2]) + sub_period * 1000
+    return {'wait', math.max(math.ceil((free_at - now_us) / 1000), 1), ''}
+  end
 end
 
 -- The bucket: known by its hash once any process has seen it, else one discoverer.
@@ -143,6 +161,11 @@ if refilled then
 end
 redis.call('ZADD', fly, now + lease, id)
 redis.call('PEXPIRE', fly, lease + idle)
+-- The resource's recent dispatches, from every process: what a hidden sublimit is
+-- learned from and enforced on. The newest 128 are kept.
+redis.call('ZADD', sent, now_us, id)
+redis.call('ZREMRANGEBYRANK', sent, 0, -129)
+redis.call('PEXPIRE', sent, math.max(idle, (sub_period or 0) * 2))
 redis.call('ZREM', queue, id)
 redis.call('ZREM', keep, id)
 -- Room left and someone waiting: the next in line may go too.

@@ -6,8 +6,15 @@
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
+
+use bugle_ratelimit::{
+    Major, Method, Outcome, RateLimitConfig, RateLimitHeaders, RateLimiter, RequestKey,
+    SharedLimitsConfig,
+};
+use bugle_ratelimit_redis::RedisStore;
 
 /// A running Redis.
 pub struct Redis {
@@ -134,4 +141,73 @@ pub fn prefix(test: &str) -> String {
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     )
+}
+
+/// A bot token for the tests (never to be seen in Redis).
+pub const TOKEN: &str = "MTIzNDU2Nzg5MDEyMzQ1Njc4.SecretBotTokenPart.xyzXYZ0123456789";
+/// The create-message route.
+pub const CREATE: &str = "/channels/{channel_id}/messages";
+
+/// An engine sharing its limits through its own connection to `redis`, as a process would.
+pub async fn limiter(
+    redis: &Redis,
+    prefix: &str,
+    config: RateLimitConfig,
+    shared: SharedLimitsConfig,
+) -> RateLimiter {
+    let store = RedisStore::connect(redis.url(), prefix)
+        .await
+        .expect("the store connects");
+    RateLimiter::with_shared_store(config, Arc::new(store), shared.with_bot_token(TOKEN))
+}
+
+/// A create-message request on `channel`.
+pub fn create(channel: u64) -> RequestKey {
+    RequestKey::new(Method::Post, CREATE, Major::Channel(channel))
+}
+
+/// A 200 with the bucket's headers.
+pub fn ok(bucket: &str, limit: u32, remaining: u32, reset_after: f64) -> Outcome {
+    let reset = reset_after.to_string();
+    let (limit, remaining) = (limit.to_string(), remaining.to_string());
+    Outcome::response(
+        200,
+        RateLimitHeaders::parse(
+            [
+                ("x-ratelimit-bucket", bucket),
+                ("x-ratelimit-limit", limit.as_str()),
+                ("x-ratelimit-remaining", remaining.as_str()),
+                ("x-ratelimit-reset-after", reset.as_str()),
+            ],
+            None,
+        ),
+    )
+}
+
+/// A 429 of scope user on the create bucket, with `remaining` left in it.
+pub fn too_many(remaining: u32, retry_after: f64) -> Outcome {
+    let remaining = remaining.to_string();
+    let retry = retry_after.to_string();
+    let body = format!(
+        r#"{{"message":"You are being rate limited.","retry_after":{retry_after},"global":false}}"#
+    );
+    Outcome::response(
+        429,
+        RateLimitHeaders::parse(
+            [
+                ("x-ratelimit-bucket", "b-create"),
+                ("x-ratelimit-limit", "5"),
+                ("x-ratelimit-remaining", remaining.as_str()),
+                ("x-ratelimit-reset-after", "5"),
+                ("x-ratelimit-scope", "user"),
+                ("retry-after", retry.as_str()),
+            ],
+            Some(body.as_bytes()),
+        ),
+    )
+}
+
+/// Waits (bounded) for the completions the store sends in the background.
+pub async fn settle() {
+    tokio::time::sleep(Duration::from_millis(100)).await;
 }

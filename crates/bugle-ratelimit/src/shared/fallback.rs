@@ -1,7 +1,8 @@
 //! The limits a process keeps to while its shared store does not answer: it assumes the
 //! other processes are still sending, so it takes only its configured share of the
 //! global pool (a sliding log over one second), and sends one request at a time per
-//! route and resource, so that no bucket another process also uses is raced.
+//! route and resource, so that no bucket another process also uses is raced. Its first
+//! window counts as full: what the store granted just before is still in Discord's.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -40,6 +41,15 @@ impl Fallback {
             sent: Mutex::new(VecDeque::new()),
             lanes: Mutex::new(FastMap::default()),
         }
+    }
+
+    /// Counts the share as used at `now`: on falling back, the requests the store
+    /// granted to every process in the last window are still in Discord's, and this
+    /// process cannot know how many, so it sends nothing until that window ends.
+    pub(super) fn assume_full(&self, now: Instant) {
+        let mut sent = self.sent.lock().unwrap_or_else(PoisonError::into_inner);
+        sent.clear();
+        sent.extend(std::iter::repeat_n(now, self.share));
     }
 
     /// Waits for the request's lane, then for a place in the share of the global pool.

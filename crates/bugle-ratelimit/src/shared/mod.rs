@@ -52,6 +52,31 @@ pub trait SharedStore: Send + Sync + fmt::Debug + 'static {
     /// from the caller's path, so it must not block: a remote store sends it in the
     /// background (a lost report only holds the capacity until the lease ends).
     fn complete(&self, report: SharedReport);
+
+    /// Gives back whatever an unanswered ask may have reserved: the caller stopped
+    /// waiting for [`SharedStore::acquire`] (its store deadline passed), so the store
+    /// may have granted `request` without anyone to send it. Must not block, like
+    /// [`SharedStore::complete`]; the default does nothing, leaving such a grant to
+    /// end with its lease. The request's [`SharedRequest::ticket`] names the grant.
+    fn abandon(&self, request: &SharedRequest) {
+        let _ = request;
+    }
+
+    /// Records a request sent under the fallback limits while the store's answers did
+    /// not come in time, so that, if the store is only slow, every other process counts
+    /// it too (in the global pool, its resource's dispatches and its bucket). Must not
+    /// block, like [`SharedStore::complete`]; the default does nothing.
+    fn record_fallback(&self, request: &SharedRequest) {
+        let _ = request;
+    }
+
+    /// Waits until every completion and abandon handed to the store so far has reached
+    /// it (or failed). A process calls it before it exits: a completion still queued
+    /// when it exits is lost, and its reservation holds its place, for every process,
+    /// until its lease ends. The default has nothing queued.
+    fn flush(&self) -> StoreFuture<'_, ()> {
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
 
 /// A stable, non-reversible identity for a bot token: the same in every process, so it

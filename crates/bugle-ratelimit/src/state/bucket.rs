@@ -42,6 +42,11 @@ pub(crate) struct Bucket {
     /// 429 that this process's own accounting did not predict): each window then
     /// starts with one request, whose answer says what the others left.
     pub(crate) contended_until: Option<Instant>,
+    /// While contended: how many processes share the bucket evenly (1: no even share,
+    /// only one request at a time). Set while a shared store does not answer.
+    share_of: u32,
+    /// Requests this process dispatched in the current window (for the even share).
+    window_sent: u32,
 }
 
 impl Bucket {
@@ -56,6 +61,8 @@ impl Bucket {
             period_ms: 0,
             last_used: now,
             contended_until: None,
+            share_of: 1,
+            window_sent: 0,
         }
     }
 
@@ -72,6 +79,7 @@ impl Bucket {
                 // Requests still in flight may land in the new window: count them there.
                 self.available = self.limit.saturating_sub(self.in_flight);
                 self.min_remaining = self.limit;
+                self.window_sent = self.in_flight;
                 if self.contended_until.is_some_and(|until| now < until) {
                     // Another sender shares the bucket: what it leaves is known only
                     // from an answer, so the window starts with one request (or with
@@ -79,6 +87,7 @@ impl Bucket {
                     self.available = self.available.min(u32::from(self.in_flight == 0));
                 } else {
                     self.contended_until = None;
+                    self.share_of = 1;
                 }
             }
         }
@@ -102,6 +111,15 @@ impl Bucket {
             } else {
                 Capacity::Event
             };
+        }
+        if self.over_share(now) {
+            // Its even share of this window is spent: the rest is the other processes'.
+            if let Some(end) = self.window_end {
+                return Capacity::Until(end);
+            }
+            if self.in_flight > 0 {
+                return Capacity::Event;
+            }
         }
         if self.available > 0 && self.in_flight > 0 && self.is_contended(now) {
             // Another sender uses the bucket: each answer says what is left after both,
@@ -137,6 +155,7 @@ impl Bucket {
     /// Reserves capacity for one dispatched request.
     pub(crate) fn reserve(&mut self, now: Instant) {
         self.in_flight += 1;
+        self.window_sent = self.window_sent.saturating_add(1);
         self.available = self.available.saturating_sub(1);
         self.last_used = now;
     }
@@ -150,6 +169,7 @@ impl Bucket {
     /// A dispatched request was never sent: its capacity comes back.
     pub(crate) fn unsend(&mut self, now: Instant) {
         self.finish(now);
+        self.window_sent = self.window_sent.saturating_sub(1);
         if self.limit > 0 {
             self.available = (self.available + 1).min(self.limit);
         }
@@ -202,6 +222,9 @@ impl Bucket {
             self.limit = limit;
             self.min_remaining = remaining;
             self.window_end = Some(end.max(self.window_end.unwrap_or(end)));
+            // Learned from this process's own request, sent in this window (a bucket
+            // found through its hash is new here, with nothing counted yet).
+            self.window_sent = self.window_sent.max(1);
         } else {
             self.limit = limit;
             match self.window_end {
@@ -250,6 +273,30 @@ impl Bucket {
             self.contended_until
                 .map_or(contended_until, |c| c.max(contended_until)),
         );
+    }
+
+    /// Counts the bucket as used by `share_of` processes in all until
+    /// `contended_until`: one request at a time, each window starting with one, and
+    /// at most an even share of each window (`limit / share_of`, at least one).
+    pub(crate) fn share(&mut self, contended_until: Instant, share_of: u32) {
+        self.contended_until = Some(
+            self.contended_until
+                .map_or(contended_until, |c| c.max(contended_until)),
+        );
+        if self.share_of == 1 && share_of > 1 {
+            // What the others sent in this window is unknown: it counts as spent, and
+            // the share starts with the next one.
+            self.window_sent = self.window_sent.max(self.limit);
+        }
+        self.share_of = share_of.max(1);
+    }
+
+    /// Whether this process spent its even share of the current window.
+    fn over_share(&self, now: Instant) -> bool {
+        self.share_of > 1
+            && self.limit > 0
+            && self.is_contended(now)
+            && self.window_sent >= (self.limit / self.share_of).max(1)
     }
 
     /// Whether the bucket holds nothing worth keeping at `now` with eviction `ttl`.

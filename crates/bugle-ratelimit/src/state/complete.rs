@@ -170,8 +170,14 @@ impl<S: BucketStore> State<S> {
             }
             404 => {
                 let code = headers.body.as_ref().and_then(|b| b.code);
-                if let (crate::key::Major::Webhook { id, .. }, None | Some(UNKNOWN_WEBHOOK)) =
-                    (ticket.major, code)
+                // An interaction token (exempt pool) expires after 15 minutes and then
+                // answers 404 Unknown Webhook; the id in its path is the application's, so
+                // remembering it as dead would refuse every other interaction's followups.
+                if let (
+                    crate::key::Major::Webhook { id, .. },
+                    None | Some(UNKNOWN_WEBHOOK),
+                    false,
+                ) = (ticket.major, code, ticket.pool == GlobalPool::Exempt)
                 {
                     let until = now + self.config.webhook_dead_ttl;
                     warn!(
@@ -236,7 +242,15 @@ impl<S: BucketStore> State<S> {
                 || reset.is_some_and(|reset| {
                     retry_after > reset * 2 && retry_after > reset + Duration::from_secs(1)
                 }));
-        if hidden {
+        if hidden && !self.config.learn_sublimits {
+            // A shared store learns the limit from every process's dispatches; here the
+            // resource only waits out this 429.
+            info!(route = %ticket.route, retry_after_s = retry_after.as_secs_f64(), "rate limit: hidden sublimit 429; holding the route on this resource (the shared store learns the limit)");
+            crate::metrics::too_many("sublimit");
+            self.store
+                .hold_route(&ticket.route, ticket.major, until, now);
+            self.apply_headers(target, headers, now);
+        } else if hidden {
             let (limit, period, expires_at) = self.store.learn_sublimit(
                 &ticket.route,
                 ticket.major,

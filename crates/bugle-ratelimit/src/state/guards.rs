@@ -112,7 +112,7 @@ impl Guards {
         if self.token_invalid && key.pool == GlobalPool::Bot {
             return Err(RateLimitError::new(ErrorKind::TokenInvalid));
         }
-        if let Major::Webhook { id, .. } = key.major {
+        if let (Major::Webhook { id, .. }, false) = (key.major, key.pool == GlobalPool::Exempt) {
             if let Some(&until) = self.dead_webhooks.get(&id) {
                 if until > now {
                     return Err(RateLimitError::new(ErrorKind::WebhookDead { until }));

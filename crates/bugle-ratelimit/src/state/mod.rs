@@ -471,6 +471,9 @@ impl<S: BucketStore> State<S> {
             }
         }
         let mut event = false;
+        if let Some((until, share_of)) = self.shared.all_contended(now) {
+            self.store.share(bucket, until, share_of, now);
+        }
         match self.store.capacity(bucket, now) {
             Capacity::Ready => {}
             Capacity::Until(t) => later(&mut until, t),

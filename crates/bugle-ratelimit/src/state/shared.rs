@@ -113,6 +113,12 @@ pub(crate) struct Shared {
     queued: Padded<AtomicUsize>,
     /// Buckets tracked by all shards, as of each shard's last sweep (for the gauge).
     pub(crate) buckets: Padded<AtomicUsize>,
+    /// Whether every bucket counts as used by other senders too (`contended_until`):
+    /// while a shared store does not answer, each process keeps to its own view of
+    /// buckets the others use as well.
+    all_contended: Padded<AtomicBool>,
+    /// Until when, and by how many processes.
+    contended_until: Padded<Mutex<Option<(Instant, u32)>>>,
 }
 
 impl Shared {
@@ -122,6 +128,34 @@ impl Shared {
             pools: Pools::new(config),
             queued: Padded(AtomicUsize::new(0)),
             buckets: Padded(AtomicUsize::new(0)),
+            all_contended: Padded(AtomicBool::new(false)),
+            contended_until: Padded(Mutex::new(None)),
+        }
+    }
+
+    /// Every bucket counts as shared evenly by `share_of` processes until `until`: a
+    /// shared store stopped answering, and each process decides from its own view.
+    pub(crate) fn contend_all(&self, until: Instant, share_of: u32) {
+        let mut contended = lock(&self.contended_until);
+        let until = contended.map_or(until, |(c, _)| c.max(until));
+        *contended = Some((until, share_of));
+        self.all_contended.store(true, Ordering::Release);
+    }
+
+    /// Until when every bucket counts as shared, and by how many, if it does at `now`.
+    /// One atomic load when it does not.
+    pub(crate) fn all_contended(&self, now: Instant) -> Option<(Instant, u32)> {
+        if !self.all_contended.load(Ordering::Acquire) {
+            return None;
+        }
+        let mut contended = lock(&self.contended_until);
+        match *contended {
+            Some((until, share_of)) if until > now => Some((until, share_of)),
+            _ => {
+                *contended = None;
+                self.all_contended.store(false, Ordering::Release);
+                None
+            }
         }
     }
 

@@ -116,6 +116,10 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
     /// A user-scope 429 the bucket's own count did not predict: empty until `until`,
     /// and shared with another sender until `contended_until`.
     fn contend(&mut self, key: &BucketKey, until: Instant, contended_until: Instant, now: Instant);
+    /// Counts the bucket as used by `share_of` processes until `contended_until` (a
+    /// shared store stopped answering): one request at a time, an even share of each
+    /// window.
+    fn share(&mut self, key: &BucketKey, contended_until: Instant, share_of: u32, now: Instant);
     /// The bucket's window length estimate.
     fn period(&self, key: &BucketKey) -> Option<Duration>;
     /// Drops a probe bucket that has nothing in flight.
@@ -368,6 +372,10 @@ impl BucketStore for MemoryStore {
 
     fn contend(&mut self, key: &BucketKey, until: Instant, contended_until: Instant, now: Instant) {
         self.bucket(key, now).contend(until, contended_until, now);
+    }
+
+    fn share(&mut self, key: &BucketKey, contended_until: Instant, share_of: u32, now: Instant) {
+        self.bucket(key, now).share(contended_until, share_of);
     }
 
     fn period(&self, key: &BucketKey) -> Option<Duration> {

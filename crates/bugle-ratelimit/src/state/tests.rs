@@ -412,6 +412,32 @@ fn a_webhook_404_marks_that_webhook_dead() {
 }
 
 #[test]
+fn an_expired_interaction_token_does_not_mark_the_application_dead() {
+    // Interaction followups are `/webhooks/{application_id}/{interaction_token}`: the
+    // id is the application's, shared by every interaction. An expired token's 404
+    // must not refuse the followups of the other interactions.
+    let t0 = Instant::now();
+    let mut st = State::new(config().with_webhook_dead_ttl(60 * S), t0);
+    let followup =
+        |token: &str| post(&format!("/webhooks/1/{token}")).with_pool(GlobalPool::Exempt);
+    let ticket = go(st.try_acquire(&followup("expired"), t0));
+    st.complete(
+        ticket,
+        &Outcome::response(404, RateLimitHeaders::default()),
+        t0,
+    );
+    go(st.try_acquire(&followup("fresh"), t0));
+    // An ordinary webhook with the same id still learns from its own 404.
+    let ticket = go(st.try_acquire(&post("/webhooks/1/tok"), t0));
+    st.complete(
+        ticket,
+        &Outcome::response(404, RateLimitHeaders::default()),
+        t0,
+    );
+    go(st.try_acquire(&followup("another"), t0));
+}
+
+#[test]
 fn deadline_that_cannot_be_met_fails_at_once_with_the_prediction() {
     let (mut st, t0) = warmed(2, 0, 5 * S);
     let key = post("/channels/1/messages");

@@ -136,6 +136,9 @@ pub struct FakeDiscordBuilder {
     pub(crate) faults: FaultConfig,
     pub(crate) nonce_window: Duration,
     pub(crate) client_ip: IpAddr,
+    pub(crate) application_id: Option<u64>,
+    pub(crate) interactions_channel: Option<u64>,
+    pub(crate) member_roles: Vec<(u64, Vec<u64>)>,
 }
 
 impl Default for FakeDiscordBuilder {
@@ -154,6 +157,9 @@ impl Default for FakeDiscordBuilder {
             faults: FaultConfig::none(),
             nonce_window: Duration::from_secs(5 * 60),
             client_ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            application_id: None,
+            interactions_channel: None,
+            member_roles: Vec::new(),
         }
     }
 }
@@ -261,6 +267,27 @@ impl FakeDiscordBuilder {
     /// The client IP in-process requests come from (for the per-IP limits and the ban).
     pub fn client_ip(mut self, ip: IpAddr) -> Self {
         self.client_ip = ip;
+        self
+    }
+
+    /// The application's id (default: the bot user's id, as for apps made in the
+    /// developer portal). Its Ed25519 key pair comes from the seed.
+    pub fn application_id(mut self, id: u64) -> Self {
+        self.application_id = Some(id);
+        self
+    }
+
+    /// The channel the driver's interactions happen in (default: the first text
+    /// channel declared, else one made on first use).
+    pub fn interactions_channel(mut self, channel_id: u64) -> Self {
+        self.interactions_channel = Some(channel_id);
+        self
+    }
+
+    /// The roles user `user` has in the guild, as interactions the driver sends carry
+    /// them (`member.roles`); default none.
+    pub fn member_roles(mut self, user: u64, roles: impl IntoIterator<Item = u64>) -> Self {
+        self.member_roles.push((user, roles.into_iter().collect()));
         self
     }
 }

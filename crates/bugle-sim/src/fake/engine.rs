@@ -85,6 +85,7 @@ impl FakeDiscordBuilder {
             };
             state.webhooks.insert(seed.id, hook);
         }
+        state.app.member_roles = self.member_roles.iter().cloned().collect();
         let world = World {
             state,
             limiter: Limiter::new(self.rate_limits),
@@ -99,13 +100,22 @@ impl FakeDiscordBuilder {
             default_guild,
             nonce_window: self.nonce_window,
             client_ip: self.client_ip,
+            application_id: self.application_id.unwrap_or(bot_id),
         };
+        let interactions_channel = self.interactions_channel.or_else(|| {
+            self.channels
+                .iter()
+                .find(|c| c.kind == super::state::kind::TEXT)
+                .map(|c| c.id)
+        });
         FakeDiscord {
             inner: Arc::new(Inner {
                 settings,
                 clock,
                 ids,
                 world: Mutex::new(world),
+                signing_key: super::app::signing_key(self.seed),
+                interactions_channel: Mutex::new(interactions_channel),
             }),
         }
     }
@@ -214,6 +224,12 @@ impl FakeDiscord {
             Ok(route) => route,
             Err(reply) => return Outcome::Answer(reply),
         };
+        let mut route = route;
+        if route.kind.is_webhook_token_route() && route.webhook_id == Some(settings.application_id)
+        {
+            // The application's id in a webhook path: an interaction webhook.
+            route.kind = route.kind.as_interaction_route();
+        }
         *matched = Some(route.kind);
         let Some(caller) = authorise(settings, parts, &route, ip) else {
             return Outcome::Answer(invalid(world, ip, now, reply::unauthorized()));

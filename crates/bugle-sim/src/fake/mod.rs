@@ -24,6 +24,7 @@
 //! # }
 //! ```
 
+mod app;
 mod config;
 mod engine;
 mod faults;
@@ -48,15 +49,16 @@ use bugle_transport::{
 use crate::clock::SimClock;
 use crate::snowflake::SnowflakeGenerator;
 
+pub use app::{ANSWER_DEADLINE, InteractionFailure, InteractionOutcome, ProbeFailure, ShownModal};
 pub use config::{ChannelSeed, DEFAULT_BOT_TOKEN, FakeDiscordBuilder, WebhookSeed};
 pub use faults::{Delay, FaultConfig, Outage};
 pub use inspect::{Counters, RequestRecord};
 #[allow(deprecated)]
 pub use ratelimit::RateLimitConfig;
 pub use ratelimit::{
-    BucketRule, CHANNEL_GET_BUCKET, CURRENT_USER_BUCKET, DM_BUCKET, FakeRateLimits,
-    GATEWAY_BOT_BUCKET, MESSAGE_GET_BUCKET, MESSAGE_LIST_BUCKET, MESSAGES_BUCKET, REACTIONS_BUCKET,
-    SharedLimit, Sublimit, THREADS_BUCKET, WEBHOOKS_BUCKET,
+    BucketRule, CHANNEL_GET_BUCKET, COMMANDS_BUCKET, CURRENT_USER_BUCKET, DM_BUCKET,
+    FakeRateLimits, GATEWAY_BOT_BUCKET, MESSAGE_GET_BUCKET, MESSAGE_LIST_BUCKET, MESSAGES_BUCKET,
+    REACTIONS_BUCKET, SharedLimit, Sublimit, THREADS_BUCKET, WEBHOOKS_BUCKET,
 };
 pub use route::RouteKind;
 pub use serve::ServeHandle;
@@ -82,6 +84,10 @@ struct Inner {
     clock: SimClock,
     ids: SnowflakeGenerator,
     world: Mutex<World>,
+    /// The application's Ed25519 key, which signs the interactions the driver sends.
+    signing_key: ed25519_dalek::SigningKey,
+    /// The channel interactions happen in, once known.
+    interactions_channel: Mutex<Option<u64>>,
 }
 
 /// An in-memory Discord. Cheap to clone: clones share one Discord.

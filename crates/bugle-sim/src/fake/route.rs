@@ -40,11 +40,31 @@ pub enum RouteKind {
     GetCurrentUser,
     /// `GET /gateway/bot`
     GetGatewayBot,
+    /// `POST /webhooks/{application.id}/{interaction.token}` (a followup)
+    CreateFollowup,
+    /// `GET /webhooks/{application.id}/{interaction.token}/messages/@original`
+    GetOriginalResponse,
+    /// `PATCH /webhooks/{application.id}/{interaction.token}/messages/@original`
+    EditOriginalResponse,
+    /// `DELETE /webhooks/{application.id}/{interaction.token}/messages/@original`
+    DeleteOriginalResponse,
+    /// `PATCH /webhooks/{application.id}/{interaction.token}/messages/{message.id}`
+    EditFollowup,
+    /// `DELETE /webhooks/{application.id}/{interaction.token}/messages/{message.id}`
+    DeleteFollowup,
+    /// `PUT /applications/{application.id}/commands`
+    OverwriteGlobalCommands,
+    /// `GET /applications/{application.id}/commands`
+    ListGlobalCommands,
+    /// `PUT /applications/{application.id}/guilds/{guild.id}/commands`
+    OverwriteGuildCommands,
+    /// `GET /applications/{application.id}/guilds/{guild.id}/commands`
+    ListGuildCommands,
 }
 
 impl RouteKind {
     /// Every operation, in declaration order.
-    pub const ALL: [RouteKind; 17] = [
+    pub const ALL: [RouteKind; 27] = [
         Self::CreateMessage,
         Self::ListMessages,
         Self::GetMessage,
@@ -62,6 +82,16 @@ impl RouteKind {
         Self::GetChannel,
         Self::GetCurrentUser,
         Self::GetGatewayBot,
+        Self::CreateFollowup,
+        Self::GetOriginalResponse,
+        Self::EditOriginalResponse,
+        Self::DeleteOriginalResponse,
+        Self::EditFollowup,
+        Self::DeleteFollowup,
+        Self::OverwriteGlobalCommands,
+        Self::ListGlobalCommands,
+        Self::OverwriteGuildCommands,
+        Self::ListGuildCommands,
     ];
 
     /// The method and route template, e.g. `POST /channels/{channel.id}/messages`.
@@ -96,7 +126,45 @@ impl RouteKind {
             Self::GetChannel => "GET /channels/{channel.id}",
             Self::GetCurrentUser => "GET /users/@me",
             Self::GetGatewayBot => "GET /gateway/bot",
+            Self::CreateFollowup => "POST /webhooks/{application.id}/{interaction.token}",
+            Self::GetOriginalResponse => {
+                "GET /webhooks/{application.id}/{interaction.token}/messages/@original"
+            }
+            Self::EditOriginalResponse => {
+                "PATCH /webhooks/{application.id}/{interaction.token}/messages/@original"
+            }
+            Self::DeleteOriginalResponse => {
+                "DELETE /webhooks/{application.id}/{interaction.token}/messages/@original"
+            }
+            Self::EditFollowup => {
+                "PATCH /webhooks/{application.id}/{interaction.token}/messages/{message.id}"
+            }
+            Self::DeleteFollowup => {
+                "DELETE /webhooks/{application.id}/{interaction.token}/messages/{message.id}"
+            }
+            Self::OverwriteGlobalCommands => "PUT /applications/{application.id}/commands",
+            Self::ListGlobalCommands => "GET /applications/{application.id}/commands",
+            Self::OverwriteGuildCommands => {
+                "PUT /applications/{application.id}/guilds/{guild.id}/commands"
+            }
+            Self::ListGuildCommands => {
+                "GET /applications/{application.id}/guilds/{guild.id}/commands"
+            }
         }
+    }
+
+    /// Whether the route is an interaction webhook's: authorised by the interaction
+    /// token and exempt from the global rate limit.
+    pub fn is_interaction_route(self) -> bool {
+        matches!(
+            self,
+            Self::CreateFollowup
+                | Self::GetOriginalResponse
+                | Self::EditOriginalResponse
+                | Self::DeleteOriginalResponse
+                | Self::EditFollowup
+                | Self::DeleteFollowup
+        )
     }
 
     /// Whether the route is authorised by a webhook token in the path rather than a bot token.
@@ -107,7 +175,18 @@ impl RouteKind {
                 | Self::GetWebhookMessage
                 | Self::EditWebhookMessage
                 | Self::DeleteWebhookMessage
-        )
+        ) || self.is_interaction_route()
+    }
+
+    /// The interaction-webhook route of the same shape as this webhook route, for a
+    /// path whose id is the application's.
+    pub(crate) fn as_interaction_route(self) -> Self {
+        match self {
+            Self::ExecuteWebhook => Self::CreateFollowup,
+            Self::EditWebhookMessage => Self::EditFollowup,
+            Self::DeleteWebhookMessage => Self::DeleteFollowup,
+            other => other,
+        }
     }
 }
 
@@ -121,6 +200,10 @@ pub(crate) struct Route {
     pub(crate) webhook_token: Option<String>,
     /// The emoji path segment exactly as sent (still percent-encoded).
     pub(crate) emoji: Option<String>,
+    /// The application of a command route.
+    pub(crate) application_id: Option<u64>,
+    /// The guild of a guild-command route.
+    pub(crate) guild_id: Option<u64>,
 }
 
 impl Route {
@@ -132,6 +215,8 @@ impl Route {
             webhook_id: None,
             webhook_token: None,
             emoji: None,
+            application_id: None,
+            guild_id: None,
         }
     }
 
@@ -185,6 +270,7 @@ pub(crate) fn match_route(method: &Method, segments: &[&str]) -> Result<Route, R
             one_method(method, &Method::GET, Route::new(RouteKind::GetGatewayBot))
         }
         ["webhooks", id, token, rest @ ..] => match_webhook(method, id, token, rest),
+        ["applications", app, rest @ ..] => match_application(method, app, rest),
         _ => Err(RouteError::NotFound),
     }
 }
@@ -249,6 +335,12 @@ fn match_webhook(
     let kind = match rest {
         [] if method == Method::POST => RouteKind::ExecuteWebhook,
         [] => return Err(RouteError::MethodNotAllowed),
+        ["messages", "@original"] => match *method {
+            Method::GET => RouteKind::GetOriginalResponse,
+            Method::PATCH => RouteKind::EditOriginalResponse,
+            Method::DELETE => RouteKind::DeleteOriginalResponse,
+            _ => return Err(RouteError::MethodNotAllowed),
+        },
         ["messages", _] => match *method {
             Method::GET => RouteKind::GetWebhookMessage,
             Method::PATCH => RouteKind::EditWebhookMessage,
@@ -260,8 +352,29 @@ fn match_webhook(
     let mut route = Route::new(kind);
     route.webhook_id = Some(snowflake("webhook_id", id)?);
     route.webhook_token = Some(token.to_owned());
-    if let ["messages", message] = rest {
+    if let (["messages", message], false) = (rest, kind.is_interaction_route()) {
         route.message_id = Some(snowflake("message_id", message)?);
+    }
+    Ok(route)
+}
+
+fn match_application(method: &Method, app: &str, rest: &[&str]) -> Result<Route, RouteError> {
+    let (kind, guild) = match (rest, method) {
+        (["commands"], &Method::PUT) => (RouteKind::OverwriteGlobalCommands, None),
+        (["commands"], &Method::GET) => (RouteKind::ListGlobalCommands, None),
+        (["guilds", guild, "commands"], &Method::PUT) => {
+            (RouteKind::OverwriteGuildCommands, Some(*guild))
+        }
+        (["guilds", guild, "commands"], &Method::GET) => {
+            (RouteKind::ListGuildCommands, Some(*guild))
+        }
+        (["commands"] | ["guilds", _, "commands"], _) => return Err(RouteError::MethodNotAllowed),
+        _ => return Err(RouteError::NotFound),
+    };
+    let mut route = Route::new(kind);
+    route.application_id = Some(snowflake("application_id", app)?);
+    if let Some(guild) = guild {
+        route.guild_id = Some(snowflake("guild_id", guild)?);
     }
     Ok(route)
 }

@@ -176,6 +176,8 @@ pub(crate) struct State {
     pub(crate) dms: HashMap<u64, u64>,
     /// (author id, nonce) → the message it created.
     pub(crate) nonces: HashMap<(u64, String), NonceRec>,
+    /// The application: commands and interactions.
+    pub(crate) app: super::app::AppState,
 }
 
 impl State {

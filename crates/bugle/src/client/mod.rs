@@ -10,8 +10,10 @@
 //! recording, a replay or a `FakeDiscord`.
 
 mod body;
+mod command;
 mod dm;
 mod headers;
+mod interaction;
 mod message;
 mod reaction;
 mod read;
@@ -33,6 +35,7 @@ use bugle_sim::fake::FakeDiscord;
 use bugle_transport::Transport;
 use secrecy::ExposeSecret;
 
+pub use interaction::{INTERACTION_TOKEN_LIFETIME, InteractionWebhook};
 pub use reaction::ReactionEmoji;
 pub use request::NONCE_DEDUPE_WINDOW;
 pub use thread::NewThread;
@@ -150,6 +153,18 @@ impl DiscordClient {
     /// The configuration.
     pub fn config(&self) -> &DiscordConfig {
         &self.inner.config
+    }
+
+    /// Sends what this client still owes a shared rate-limit store (the completions of
+    /// its last requests, queued off the request path) and waits for them, at most two
+    /// seconds. Call it before the process exits when limits are shared: a completion
+    /// lost at exit holds its request's place in its bucket, for every other process,
+    /// until the reservation's lease ends (15 s by default). Without shared limits it
+    /// returns at once. True when everything reached the store.
+    pub async fn flush(&self) -> bool {
+        (self.inner.limiter)
+            .flush_shared(std::time::Duration::from_secs(2))
+            .await
     }
 
     /// The rate limiter (for [`snapshot`](RateLimiter::snapshot)s of buckets,

@@ -200,13 +200,17 @@ impl DiscordClient {
         let permit_deadline = (self.inner.config)
             .max_rate_limit_wait()
             .map_or(deadline, |max| deadline.min(now + max));
-        let max_wait = permit_deadline.saturating_duration_since(now);
         let _queued = labels.queued();
         self.inner
             .limiter
             .acquire(key.clone().with_deadline(permit_deadline))
             .await
-            .map_err(|error| DiscordError::from_rate_limit(error, max_wait))
+            .map_err(|error| {
+                // The limiter may refuse after a wait: what it compares with is what is
+                // left of the allowed wait then, not the whole of it.
+                let left = permit_deadline.saturating_duration_since(Instant::now());
+                DiscordError::from_rate_limit(error, left)
+            })
     }
 
     /// Sends one attempt under `permit` and reports the answer to the rate

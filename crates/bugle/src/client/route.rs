@@ -10,7 +10,7 @@
 
 use std::fmt::{self, Write as _};
 
-use bugle_model::id::{ChannelId, MessageId, WebhookId};
+use bugle_model::id::{ApplicationId, ChannelId, GuildId, MessageId, WebhookId};
 use bugle_ratelimit::{
     GlobalPool, Major, Method as LimitMethod, RequestKey, TokenHash, message_age_suffix,
 };
@@ -258,6 +258,104 @@ impl<'a> Route<'a> {
         )
     }
 
+    /// A route on an interaction's webhook,
+    /// `/webhooks/{application_id}/{interaction_token}{rest}`: shaped like a
+    /// webhook-token route (same templates, so the limiter learns buckets
+    /// and cassettes name operations alike), but in the exempt pool, since
+    /// interaction followups are not bound to the global limit.
+    fn interaction(
+        method: LimitMethod,
+        template: &'static str,
+        application: ApplicationId,
+        token: &'a SecretString,
+        rest: String,
+    ) -> Self {
+        Self {
+            pool: GlobalPool::Exempt,
+            ..Self::webhook(
+                method,
+                template,
+                WebhookId::new(application.get()),
+                token,
+                rest,
+            )
+        }
+    }
+
+    /// `POST /webhooks/{application_id}/{interaction_token}` (a followup).
+    pub(crate) fn create_followup(application: ApplicationId, token: &'a SecretString) -> Self {
+        Self::interaction(
+            LimitMethod::Post,
+            "/webhooks/{webhook_id}/{webhook_token}",
+            application,
+            token,
+            String::new(),
+        )
+    }
+
+    /// `PATCH|DELETE /webhooks/{application_id}/{interaction_token}/messages/@original`
+    /// when `message` is `None`, else `…/messages/{message_id}` (a followup).
+    pub(crate) fn interaction_message(
+        method: LimitMethod,
+        application: ApplicationId,
+        token: &'a SecretString,
+        message: Option<MessageId>,
+    ) -> Self {
+        match message {
+            None => Self::interaction(
+                method,
+                "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
+                application,
+                token,
+                "/messages/@original".to_owned(),
+            ),
+            Some(message) => Self::interaction(
+                method,
+                "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
+                application,
+                token,
+                format!("/messages/{message}"),
+            ),
+        }
+    }
+
+    /// `GET /applications/{application_id}/commands`.
+    pub(crate) fn list_global_commands(application: ApplicationId) -> Self {
+        Self {
+            method: LimitMethod::Get,
+            ..Self::overwrite_global_commands(application)
+        }
+    }
+
+    /// `GET /applications/{application_id}/guilds/{guild_id}/commands`.
+    pub(crate) fn list_guild_commands(application: ApplicationId, guild: GuildId) -> Self {
+        Self {
+            method: LimitMethod::Get,
+            ..Self::overwrite_guild_commands(application, guild)
+        }
+    }
+
+    /// `PUT /applications/{application_id}/commands` (bulk overwrite of the
+    /// global commands).
+    pub(crate) fn overwrite_global_commands(application: ApplicationId) -> Self {
+        Self::bot(
+            LimitMethod::Put,
+            "/applications/{application_id}/commands",
+            Major::None,
+            format!("/applications/{application}/commands"),
+        )
+    }
+
+    /// `PUT /applications/{application_id}/guilds/{guild_id}/commands`.
+    pub(crate) fn overwrite_guild_commands(application: ApplicationId, guild: GuildId) -> Self {
+        Self::bot(
+            LimitMethod::Put,
+            "/applications/{application_id}/guilds/{guild_id}/commands",
+            Major::None,
+            format!("/applications/{application}/guilds/{guild}/commands"),
+        )
+    }
+
     /// The rate limiter's method.
     pub(crate) fn limit_method(&self) -> LimitMethod {
         self.method
@@ -346,6 +444,8 @@ mod tests {
     const CHANNEL: ChannelId = ChannelId::new(1_100_000_000_000_000_001);
     const MESSAGE: MessageId = MessageId::new(1_200_000_000_000_000_002);
     const WEBHOOK: WebhookId = WebhookId::new(1_300_000_000_000_000_003);
+    const APPLICATION: ApplicationId = ApplicationId::new(1_400_000_000_000_000_004);
+    const GUILD: GuildId = GuildId::new(1_500_000_000_000_000_005);
 
     fn token() -> SecretString {
         SecretString::from("aSecretWebhookToken_0123456789-xyz")
@@ -370,7 +470,54 @@ mod tests {
             Route::execute_webhook(WEBHOOK, token),
             Route::edit_webhook_message(WEBHOOK, token, MESSAGE),
             Route::delete_webhook_message(WEBHOOK, token, MESSAGE),
+            Route::overwrite_global_commands(APPLICATION),
+            Route::overwrite_guild_commands(APPLICATION, GUILD),
+            Route::list_global_commands(APPLICATION),
+            Route::list_guild_commands(APPLICATION, GUILD),
         ]
+    }
+
+    /// The interaction-webhook routes: shaped as webhook routes, in the exempt pool.
+    fn interaction_routes(token: &SecretString) -> Vec<Route<'_>> {
+        vec![
+            Route::create_followup(APPLICATION, token),
+            Route::interaction_message(LimitMethod::Patch, APPLICATION, token, None),
+            Route::interaction_message(LimitMethod::Delete, APPLICATION, token, None),
+            Route::interaction_message(LimitMethod::Patch, APPLICATION, token, Some(MESSAGE)),
+            Route::interaction_message(LimitMethod::Delete, APPLICATION, token, Some(MESSAGE)),
+        ]
+    }
+
+    #[test]
+    fn interaction_routes_are_exempt_and_otherwise_agree_with_from_path() {
+        let token = token();
+        for route in interaction_routes(&token) {
+            let path = path(&route);
+            let parsed = RequestKey::from_path(route.limit_method(), &path);
+            let key = route.rate_limit_key();
+            assert_eq!(parsed.route(), key.route(), "{route:?}");
+            assert_eq!(parsed.major(), key.major(), "{route:?}");
+            // from_path cannot tell an interaction token from a webhook token.
+            assert_eq!(parsed.pool(), GlobalPool::Unauthenticated, "{route:?}");
+            assert_eq!(key.pool(), GlobalPool::Exempt, "{route:?}");
+            assert!(!route.needs_bot_token());
+            assert!(path.len() <= route.path_len(), "{route:?}");
+            assert!(!format!("{route:?}").contains(token.expose_secret()));
+        }
+    }
+
+    #[cfg(feature = "sim")]
+    #[test]
+    fn the_cassette_names_interaction_routes_by_their_template() {
+        let token = token();
+        for route in interaction_routes(&token) {
+            let path = format!("/api/v10{}", path(&route));
+            assert_eq!(
+                bugle_sim::cassette::route_template(&path),
+                route.template().as_str(),
+                "{route:?}"
+            );
+        }
     }
 
     fn path(route: &Route<'_>) -> String {

@@ -71,9 +71,9 @@ fn cassette_kind(error: &CassetteError) -> ErrorKind {
 }
 
 impl DiscordError {
-    /// The error for a request the rate limiter refused; `max_wait` is the
-    /// longest wait the caller allowed (reported by
-    /// [`ErrorKind::RateLimitTimeout`]).
+    /// The error for a request the rate limiter refused; `max_wait` is what
+    /// was left of the longest wait the caller allowed when it refused
+    /// (reported by [`ErrorKind::RateLimitTimeout`]).
     pub fn from_rate_limit(error: RateLimitError, max_wait: Duration) -> Self {
         let now = Instant::now();
         let until = |instant: Instant| instant.saturating_duration_since(now);

@@ -152,7 +152,8 @@ pub enum ErrorKind {
     RateLimitTimeout {
         /// The wait the limiter predicted.
         predicted_wait: Duration,
-        /// The longest wait the caller allows.
+        /// What was left of the longest wait the caller allows when the limiter
+        /// refused (the whole of it, when it refused up front).
         max_wait: Duration,
     },
     /// The whole operation (queueing, attempts and backoff) ran past its
@@ -190,6 +191,12 @@ pub enum ErrorKind {
         /// How long until the count drops below the ceiling again.
         retry_after: Duration,
     },
+    /// An interaction's token is older than its 15-minute lifetime, so a
+    /// followup or an edit of its response would fail; nothing was sent.
+    InteractionExpired {
+        /// How long ago the token expired.
+        expired_for: Duration,
+    },
 }
 
 impl ErrorKind {
@@ -204,7 +211,8 @@ impl ErrorKind {
             | Self::NotFound { .. }
             | Self::BadRequest { .. }
             | Self::Validation { .. }
-            | Self::Decode { .. } => ErrorCategory::NonRetryable,
+            | Self::Decode { .. }
+            | Self::InteractionExpired { .. } => ErrorCategory::NonRetryable,
             Self::NoAuthentication { .. }
             | Self::InvalidWebhookUrl { .. }
             | Self::InvalidConfig { .. }
@@ -383,7 +391,7 @@ impl fmt::Display for ErrorKind {
                 max_wait,
             } => write!(
                 f,
-                "the rate limit would delay the request {:.3}s, more than the allowed {:.3}s, so it was not sent; retry later or allow a longer wait",
+                "the rate limit would delay the request {:.3}s, more than the {:.3}s left of the allowed wait, so it was not sent; retry later or allow a longer wait",
                 predicted_wait.as_secs_f64(),
                 max_wait.as_secs_f64()
             ),
@@ -413,6 +421,11 @@ impl fmt::Display for ErrorKind {
                 f,
                 "too many invalid requests (401, 403, 429) in the last 10 minutes, so nothing was sent to avoid an ip ban; wait about {:.0}s and fix what makes requests fail",
                 retry_after.as_secs_f64()
+            ),
+            Self::InteractionExpired { expired_for } => write!(
+                f,
+                "the interaction token expired {:.0}s ago (tokens last 15 minutes), so nothing was sent; send a channel message instead",
+                expired_for.as_secs_f64()
             ),
             Self::MayHaveBeenDelivered => f.write_str(
                 "the request failed after it may have reached discord, so it was not retried and may have been delivered; check the channel before sending it again",
@@ -506,6 +519,9 @@ mod tests {
             },
             ErrorKind::InvalidRequestCeiling {
                 retry_after: Duration::from_secs(42),
+            },
+            ErrorKind::InteractionExpired {
+                expired_for: Duration::from_secs(60),
             },
         ]
     }
@@ -648,6 +664,7 @@ mod tests {
             C::UnknownOutcome,
             C::Queue,
             C::Queue,
+            C::NonRetryable,
         ];
         let kinds = every_kind();
         assert_eq!(kinds.len(), expected.len());

@@ -169,7 +169,7 @@ fn legacy_fields_with_v2() -> Reply {
 ///
 /// A message that is (or becomes) Components V2 may not keep content or embeds: a switch
 /// to V2 must clear those the message had, as Discord requires, or it gets a 400.
-pub(super) fn apply_edit(ctx: &mut Ctx<'_>, id: u64, payload: &Payload) -> Result<(), Reply> {
+pub(crate) fn apply_edit(ctx: &mut Ctx<'_>, id: u64, payload: &Payload) -> Result<(), Reply> {
     check_message(&payload.json, BodyKind::Edit, payload.files.len())?;
     let new_files = uploads(ctx, payload)?;
     let timestamp = ctx.timestamp();

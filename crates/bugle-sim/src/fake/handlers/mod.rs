@@ -1,10 +1,12 @@
 //! Route handlers, one module per operation family, and what they share.
 
+mod applications;
 mod channels;
 mod dms;
 mod gateway;
 mod history;
-mod messages;
+pub(crate) mod interactions;
+pub(crate) mod messages;
 mod reactions;
 mod threads;
 mod users;
@@ -37,6 +39,8 @@ pub(crate) struct Settings {
     pub(crate) default_guild: u64,
     pub(crate) nonce_window: Duration,
     pub(crate) client_ip: IpAddr,
+    /// The application's id (interaction webhooks use it in their path).
+    pub(crate) application_id: u64,
 }
 
 /// What a handler works with.
@@ -112,6 +116,18 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, req: &Incoming) -> HandlerResult {
         RouteKind::GetChannel => channels::get(ctx, req),
         RouteKind::GetCurrentUser => Ok(users::current(ctx, req)),
         RouteKind::GetGatewayBot => Ok(gateway::bot(ctx, req)),
+        RouteKind::CreateFollowup => interactions::followup(ctx, req),
+        RouteKind::GetOriginalResponse => interactions::get_original(ctx, req),
+        RouteKind::EditOriginalResponse => interactions::edit_original(ctx, req),
+        RouteKind::DeleteOriginalResponse => interactions::delete_original(ctx, req),
+        RouteKind::EditFollowup => interactions::edit_followup(ctx, req),
+        RouteKind::DeleteFollowup => interactions::delete_followup(ctx, req),
+        RouteKind::OverwriteGlobalCommands | RouteKind::OverwriteGuildCommands => {
+            applications::overwrite(ctx, req)
+        }
+        RouteKind::ListGlobalCommands | RouteKind::ListGuildCommands => {
+            applications::list(ctx, req)
+        }
     }
 }
 

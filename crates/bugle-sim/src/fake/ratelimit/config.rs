@@ -176,6 +176,8 @@ pub const CHANNEL_GET_BUCKET: &str = "f0d6e7481bcf874ae9876e6c2b3ddb16";
 pub const CURRENT_USER_BUCKET: &str = "37e7793574fbb90c59c253061782df3e";
 /// Bucket hash of `GET /gateway/bot`.
 pub const GATEWAY_BOT_BUCKET: &str = "5c95f97f28850e6fcbeb0bf16b264311";
+/// The bucket of the application command routes (bulk overwrite and list).
+pub const COMMANDS_BUCKET: &str = "b3e1c5a7d9f24b6e8a0c2e4f6a8b0d2c";
 
 impl FakeRateLimits {
     /// Discord's limits: routes and sublimits as commonly observed, global and
@@ -215,6 +217,17 @@ impl FakeRateLimits {
                 ),
                 BucketRule::new(DM_BUCKET, 5, s(5), [RouteKind::CreateDm]),
                 BucketRule::new(
+                    COMMANDS_BUCKET,
+                    5,
+                    s(20),
+                    [
+                        RouteKind::OverwriteGlobalCommands,
+                        RouteKind::ListGlobalCommands,
+                        RouteKind::OverwriteGuildCommands,
+                        RouteKind::ListGuildCommands,
+                    ],
+                ),
+                BucketRule::new(
                     WEBHOOKS_BUCKET,
                     5,
                     s(2),
@@ -223,6 +236,14 @@ impl FakeRateLimits {
                         RouteKind::GetWebhookMessage,
                         RouteKind::EditWebhookMessage,
                         RouteKind::DeleteWebhookMessage,
+                        // "The same rate limit properties as normal webhooks", per
+                        // interaction token (the major parameter), without the global.
+                        RouteKind::CreateFollowup,
+                        RouteKind::GetOriginalResponse,
+                        RouteKind::EditOriginalResponse,
+                        RouteKind::DeleteOriginalResponse,
+                        RouteKind::EditFollowup,
+                        RouteKind::DeleteFollowup,
                     ],
                 ),
             ],

@@ -184,8 +184,10 @@ impl Limiter {
             Caller::Bot(_) => self.config.global_per_second,
             Caller::Ip(_) => self.config.ip_global_per_second,
         };
+        // Interaction webhooks are not bound to any global limit.
+        let exempt = route.kind.is_interaction_route();
         let global = slot(&mut self.globals, caller.key(), now, second);
-        if global.used >= global_limit {
+        if !exempt && global.used >= global_limit {
             return Err(Limited {
                 scope: Scope::Global,
                 retry_after: global.start + second - now,
@@ -266,7 +268,9 @@ impl Limiter {
 
     fn charge(&mut self, now: Instant, caller: &Caller, route: &Route, major: &str) {
         let second = Duration::from_secs(1);
-        slot(&mut self.globals, caller.key(), now, second).used += 1;
+        if !route.kind.is_interaction_route() {
+            slot(&mut self.globals, caller.key(), now, second).used += 1;
+        }
         for shared in self.config.shared.iter().filter(|s| s.route == route.kind) {
             let key = format!("{:?}|{major}", shared.route);
             slot(&mut self.shared, key, now, shared.window).used += 1;
