@@ -88,8 +88,7 @@ fn placeholders(template: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     let mut rest = template;
     while let Some(at) = rest.find(['{', '}']) {
-        let (before, tail) = rest.split_at(at);
-        let _ = before;
+        let tail = &rest[at..];
         if let Some(after) = tail.strip_prefix("{{").or_else(|| tail.strip_prefix("}}")) {
             rest = after;
             continue;

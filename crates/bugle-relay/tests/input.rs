@@ -423,3 +423,88 @@ async fn get(url: &str) -> (u16, String) {
         .to_bytes();
     (status, String::from_utf8_lossy(&body).into_owned())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_outbox_answers_503_and_drops_nothing() {
+    // Discord is down for the whole test, so nothing drains.
+    let faults = bugle_sim::fake::FaultConfig::none().outage(bugle_sim::fake::Outage::new(
+        std::time::Duration::ZERO,
+        std::time::Duration::from_secs(3600),
+        http::StatusCode::SERVICE_UNAVAILABLE,
+    ));
+    // `capacity` lands in the [outbox] table the common config ends with.
+    let relay = Served::start(
+        fake().faults(faults).build(),
+        "capacity = 2\n[default]\nchannel = \"alerts\"",
+    )
+    .await;
+    let auth = [("authorization", format!("Bearer {INGEST_TOKEN}"))];
+    for group in ["a", "b"] {
+        let body = common::am(group, "firing", 1, "2026-01-01T10:00:00Z").to_string();
+        let answer = relay
+            .post_raw("/alertmanager", &auth, body.as_bytes())
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+    let body = common::am("c", "firing", 1, "2026-01-01T10:00:00Z").to_string();
+    let full = relay
+        .post_raw("/alertmanager", &auth, body.as_bytes())
+        .await;
+    assert_eq!(full.status, 503, "{}", full.body);
+    assert!(
+        full.body
+            .contains("the outbox is full (2 notifications waiting)"),
+        "{}",
+        full.body
+    );
+    assert_eq!(
+        relay.relay.outbox().stats().await.unwrap().pending,
+        2,
+        "the two accepted are kept"
+    );
+    relay.stop().await;
+}
+
+#[test]
+fn the_config_reference_in_docs_relay_md_loads() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/relay.md"))
+        .expect("docs/relay.md");
+    let start = doc.find("## Config reference").expect("the section");
+    let block = doc[start..]
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a toml block");
+    let config = bugle_relay::RelayConfig::from_toml_with_env(
+        block,
+        bugle_relay::LoadOptions::default(),
+        &|name| match name {
+            "OPS_WEBHOOK_URL" => Some("https://discord.com/api/webhooks/1/doc-token".to_owned()),
+            name if name.starts_with("BUGLE_RELAY_")
+                && name != "BUGLE_RELAY_LISTEN"
+                && name != "BUGLE_RELAY_SQLITE"
+                && name != "BUGLE_RELAY_DATABASE_URL" =>
+            {
+                Some("doc-secret".to_owned())
+            }
+            "GRAFANA_HMAC" | "DISCORD_BOT_TOKEN" => Some("doc-secret".to_owned()),
+            _ => None,
+        },
+    )
+    .unwrap_or_else(|error| panic!("the documented config does not load: {error}"));
+    assert_eq!(config.route_names(), ["alerts", "db-oncall", "ops"]);
+}
+
+#[test]
+fn the_template_example_in_docs_relay_md_parses() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/relay.md"))
+        .expect("docs/relay.md");
+    let start = doc.find("**Templates**").expect("the section");
+    let block = doc[start..]
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a toml block");
+    let templates = bugle_relay::template::Templates::parse(block).expect("parses");
+    assert!(templates.title.is_some() && templates.field_value.is_some());
+}

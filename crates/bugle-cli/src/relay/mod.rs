@@ -92,11 +92,22 @@ async fn serve(args: &RelayArgs, globals: &Globals) -> Result<(), CliError> {
     refuse_cassettes(globals)?;
     let config = load(args, globals, false)?;
     let mut builder = discord_config(&config);
-    if let Some(url) = &globals.redis {
-        builder = builder.redis_url(url.as_str());
+    // Shared rate limits for replicas: --redis, else BUGLE_REDIS_URL, as for
+    // the other commands (the relay reads no other variable of the facade's).
+    let env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    if let Some(url) = globals
+        .redis
+        .clone()
+        .or_else(|| env(bugle::config::env::BUGLE_REDIS_URL))
+    {
+        builder = builder.redis_url(url);
     }
-    if let Some(prefix) = &globals.redis_prefix {
-        builder = builder.redis_prefix(prefix.as_str());
+    if let Some(prefix) = globals
+        .redis_prefix
+        .clone()
+        .or_else(|| env(bugle::config::env::BUGLE_REDIS_PREFIX))
+    {
+        builder = builder.redis_prefix(prefix);
     }
     let fake = globals.fake.then(|| {
         let webhooks: Vec<bugle::WebhookUrl> = config
