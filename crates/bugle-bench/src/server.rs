@@ -214,6 +214,7 @@ fn rate_limits(spec: &Spec) -> FakeRateLimits {
             limits.webhooks.1,
             [
                 RouteKind::ExecuteWebhook,
+                RouteKind::GetWebhook,
                 RouteKind::GetWebhookMessage,
                 RouteKind::EditWebhookMessage,
                 RouteKind::DeleteWebhookMessage,

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bugle::{DiscordClient, DiscordConfig, DiscordConfigBuilder, ErrorCategory};
+use bugle::{DiscordClient, DiscordConfig, DiscordConfigBuilder, ErrorCategory, WebhookTarget};
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
@@ -236,8 +236,46 @@ impl Relay {
             .clone()
     }
 
+    /// A webhook destination: alive (`GET /webhooks/{id}/{token}`, which sends
+    /// nothing to the channel), and its lookup channel readable by the bot when
+    /// one is configured.
+    async fn check_webhook(&self, hook: &str, unchecked: &mut bool) -> String {
+        let unanswered = |error: &bugle::DiscordError| {
+            matches!(
+                error.category(),
+                ErrorCategory::Retryable | ErrorCategory::Queue
+            )
+        };
+        match self.client().get_webhook(WebhookTarget::named(hook)).await {
+            Ok(_) => {}
+            Err(error) if unanswered(&error) => {
+                *unchecked = true;
+                return format!("unchecked: discord did not answer ({error})");
+            }
+            Err(error) => return format!("failed: webhook: {error}"),
+        }
+        let lookup = self
+            .inner
+            .config
+            .webhooks
+            .get(hook)
+            .and_then(|h| h.lookup_channel);
+        match lookup {
+            None => "ok (webhook alive)".to_owned(),
+            Some(channel) => match self.client().get_channel(channel).await {
+                Ok(_) => "ok (webhook alive, lookup channel readable)".to_owned(),
+                Err(error) if unanswered(&error) => {
+                    *unchecked = true;
+                    format!("unchecked: discord did not answer ({error})")
+                }
+                Err(error) => format!("failed: lookup channel: {error}"),
+            },
+        }
+    }
+
     /// Checks every destination against Discord (channels readable by the
-    /// bot); an unreachable Discord is recorded as unchecked, never fatal.
+    /// bot, webhooks alive); an unreachable Discord is recorded as unchecked,
+    /// never fatal.
     /// Returns whether any could not be checked.
     pub async fn check_destinations(&self) -> bool {
         let mut destinations: BTreeMap<String, Target> = BTreeMap::new();
@@ -274,23 +312,18 @@ impl Relay {
             let state = match target {
                 Target::Channel(id) => match self.client().get_channel(id).await {
                     Ok(_) => "ok".to_owned(),
-                    Err(error) if matches!(error.category(), ErrorCategory::Retryable | ErrorCategory::Queue) => {
+                    Err(error)
+                        if matches!(
+                            error.category(),
+                            ErrorCategory::Retryable | ErrorCategory::Queue
+                        ) =>
+                    {
                         unchecked = true;
                         format!("unchecked: discord did not answer ({error})")
                     }
                     Err(error) => format!("failed: {error}"),
                 },
-                Target::Webhook(hook) => match self.inner.config.webhooks.get(&hook).and_then(|h| h.lookup_channel) {
-                    Some(channel) => match self.client().get_channel(channel).await {
-                        Ok(_) => "ok (lookup channel readable; the webhook itself is proven by its first post)".to_owned(),
-                        Err(error) if matches!(error.category(), ErrorCategory::Retryable | ErrorCategory::Queue) => {
-                            unchecked = true;
-                            format!("unchecked: discord did not answer ({error})")
-                        }
-                        Err(error) => format!("failed: lookup channel: {error}"),
-                    },
-                    None => "unchecked: a webhook is proven by its first post".to_owned(),
-                },
+                Target::Webhook(hook) => self.check_webhook(&hook, &mut unchecked).await,
             };
             let ok = state.starts_with("ok");
             m::destination_ok(&name, ok);

@@ -402,6 +402,45 @@ async fn health_readiness_and_metrics_answer() {
         body.contains("\"name\":\"bot-token\",\"state\":\"ok (bot user"),
         "{body}"
     );
+    assert!(
+        body.contains(
+            "\"name\":\"webhook:ops\",\"state\":\"ok (webhook alive, lookup channel readable)\""
+        ),
+        "{body}"
+    );
+    relay.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_webhook_is_reported_at_start_and_the_relay_still_starts() {
+    // The fake knows the channels but not the configured webhook (deleted in Discord).
+    let fake = bugle_sim::fake::FakeDiscord::builder()
+        .bot_token(common::BOT_TOKEN)
+        .bot_user(1_400_000_000_000_000_300, "relay")
+        .guild(common::GUILD)
+        .text_channel(ALERTS)
+        .text_channel(common::PAGER)
+        .text_channel(HOOK_CHANNEL);
+    let relay = Served::start(fake.build(), RULES).await;
+    // The check runs once the relay serves; /readyz lists it when done.
+    let mut answer = (0, String::new());
+    for _ in 0..100 {
+        answer = get(&format!("{}/readyz", relay.base)).await;
+        if answer.1.contains("webhook:ops") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (status, body) = answer;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("\"name\":\"webhook:ops\",\"state\":\"failed: webhook:"),
+        "{body}"
+    );
+    assert!(
+        !body.contains(common::HOOK_TOKEN),
+        "the webhook's token is shown: {body}"
+    );
     relay.stop().await;
 }
 

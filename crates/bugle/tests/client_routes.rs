@@ -83,9 +83,13 @@ async fn every_operation_sends_the_template_the_cassette_and_the_limiter_agree_o
         .delete_webhook_message(webhook(HOOK), hooked.id)
         .await
         .expect("webhook message deleted");
+    client
+        .get_webhook(webhook(HOOK))
+        .await
+        .expect("webhook fetched");
 
     let requests = spy.sent();
-    assert_eq!(requests.len(), 17, "{requests:#?}");
+    assert_eq!(requests.len(), 18, "{requests:#?}");
     for request in requests {
         let path = request
             .path_and_query
@@ -105,4 +109,25 @@ async fn every_operation_sends_the_template_the_cassette_and_the_limiter_agree_o
             .trim_end_matches(DELETE_OLD_SUFFIX);
         assert_eq!(template.as_str(), limited, "{path}");
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_webhook_is_fetched_without_its_token_and_a_deleted_one_is_unknown() {
+    let (client, _fake, _spy) = setup();
+    let hook = client.get_webhook(webhook(HOOK)).await.expect("alive");
+    assert_eq!(hook.id.get(), HOOK);
+    assert_eq!(hook.channel_id, Some(TEXT_ID));
+    assert!(hook.token.is_none(), "the token is not kept");
+    let error = client
+        .get_webhook(webhook(999))
+        .await
+        .expect_err("no such webhook");
+    assert!(
+        matches!(
+            error.kind(),
+            bugle::ErrorKind::NotFound { code: Some(code), .. }
+                if *code == bugle_model::error::JsonErrorCode::UNKNOWN_WEBHOOK
+        ),
+        "{error:?}"
+    );
 }

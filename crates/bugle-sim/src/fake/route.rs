@@ -28,6 +28,8 @@ pub enum RouteKind {
     CreateDm,
     /// `POST /webhooks/{webhook.id}/{webhook.token}`
     ExecuteWebhook,
+    /// `GET /webhooks/{webhook.id}/{webhook.token}` (the webhook, without its token)
+    GetWebhook,
     /// `GET /webhooks/{webhook.id}/{webhook.token}/messages/{message.id}`
     GetWebhookMessage,
     /// `PATCH /webhooks/{webhook.id}/{webhook.token}/messages/{message.id}`
@@ -64,7 +66,7 @@ pub enum RouteKind {
 
 impl RouteKind {
     /// Every operation, in declaration order.
-    pub const ALL: [RouteKind; 27] = [
+    pub const ALL: [RouteKind; 28] = [
         Self::CreateMessage,
         Self::ListMessages,
         Self::GetMessage,
@@ -76,6 +78,7 @@ impl RouteKind {
         Self::CreateThread,
         Self::CreateDm,
         Self::ExecuteWebhook,
+        Self::GetWebhook,
         Self::GetWebhookMessage,
         Self::EditWebhookMessage,
         Self::DeleteWebhookMessage,
@@ -114,6 +117,7 @@ impl RouteKind {
             Self::CreateThread => "POST /channels/{channel.id}/threads",
             Self::CreateDm => "POST /users/@me/channels",
             Self::ExecuteWebhook => "POST /webhooks/{webhook.id}/{webhook.token}",
+            Self::GetWebhook => "GET /webhooks/{webhook.id}/{webhook.token}",
             Self::GetWebhookMessage => {
                 "GET /webhooks/{webhook.id}/{webhook.token}/messages/{message.id}"
             }
@@ -172,6 +176,7 @@ impl RouteKind {
         matches!(
             self,
             Self::ExecuteWebhook
+                | Self::GetWebhook
                 | Self::GetWebhookMessage
                 | Self::EditWebhookMessage
                 | Self::DeleteWebhookMessage
@@ -334,6 +339,7 @@ fn match_webhook(
 ) -> Result<Route, RouteError> {
     let kind = match rest {
         [] if method == Method::POST => RouteKind::ExecuteWebhook,
+        [] if method == Method::GET => RouteKind::GetWebhook,
         [] => return Err(RouteError::MethodNotAllowed),
         ["messages", "@original"] => match *method {
             Method::GET => RouteKind::GetOriginalResponse,

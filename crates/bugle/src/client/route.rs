@@ -225,6 +225,17 @@ impl<'a> Route<'a> {
         )
     }
 
+    /// `GET /webhooks/{webhook_id}/{webhook_token}`.
+    pub(crate) fn get_webhook(id: WebhookId, token: &'a SecretString) -> Self {
+        Self::webhook(
+            LimitMethod::Get,
+            "/webhooks/{webhook_id}/{webhook_token}",
+            id,
+            token,
+            String::new(),
+        )
+    }
+
     /// `PATCH /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}`.
     pub(crate) fn edit_webhook_message(
         id: WebhookId,

@@ -10,6 +10,7 @@ use bugle_model::request::{
     ExecuteWebhookQuery, Patch,
 };
 use bugle_model::validate::Validate;
+use bugle_model::webhook::Webhook;
 
 use super::DiscordClient;
 use super::body::{Body, decode};
@@ -214,6 +215,31 @@ impl DiscordClient {
         } else {
             Ok(None)
         }
+    }
+
+    /// Fetches the webhook itself (`GET /webhooks/{id}/{token}`): whether it
+    /// is alive, and the channel it posts to, without sending anything to the
+    /// channel. A deleted webhook answers 404 ([`ErrorKind::NotFound`] with
+    /// code 10015, Unknown Webhook). The token Discord returns is dropped, so
+    /// the result can be shown or logged.
+    ///
+    /// # Errors
+    ///
+    /// The webhook named is not configured, or Discord refused (a deleted
+    /// webhook is [`ErrorKind::NotFound`]) or did not answer.
+    ///
+    /// [`ErrorKind::NotFound`]: crate::ErrorKind::NotFound
+    pub async fn get_webhook(
+        &self,
+        target: impl Into<WebhookTarget>,
+    ) -> Result<Webhook, DiscordError> {
+        let target = target.into();
+        let url = target.resolve(self.config())?;
+        let call = Call::new("get_webhook", Route::get_webhook(url.id(), url.token()));
+        let response = self.execute(call).await?;
+        let mut webhook: Webhook = decode(&response)?;
+        webhook.token = None;
+        Ok(webhook)
     }
 
     /// Edits a message the webhook sent

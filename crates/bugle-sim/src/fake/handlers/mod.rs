@@ -111,6 +111,7 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, req: &Incoming) -> HandlerResult {
         RouteKind::CreateDm => dms::create(ctx, req),
         RouteKind::ExecuteWebhook => webhooks::execute(ctx, req),
         RouteKind::GetWebhookMessage => webhooks::get(ctx, req),
+        RouteKind::GetWebhook => webhooks::get_webhook(ctx, req),
         RouteKind::EditWebhookMessage => webhooks::edit(ctx, req),
         RouteKind::DeleteWebhookMessage => webhooks::delete(ctx, req),
         RouteKind::GetChannel => channels::get(ctx, req),

@@ -54,6 +54,36 @@ fn webhook_thread(ctx: &Ctx<'_>, hook: &WebhookRec, thread_id: u64) -> Result<u6
         .ok_or_else(reply::unknown_channel)
 }
 
+/// `GET /webhooks/{webhook.id}/{webhook.token}`: the webhook, as Discord returns it to a
+/// token holder (no `user`), and without echoing the token.
+pub(super) fn get_webhook(ctx: &mut Ctx<'_>, req: &Incoming) -> HandlerResult {
+    let hook = webhook(ctx, req)?;
+    let guild_id = ctx
+        .state
+        .channels
+        .get(&hook.channel_id)
+        .and_then(|c| c.guild_id);
+    let mut body = Map::new();
+    body.insert("id".to_owned(), Value::String(hook.id.to_string()));
+    body.insert("type".to_owned(), Value::from(1));
+    body.insert(
+        "channel_id".to_owned(),
+        Value::String(hook.channel_id.to_string()),
+    );
+    body.insert(
+        "guild_id".to_owned(),
+        guild_id.map_or(Value::Null, |g| Value::String(g.to_string())),
+    );
+    body.insert("name".to_owned(), Value::String(hook.name.clone()));
+    body.insert("avatar".to_owned(), Value::Null);
+    body.insert(
+        "application_id".to_owned(),
+        hook.application_id
+            .map_or(Value::Null, |a| Value::String(a.to_string())),
+    );
+    Ok(Reply::json(StatusCode::OK, Value::Object(body)))
+}
+
 /// `POST /webhooks/{webhook.id}/{webhook.token}`
 pub(super) fn execute(ctx: &mut Ctx<'_>, req: &Incoming) -> HandlerResult {
     let hook = webhook(ctx, req)?;

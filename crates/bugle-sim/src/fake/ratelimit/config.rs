@@ -233,6 +233,7 @@ impl FakeRateLimits {
                     s(2),
                     [
                         RouteKind::ExecuteWebhook,
+                        RouteKind::GetWebhook,
                         RouteKind::GetWebhookMessage,
                         RouteKind::EditWebhookMessage,
                         RouteKind::DeleteWebhookMessage,
