@@ -330,3 +330,60 @@ async fn a_template_file_shapes_the_delivered_card() {
     assert_eq!(card.embeds[0].fields[0].name, "checkout-0:9100");
     relay.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_archived_thread_is_reopened_and_a_locked_one_sends_the_line_to_the_channel() {
+    let relay = Served::start(fake().build(), THREAD_RULES).await;
+    let fake = relay.fake.clone();
+    let started = "2026-01-01T10:00:00Z";
+    let post = |count: usize| {
+        let body = am("checkout", "firing", count, started);
+        let relay = &relay;
+        async move { relay.post("/alertmanager", &body).await }
+    };
+    assert_eq!(post(2).await.status, 200);
+    let card = eventually("the card", || cards(&fake, ALERTS).into_iter().next()).await;
+    let thread = eventually("the thread", || fake.threads(ALERTS).into_iter().next()).await;
+
+    // Archived (Discord does so after a while): the line reopens it.
+    assert!(fake.archive_thread(thread.id.get()));
+    assert_eq!(post(3).await.status, 200);
+    eventually("a line in the archived thread", || {
+        fake.thread_messages(thread.id.get())
+            .into_iter()
+            .find(|m| m.content.contains("3 firing"))
+    })
+    .await;
+    let reopened = fake.channel(thread.id.get()).expect("the thread");
+    assert_eq!(
+        reopened.thread_metadata.map(|t| t.archived),
+        Some(false),
+        "posting reopened the thread"
+    );
+
+    // Locked by a moderator: the line goes to the channel, as a reply to the card.
+    assert!(fake.lock_thread(thread.id.get()));
+    assert_eq!(post(4).await.status, 200);
+    let line = eventually("the line in the channel", || {
+        fake.messages(ALERTS)
+            .into_iter()
+            .find(|m| m.content.contains("4 firing"))
+    })
+    .await;
+    assert_eq!(
+        line.message_reference.and_then(|r| r.message_id),
+        Some(card.id),
+        "the line answers the card"
+    );
+    // Deleted: the same.
+    assert!(fake.delete_channel(thread.id.get()));
+    assert_eq!(post(5).await.status, 200);
+    eventually("the line for a deleted thread", || {
+        fake.messages(ALERTS)
+            .into_iter()
+            .find(|m| m.content.contains("5 firing"))
+    })
+    .await;
+    assert_eq!(cards(&fake, ALERTS).len(), 1, "still one card");
+    relay.stop().await;
+}

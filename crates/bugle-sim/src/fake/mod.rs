@@ -30,6 +30,7 @@ mod engine;
 mod faults;
 mod handlers;
 mod inspect;
+mod moderate;
 mod ratelimit;
 mod render;
 mod reply;
