@@ -7,13 +7,35 @@ mod common;
 use std::time::Duration;
 
 use bugle_ratelimit::{
-    GlobalPool, Major, RateLimitConfig, SharedDecision, SharedLimitsConfig, SharedRequest,
-    SharedStore,
+    GlobalPool, Major, RateLimitConfig, RateLimiter, SharedDecision, SharedLimitsConfig,
+    SharedRequest, SharedStore,
 };
 use bugle_ratelimit_redis::RedisStore;
 use common::{Redis, create, limiter, ok, prefix, settle, too_many};
 use redis::AsyncCommands;
 use tokio::time::Instant;
+
+/// An engine with the default limits, sharing them through `redis` under `prefix`.
+async fn default_limiter(redis: &Redis, prefix: &str) -> RateLimiter {
+    limiter(
+        redis,
+        prefix,
+        RateLimitConfig::default(),
+        SharedLimitsConfig::default(),
+    )
+    .await
+}
+
+/// A create-message request on `channel`, as the store sees it (a fresh ticket each).
+fn create_request(channel: u64) -> SharedRequest {
+    SharedRequest::new(
+        "POST /channels/{channel_id}/messages",
+        Major::Channel(channel),
+        GlobalPool::Bot,
+    )
+    .with_bot(bugle_ratelimit::BotId::of("token"))
+    .with_limits(RateLimitConfig::default())
+}
 
 /// The learned (limit, period ms) of the create route, read straight from Redis.
 async fn learned(redis: &Redis, prefix: &str) -> Option<(u32, u64)> {
@@ -111,13 +133,7 @@ async fn a_hidden_limit_is_learned_from_every_process_and_kept_by_all_of_them() 
 async fn a_later_429_of_a_wholly_logged_window_lowers_the_count() {
     let redis = Redis::start().await;
     let prefix = prefix("relearn");
-    let a = limiter(
-        &redis,
-        &prefix,
-        RateLimitConfig::default(),
-        SharedLimitsConfig::default(),
-    )
-    .await;
+    let a = default_limiter(&redis, &prefix).await;
     // Learned: four per window.
     for _ in 0..4 {
         a.acquire(create(51))
@@ -157,15 +173,7 @@ async fn an_abandoned_ask_gives_back_what_it_was_granted() {
         .await
         .expect("the store connects");
     // Each request has a ticket of its own.
-    let request = || {
-        SharedRequest::new(
-            "POST /channels/{channel_id}/messages",
-            Major::Channel(61),
-            GlobalPool::Bot,
-        )
-        .with_bot(bugle_ratelimit::BotId::of("token"))
-        .with_limits(RateLimitConfig::default())
-    };
+    let request = || create_request(61);
     // A bucket nobody knows yet lets one request go at a time, to discover it.
     let first = request();
     let second = request();
@@ -200,13 +208,7 @@ async fn an_abandoned_ask_gives_back_what_it_was_granted() {
 async fn requests_refused_with_the_one_that_taught_the_limit_are_not_counted() {
     let redis = Redis::start().await;
     let prefix = prefix("uncount");
-    let a = limiter(
-        &redis,
-        &prefix,
-        RateLimitConfig::default(),
-        SharedLimitsConfig::default(),
-    )
-    .await;
+    let a = default_limiter(&redis, &prefix).await;
     for _ in 0..4 {
         a.acquire(create(71))
             .await
@@ -285,13 +287,7 @@ async fn a_request_sent_under_the_fallback_is_counted_by_a_slow_store() {
     let store = RedisStore::connect(redis.url(), &prefix)
         .await
         .expect("the store connects");
-    let request = SharedRequest::new(
-        "POST /channels/{channel_id}/messages",
-        Major::Channel(91),
-        GlobalPool::Bot,
-    )
-    .with_bot(bugle_ratelimit::BotId::of("token"))
-    .with_limits(RateLimitConfig::default());
+    let request = create_request(91);
     store.record_fallback(&request);
     store.flush().await.expect("flushed");
     let mut connection = redis.connection().await;

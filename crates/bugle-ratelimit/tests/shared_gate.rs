@@ -81,6 +81,22 @@ fn limiter(store: &Arc<Scripted>, shared: SharedLimitsConfig) -> RateLimiter {
     RateLimiter::with_shared_store(RateLimitConfig::default(), store.clone(), shared)
 }
 
+/// A 200 from the `create` bucket: `limit` per 5 s, `remaining` left.
+fn ok(limit: &str, remaining: &str) -> Outcome {
+    Outcome::response(
+        200,
+        RateLimitHeaders::parse(
+            [
+                ("x-ratelimit-bucket", "create"),
+                ("x-ratelimit-limit", limit),
+                ("x-ratelimit-remaining", remaining),
+                ("x-ratelimit-reset-after", "5"),
+            ],
+            None,
+        ),
+    )
+}
+
 fn create(channel: u64) -> RequestKey {
     RequestKey::new(
         Method::Post,
@@ -328,26 +344,13 @@ async fn a_refusal_by_the_fallback_deadline_is_a_timeout() {
 async fn with_a_store_a_hidden_limit_holds_its_resource_but_is_learned_by_the_store() {
     let store = Scripted::new(Answer::Grant);
     let limiter = limiter(&store, SharedLimitsConfig::default().with_bot_token("t"));
-    let ok = || {
-        Outcome::response(
-            200,
-            RateLimitHeaders::parse(
-                [
-                    ("x-ratelimit-bucket", "create"),
-                    ("x-ratelimit-limit", "50"),
-                    ("x-ratelimit-remaining", "40"),
-                    ("x-ratelimit-reset-after", "5"),
-                ],
-                None,
-            ),
-        )
-    };
+    let room = || ok("50", "40");
     for _ in 0..3 {
         limiter
             .acquire(create(1))
             .await
             .expect("granted")
-            .complete(ok());
+            .complete(room());
     }
     // Room left in the bucket, and still a 429 that says to wait 2 s: a hidden limit.
     let body = br#"{"message":"You are being rate limited.","retry_after":2,"global":false}"#;
@@ -379,7 +382,7 @@ async fn with_a_store_a_hidden_limit_holds_its_resource_but_is_learned_by_the_st
             .acquire(create(2))
             .await
             .expect("granted")
-            .complete(ok());
+            .complete(room());
     }
     assert_eq!(
         started.elapsed(),
@@ -391,7 +394,7 @@ async fn with_a_store_a_hidden_limit_holds_its_resource_but_is_learned_by_the_st
         .acquire(create(1))
         .await
         .expect("granted")
-        .complete(ok());
+        .complete(room());
     assert!(started.elapsed() >= Duration::from_secs(2));
 }
 
@@ -403,20 +406,7 @@ async fn without_the_store_each_process_keeps_to_an_even_share_of_each_bucket() 
         .with_fallback_global_per_second(10)
         .with_probe_interval(Duration::from_secs(60));
     let limiter = limiter(&store, shared);
-    let window = |remaining: &str| {
-        Outcome::response(
-            200,
-            RateLimitHeaders::parse(
-                [
-                    ("x-ratelimit-bucket", "create"),
-                    ("x-ratelimit-limit", "5"),
-                    ("x-ratelimit-remaining", remaining),
-                    ("x-ratelimit-reset-after", "5"),
-                ],
-                None,
-            ),
-        )
-    };
+    let window = |remaining| ok("5", remaining);
     let started = Instant::now();
     limiter
         .acquire(create(1))
@@ -445,18 +435,7 @@ async fn on_falling_back_the_current_window_of_each_bucket_counts_as_spent() {
         .with_fallback_global_per_second(25)
         .with_probe_interval(Duration::from_secs(60));
     let limiter = limiter(&store, shared);
-    let window = Outcome::response(
-        200,
-        RateLimitHeaders::parse(
-            [
-                ("x-ratelimit-bucket", "create"),
-                ("x-ratelimit-limit", "5"),
-                ("x-ratelimit-remaining", "4"),
-                ("x-ratelimit-reset-after", "5"),
-            ],
-            None,
-        ),
-    );
+    let window = ok("5", "4");
     let started = Instant::now();
     limiter
         .acquire(create(1))
