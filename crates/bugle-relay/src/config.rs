@@ -1,5 +1,6 @@
 //! The relay's TOML config: where it listens, who may post, where alerts
-//! go, and where the outbox lives. Read once at start-up and checked
+//! go, where the outbox lives, and (optionally) the buttons on the cards and
+//! the Alertmanager their silences go to. Read once at start-up and checked
 //! whole: a rule naming a channel or webhook the config does not define is
 //! refused with the rule's position.
 
@@ -17,6 +18,22 @@ use serde::{Deserialize, Serialize};
 use crate::routing::{Matcher, Rule, Rules};
 use crate::secret::SecretRef;
 
+mod alertmanager;
+mod interactions;
+mod responders;
+
+pub use alertmanager::{
+    AlertmanagerAuth, AlertmanagerSettings, DEFAULT_ALERTMANAGER_TIMEOUT_SECONDS,
+    DEFAULT_MAX_SILENCE_HOURS,
+};
+pub use interactions::{
+    DEFAULT_INTERACTIONS_PATH, DEFAULT_SILENCE_DURATIONS, InteractionSettings,
+    MAX_SILENCE_DURATIONS,
+};
+pub use responders::{EVERYONE, Responders};
+
+pub(crate) use alertmanager::without_userinfo;
+
 /// Environment variables that override the file.
 pub mod env {
     /// The listen address (`127.0.0.1:9099`).
@@ -25,6 +42,10 @@ pub mod env {
     pub const SQLITE: &str = "BUGLE_RELAY_SQLITE";
     /// A PostgreSQL URL: the outbox moves there (replicas share it).
     pub const DATABASE_URL: &str = "BUGLE_RELAY_DATABASE_URL";
+    /// The interactions endpoint's listen address (`0.0.0.0:8443`).
+    pub const INTERACTIONS_LISTEN: &str = "BUGLE_RELAY_INTERACTIONS_LISTEN";
+    /// The application's public key (64 hex characters).
+    pub const PUBLIC_KEY: &str = "BUGLE_RELAY_PUBLIC_KEY";
 }
 
 /// The default listen address.
@@ -62,6 +83,8 @@ struct RawConfig {
     outbox: RawOutbox,
     #[serde(default)]
     templates: RawTemplates,
+    interactions: Option<interactions::RawInteractions>,
+    alertmanager: Option<alertmanager::RawAlertmanager>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -130,6 +153,8 @@ struct RawRule {
     continue_matching: bool,
     #[serde(default)]
     mentions: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    responders: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -168,6 +193,10 @@ pub struct Route {
     pub thread: bool,
     /// Roles mentioned when a card is first posted, by severity label.
     pub mentions: BTreeMap<String, Vec<RoleId>>,
+    /// Who may press the card's buttons (nobody: no buttons). Absent from
+    /// rows stored before buttons existed, which load as nobody.
+    #[serde(default)]
+    pub responders: Responders,
 }
 
 /// A webhook destination.
@@ -290,6 +319,10 @@ pub struct RelayConfig {
     pub outbox: OutboxSettings,
     /// Card templates (empty: the default rendering).
     pub templates: crate::template::Templates,
+    /// The interactions endpoint, when the cards carry buttons.
+    pub interactions: Option<InteractionSettings>,
+    /// Where Silence buttons create silences (needs `interactions`).
+    pub alertmanager: Option<AlertmanagerSettings>,
 }
 
 /// What the command line adds to the file.
@@ -339,7 +372,8 @@ impl RelayConfig {
     }
 
     /// The destination a sender asked for by name: a channel route name or a
-    /// webhook name. Such a route opens no thread and mentions no one.
+    /// webhook name. Such a route opens no thread, mentions no one and
+    /// carries no buttons.
     pub fn named_route(&self, name: &str) -> Option<Route> {
         if let Some(id) = self.channels.get(name) {
             return Some(Route {
@@ -347,6 +381,7 @@ impl RelayConfig {
                 target: Target::Channel(*id),
                 thread: false,
                 mentions: BTreeMap::new(),
+                responders: Responders::default(),
             });
         }
         self.webhooks.contains_key(name).then(|| Route {
@@ -354,6 +389,7 @@ impl RelayConfig {
             target: Target::Webhook(name.to_owned()),
             thread: false,
             mentions: BTreeMap::new(),
+            responders: Responders::default(),
         })
     }
 }
@@ -397,6 +433,9 @@ fn resolve(
     }
     let webhooks = load_webhooks(raw.webhooks, &channels, lookup)?;
     let has_bot = bot_token.is_some() || options.bot_token_supplied;
+    let (interactions, alertmanager) =
+        load_buttons(raw.interactions, raw.alertmanager, listen, lookup)?;
+    let interactive = interactions.is_some();
     let mut rules = Vec::new();
     for (index, rule) in raw.rules.into_iter().enumerate() {
         let at = format!("rules[{index}] (rule {} in the file)", index + 1);
@@ -406,7 +445,7 @@ fn resolve(
             .map(|m| Matcher::parse(m).map_err(|e| err(format!("{at}: {e}"))))
             .collect::<Result<Vec<_>, _>>()?;
         let continue_matching = rule.continue_matching;
-        let destination = route_of(rule, &at, &channels, &webhooks, has_bot)?;
+        let destination = route_of(rule, &at, &channels, &webhooks, has_bot, interactive)?;
         rules.push(Rule {
             matchers,
             destination,
@@ -419,7 +458,14 @@ fn resolve(
     if !default.matchers.is_empty() || default.continue_matching {
         return Err(err("default: takes no matchers and no `continue`"));
     }
-    let default = route_of(default, "default", &channels, &webhooks, has_bot)?;
+    let default = route_of(
+        default,
+        "default",
+        &channels,
+        &webhooks,
+        has_bot,
+        interactive,
+    )?;
     let outbox = load_outbox(raw.outbox, lookup)?;
     let templates = load_templates(raw.templates)?;
     Ok(RelayConfig {
@@ -435,7 +481,44 @@ fn resolve(
         rules: Rules::new(rules, default),
         outbox,
         templates,
+        interactions,
+        alertmanager,
     })
+}
+
+/// Reads `[interactions]` and `[alertmanager]`, which only go together:
+/// silences are created from the buttons the interactions endpoint answers.
+fn load_buttons(
+    interactions: Option<interactions::RawInteractions>,
+    alertmanager: Option<alertmanager::RawAlertmanager>,
+    listen: SocketAddr,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Option<InteractionSettings>, Option<AlertmanagerSettings>), ConfigError> {
+    if alertmanager.is_some() && interactions.is_none() {
+        return Err(err(
+            "[alertmanager] needs [interactions]: silences are created from the cards' buttons, which the interactions endpoint answers; add [interactions] (listen, application_id, public_key) or remove [alertmanager]",
+        ));
+    }
+    let interactions = interactions
+        .map(|raw| interactions::load_interactions(raw, listen, lookup))
+        .transpose()?;
+    let alertmanager = alertmanager
+        .map(|raw| alertmanager::load_alertmanager(raw, lookup))
+        .transpose()?;
+    if let (Some(buttons), Some(am)) = (&interactions, &alertmanager) {
+        if let Some(index) = buttons
+            .silence_durations
+            .iter()
+            .position(|d| *d > am.max_silence)
+        {
+            return Err(err(format!(
+                "interactions.silence_durations[{index}]: {} is longer than alertmanager.max_silence_hours ({}); shorten it or raise the maximum",
+                crate::alertmanager::human(buttons.silence_durations[index]),
+                crate::alertmanager::human(am.max_silence),
+            )));
+        }
+    }
+    Ok((interactions, alertmanager))
 }
 
 fn load_webhooks(
@@ -503,6 +586,7 @@ fn route_of(
     channels: &BTreeMap<String, ChannelId>,
     webhooks: &BTreeMap<String, WebhookSettings>,
     has_bot: bool,
+    interactive: bool,
 ) -> Result<Route, ConfigError> {
     let (name, target) = match (rule.channel, rule.channel_id, rule.webhook) {
         (Some(name), None, None) => {
@@ -558,11 +642,23 @@ fn route_of(
             .collect::<Result<Vec<_>, _>>()?;
         mentions.insert(severity, roles);
     }
+    let responders = Responders::parse(&rule.responders, at)?;
+    if !rule.responders.is_empty() && !interactive {
+        return Err(err(format!(
+            "{at}: `responders` needs an [interactions] section (listen, application_id, public_key): Discord sends button presses to that endpoint"
+        )));
+    }
+    if !responders.is_empty() && !matches!(target, Target::Channel(_)) {
+        return Err(err(format!(
+            "{at}: `responders` needs a channel destination (Discord refuses buttons on messages from a webhook the application does not own)"
+        )));
+    }
     Ok(Route {
         name,
         target,
         thread: rule.thread,
         mentions,
+        responders,
     })
 }
 

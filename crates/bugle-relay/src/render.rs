@@ -445,6 +445,7 @@ mod tests {
             target: Target::Channel(bugle_model::id::ChannelId::new(1)),
             thread: false,
             mentions: BTreeMap::from([("critical".to_owned(), vec![RoleId::new(77)])]),
+            responders: crate::config::Responders::default(),
         }
     }
 

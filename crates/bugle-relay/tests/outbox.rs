@@ -42,6 +42,7 @@ fn envelope(group: &str, status: Status, alerts: usize) -> Envelope {
             target: Target::Channel(bugle::model::id::ChannelId::new(1)),
             thread: false,
             mentions: std::collections::BTreeMap::default(),
+            responders: bugle_relay::config::Responders::default(),
         },
     }
 }

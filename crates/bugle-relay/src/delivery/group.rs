@@ -424,6 +424,7 @@ mod tests {
                     target: Target::Webhook("w".into()),
                     thread: false,
                     mentions: BTreeMap::default(),
+                    responders: crate::config::Responders::default(),
                 },
             },
         }
