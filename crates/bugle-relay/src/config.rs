@@ -42,9 +42,11 @@ pub mod env {
     pub const SQLITE: &str = "BUGLE_RELAY_SQLITE";
     /// A PostgreSQL URL: the outbox moves there (replicas share it).
     pub const DATABASE_URL: &str = "BUGLE_RELAY_DATABASE_URL";
-    /// The interactions endpoint's listen address (`0.0.0.0:8443`).
+    /// The interactions endpoint's listen address (`0.0.0.0:8443`); read
+    /// only when the file has an `[interactions]` section.
     pub const INTERACTIONS_LISTEN: &str = "BUGLE_RELAY_INTERACTIONS_LISTEN";
-    /// The application's public key (64 hex characters).
+    /// The application's public key (64 hex characters); read only when the
+    /// file has an `[interactions]` section.
     pub const PUBLIC_KEY: &str = "BUGLE_RELAY_PUBLIC_KEY";
 }
 

@@ -420,6 +420,16 @@ async fn no_error_shows_a_credential() {
     }
 }
 
+#[test]
+fn the_client_can_be_shared_and_its_silences_awaited_on_any_task() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(_: &T) {}
+    let am = client("http://127.0.0.1:9", None);
+    send_sync(&am);
+    let silence = silence();
+    send(&am.create_silence(&silence));
+}
+
 #[tokio::test]
 async fn a_bad_url_is_refused_when_the_client_is_made() {
     for url in ["alertmanager:9093", "ftp://am", "http://a m"] {
