@@ -650,11 +650,10 @@ fn route_of(
             "{at}: `responders` needs an [interactions] section (listen, application_id, public_key): Discord sends button presses to that endpoint"
         )));
     }
-    if !responders.is_empty() && !matches!(target, Target::Channel(_)) {
-        return Err(err(format!(
-            "{at}: `responders` needs a channel destination (Discord refuses buttons on messages from a webhook the application does not own)"
-        )));
-    }
+    // A webhook route with responders is allowed: its cards get buttons when
+    // the start-up check finds the webhook is the application's (Discord
+    // sends presses only for messages the application owns), and link
+    // buttons only otherwise.
     Ok(Route {
         name,
         target,

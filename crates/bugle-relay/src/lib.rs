@@ -3,6 +3,8 @@
 pub mod accept;
 pub mod alertmanager;
 pub mod auth;
+pub mod buttons;
+mod card_actions;
 pub mod clock;
 pub mod config;
 pub mod delivery;

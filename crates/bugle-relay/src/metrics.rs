@@ -94,3 +94,10 @@ pub(crate) fn outbox(stats: Stats, now_ms: i64) {
         .map_or(0.0, |oldest| (now_ms - oldest).max(0) as f64 / 1000.0);
     metrics::gauge!("bugle_relay_oldest_pending_seconds").set(age);
 }
+
+/// A press of a card's button (or a silence form), by what it asked and
+/// how it ended (`done`, `refused`, `failed`, `invalid`).
+pub(crate) fn pressed(action: &'static str, outcome: &'static str) {
+    metrics::counter!("bugle_relay_card_actions_total", "action" => action, "outcome" => outcome)
+        .increment(1);
+}

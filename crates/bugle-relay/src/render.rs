@@ -17,9 +17,11 @@ use bugle_model::validate::{
     EMBED_FIELD_VALUE_MAX_CHARS, EMBED_FIELDS_MAX, EMBED_TITLE_MAX_CHARS, EMBED_TOTAL_MAX_CHARS,
 };
 
+use crate::buttons::{self, Actions};
 use crate::clock;
 use crate::config::Route;
 use crate::model::{Alert, Notification, Status};
+use crate::outbox::CardNotes;
 use crate::template::{Templates, fill};
 
 /// The longest text one alert's field gets, so a group shows many alerts
@@ -64,6 +66,10 @@ pub struct CardContext<'a> {
     pub new_card: bool,
     /// Templates from the config, if any.
     pub templates: Option<&'a Templates>,
+    /// The buttons that act on the card, when the route has them.
+    pub actions: Option<&'a Actions>,
+    /// What responders did on this card (acknowledged, silenced).
+    pub notes: Option<&'a CardNotes>,
 }
 
 /// Renders `notification` for `route`.
@@ -148,7 +154,11 @@ fn card_with(
         },
         EMBED_TITLE_MAX_CHARS,
     );
-    let description = truncate(description, EMBED_DESCRIPTION_MAX_CHARS);
+    let description = match context.notes.map(note_lines).filter(|l| !l.is_empty()) {
+        Some(lines) => format!("{lines}\n{description}"),
+        None => description.to_owned(),
+    };
+    let description = truncate(&description, EMBED_DESCRIPTION_MAX_CHARS);
     let footer = format!("bugle-relay · {}", context.marker);
     let colour = match status {
         Status::Resolved => Colour::SUCCESS,
@@ -170,11 +180,16 @@ fn card_with(
         ..Embed::default()
     };
     let buttons = link_buttons(notification);
-    let components = if buttons.is_empty() {
-        Vec::new()
-    } else {
-        vec![Component::from(ActionRow::buttons(buttons))]
-    };
+    let mut components = Vec::new();
+    if let Some(row) = context
+        .actions
+        .and_then(|actions| buttons::row(actions, notification, context.notes))
+    {
+        components.push(Component::from(row));
+    }
+    if !buttons.is_empty() {
+        components.push(Component::from(ActionRow::buttons(buttons)));
+    }
     let mention_roles = if context.new_card && status == Status::Firing {
         notification
             .severity()
@@ -189,6 +204,44 @@ fn card_with(
         components,
         mention_roles,
     }
+}
+
+/// The lines that say who acknowledged the card and who silenced it.
+fn note_lines(notes: &CardNotes) -> String {
+    let mut lines = String::new();
+    if let Some(ack) = &notes.acknowledged {
+        let _ = writeln!(
+            lines,
+            "✋ Acknowledged by **{}** <t:{}:R>",
+            escape(&ack.user_name),
+            ack.at_ms / 1000
+        );
+    }
+    if let Some(silence) = &notes.silenced {
+        let _ = writeln!(
+            lines,
+            "🔕 Silenced by **{}** until <t:{}:f>",
+            escape(&silence.user_name),
+            silence.until_ms / 1000
+        );
+    }
+    lines
+}
+
+/// `name` with Discord's markdown characters escaped, so a display name
+/// cannot bold, hide or link text on the card.
+fn escape(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if matches!(
+            c,
+            '*' | '_' | '~' | '`' | '|' | '>' | '[' | ']' | '(' | ')' | '\\' | '<' | '@' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The group's name: the sender's title, else the alert name, else the
@@ -499,7 +552,80 @@ mod tests {
             now_ms: 1_700_000_000_000,
             new_card,
             templates: None,
+            actions: None,
+            notes: None,
         }
+    }
+
+    #[test]
+    fn a_firing_card_with_actions_gets_the_buttons_and_shows_its_notes() {
+        use crate::outbox::{Acknowledgement, SilenceNote};
+        let actions = Actions {
+            silence_durations: vec![
+                std::time::Duration::from_secs(3600),
+                std::time::Duration::from_secs(4 * 3600),
+            ],
+        };
+        let notes = CardNotes {
+            message_id: 5,
+            acknowledged: Some(Acknowledgement {
+                user_id: 9,
+                user_name: "ops_*lead*".into(),
+                at_ms: 1_700_000_000_000,
+            }),
+            silenced: Some(SilenceNote {
+                silence_id: "s1".into(),
+                user_id: 9,
+                user_name: "ops".into(),
+                until_ms: 1_700_003_600_000,
+                at_ms: 1_700_000_000_000,
+            }),
+        };
+        let context = CardContext {
+            actions: Some(&actions),
+            notes: Some(&notes),
+            ..context(false)
+        };
+        let firing = card(&group(1, Status::Firing), &route(), &context);
+        validate(&firing);
+        let json = serde_json::to_value(&firing.components).unwrap();
+        let row = &json[0]["components"];
+        let ids: Vec<&str> = row
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["custom_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "bugle-relay:ack",
+                "bugle-relay:silence:3600",
+                "bugle-relay:silence:14400",
+                "bugle-relay:silence:custom"
+            ]
+        );
+        assert_eq!(row[0]["disabled"], true, "acknowledged: greyed out");
+        let description = firing.embed.description.unwrap();
+        assert!(
+            description.starts_with("✋ Acknowledged by **ops\\_\\*lead\\*** <t:1700000000:R>\n🔕 Silenced by **ops** until <t:1700003600:f>"),
+            "{description}"
+        );
+        let resolved = card(&group(1, Status::Resolved), &route(), &context);
+        assert!(
+            serde_json::to_string(&resolved.components)
+                .unwrap()
+                .find("bugle-relay:")
+                .is_none(),
+            "a resolved card has no buttons that act"
+        );
+        assert!(
+            resolved
+                .embed
+                .description
+                .unwrap()
+                .contains("Acknowledged by")
+        );
     }
 
     fn validate(card: &Card) {

@@ -10,7 +10,9 @@ use bugle::{DiscordClient, DiscordConfig, DiscordConfigBuilder, ErrorCategory, W
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
+use crate::alertmanager::Alertmanager;
 use crate::auth::Authenticator;
+use crate::buttons::{Actions, Interactivity};
 use crate::clock::{Clock, millis};
 use crate::config::{RelayConfig, StoreSettings, Target};
 use crate::delivery::{Discord, Worker, WorkerSettings};
@@ -30,6 +32,9 @@ pub enum RelayError {
     /// The server failed.
     #[error("the http server failed: {0}")]
     Server(#[from] std::io::Error),
+    /// The Alertmanager client cannot be set up.
+    #[error("cannot set up the alertmanager client: {0}")]
+    Alertmanager(#[from] crate::alertmanager::SilenceError),
 }
 
 /// What the start-up check found for one destination.
@@ -49,6 +54,8 @@ struct Inner {
     clock: Clock,
     wake: Arc<Notify>,
     checks: Mutex<Vec<DestinationCheck>>,
+    interactivity: Interactivity,
+    alertmanager: Option<Alertmanager>,
 }
 
 /// The relay. Cheap to clone.
@@ -141,6 +148,25 @@ impl Relay {
         let auth = Authenticator::new(config.auth.clone(), config.insecure_no_auth);
         // Installs the process's Prometheus recorder before anything is counted.
         let _ = m::prometheus();
+        let alertmanager = config
+            .alertmanager
+            .as_ref()
+            .and_then(|settings| match Alertmanager::new(settings) {
+                Ok(client) => Some(client),
+                Err(error) => {
+                    // `open` refuses this; a relay built with `new` runs without silences.
+                    tracing::error!(%error, "cannot set up the alertmanager client; no silence buttons");
+                    None
+                }
+            });
+        let interactivity =
+            Interactivity::new(config.interactions.as_ref().map(|settings| Actions {
+                silence_durations: if alertmanager.is_some() {
+                    settings.silence_durations.clone()
+                } else {
+                    Vec::new()
+                },
+            }));
         Self {
             inner: Arc::new(Inner {
                 auth,
@@ -149,6 +175,8 @@ impl Relay {
                 clock,
                 wake: Arc::new(Notify::new()),
                 checks: Mutex::new(Vec::new()),
+                interactivity,
+                alertmanager,
                 config,
             }),
         }
@@ -165,6 +193,9 @@ impl Relay {
         client: DiscordClient,
         clock: Clock,
     ) -> Result<Self, RelayError> {
+        if let Some(settings) = &config.alertmanager {
+            Alertmanager::new(settings)?;
+        }
         let outbox: Arc<dyn Outbox> = match &config.outbox.store {
             StoreSettings::Sqlite(path) => {
                 let (path, capacity) = (path.clone(), config.outbox.capacity);
@@ -204,6 +235,15 @@ impl Relay {
         self.inner.clock
     }
 
+    pub(crate) fn alertmanager(&self) -> Option<&Alertmanager> {
+        self.inner.alertmanager.as_ref()
+    }
+
+    /// Which cards get the application's buttons.
+    pub fn interactivity(&self) -> &Interactivity {
+        &self.inner.interactivity
+    }
+
     pub(crate) fn wake(&self) {
         self.inner.wake.notify_one();
     }
@@ -225,6 +265,7 @@ impl Relay {
             Arc::clone(&self.inner.wake),
         )
         .with_templates(self.inner.config.templates.clone())
+        .with_interactivity(self.inner.interactivity.clone())
     }
 
     /// What the last destination check found.
@@ -246,8 +287,24 @@ impl Relay {
                 ErrorCategory::Retryable | ErrorCategory::Queue
             )
         };
+        let mut owned = "";
         match self.client().get_webhook(WebhookTarget::named(hook)).await {
-            Ok(_) => {}
+            Ok(webhook) => {
+                let application = self
+                    .inner
+                    .config
+                    .interactions
+                    .as_ref()
+                    .map(|settings| settings.application_id.get());
+                if application.is_some()
+                    && webhook.application_id.map(bugle_model::id::Id::get) == application
+                {
+                    self.inner.interactivity.webhook_owned(hook);
+                    owned = ", the application's: its cards get buttons";
+                } else if application.is_some() {
+                    owned = ", not the application's: its cards keep link buttons only";
+                }
+            }
             Err(error) if unanswered(&error) => {
                 *unchecked = true;
                 return format!("unchecked: discord did not answer ({error})");
@@ -261,9 +318,9 @@ impl Relay {
             .get(hook)
             .and_then(|h| h.lookup_channel);
         match lookup {
-            None => "ok (webhook alive)".to_owned(),
+            None => format!("ok (webhook alive{owned})"),
             Some(channel) => match self.client().get_channel(channel).await {
-                Ok(_) => "ok (webhook alive, lookup channel readable)".to_owned(),
+                Ok(_) => format!("ok (webhook alive{owned}, lookup channel readable)"),
                 Err(error) if unanswered(&error) => {
                     *unchecked = true;
                     format!("unchecked: discord did not answer ({error})")
@@ -355,9 +412,44 @@ impl Relay {
         owner: &str,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), RelayError> {
+        let interactions = match &self.inner.config.interactions {
+            Some(settings) => Some(TcpListener::bind(settings.listen).await?),
+            None => None,
+        };
+        self.run_with(listener, interactions, owner, shutdown).await
+    }
+
+    /// [`run`](Self::run), with the interactions endpoint served on
+    /// `interactions` (when an application is configured) instead of its
+    /// configured address.
+    ///
+    /// # Errors
+    ///
+    /// [`RelayError::Server`] when a server fails.
+    pub async fn run_with(
+        self,
+        listener: TcpListener,
+        interactions: Option<TcpListener>,
+        owner: &str,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), RelayError> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let worker = tokio::spawn(self.worker(owner).run(stop_rx.clone()));
-        let housekeeping = tokio::spawn(self.clone().housekeeping(stop_rx));
+        let housekeeping = tokio::spawn(self.clone().housekeeping(stop_rx.clone()));
+        let endpoint = match (interactions, self.interactions_router()) {
+            (Some(listener), Some(router)) => {
+                let mut stop = stop_rx;
+                tracing::info!(address = ?listener.local_addr().ok(), "interactions endpoint listening");
+                Some(tokio::spawn(async move {
+                    axum::serve(listener, router)
+                        .with_graceful_shutdown(async move {
+                            let _ = stop.changed().await;
+                        })
+                        .await
+                }))
+            }
+            _ => None,
+        };
         let served = axum::serve(listener, self.router())
             .with_graceful_shutdown(shutdown)
             .await;
@@ -365,9 +457,21 @@ impl Relay {
         let _ = stop_tx.send(true);
         let _ = worker.await;
         housekeeping.abort();
+        if let Some(endpoint) = endpoint {
+            if let Ok(Err(error)) = endpoint.await {
+                tracing::warn!(error = %error, "the interactions endpoint failed");
+            }
+        }
         served?;
         tracing::info!("relay stopped");
         Ok(())
+    }
+
+    /// The interactions endpoint at its configured path, when an application
+    /// is configured.
+    pub fn interactions_router(&self) -> Option<axum::Router> {
+        let settings = self.inner.config.interactions.as_ref()?;
+        Some(self.interactions()?.router(&settings.path))
     }
 
     async fn housekeeping(self, mut stop: watch::Receiver<bool>) {

@@ -310,6 +310,120 @@ async fn delivered_rows_are_pruned_after_the_retention(outbox: Arc<dyn Outbox>) 
     outbox.probe(2_000).await.unwrap();
 }
 
+#[allow(clippy::too_many_lines)] // one story, told in order
+async fn notes_are_kept_beside_the_card_and_make_the_group_due(outbox: Arc<dyn Outbox>) {
+    use bugle_relay::outbox::{Acknowledgement, CardState, NoteChange, SilenceNote};
+    let ack = |user: u64| {
+        NoteChange::Acknowledge(Acknowledgement {
+            user_id: user,
+            user_name: format!("user{user}"),
+            at_ms: 5_000,
+        })
+    };
+    let shown = envelope("g", Status::Firing, 1);
+    outbox.enqueue(vec![shown.clone()], 1_000).await.unwrap();
+    let claim = outbox.claim("w", 2_000, 30_000, 1).await.unwrap().remove(0);
+    assert!(!claim.notes_changed());
+    assert_eq!(claim.shown, None, "nothing shown yet");
+    let card = CardState {
+        message_id: Some(42),
+        channel_id: Some(1),
+        status: Some(Status::Firing),
+        ..CardState::default()
+    };
+    let finish = Finish {
+        delivered: claim.entries.iter().map(|e| e.id).collect(),
+        card,
+        shown: Some(shown.clone()),
+        ..Finish::default()
+    };
+    outbox
+        .finish(&claim.group_key, claim.fence, finish, 3_000)
+        .await
+        .unwrap();
+    let found = outbox
+        .find_card(42)
+        .await
+        .unwrap()
+        .expect("found by message");
+    assert_eq!(found.group_key, claim.group_key);
+    assert_eq!(found.shown, Some(shown.clone()));
+    assert_eq!(outbox.find_card(43).await.unwrap(), None);
+    assert!(
+        outbox
+            .claim("w", 4_000, 30_000, 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // The first acknowledgement is kept; the group becomes due.
+    let first = outbox
+        .annotate(&claim.group_key, 42, ack(1), 5_000)
+        .await
+        .unwrap();
+    assert!(first.changed);
+    let second = outbox
+        .annotate(&claim.group_key, 42, ack(2), 5_001)
+        .await
+        .unwrap();
+    assert!(!second.changed);
+    assert_eq!(second.notes.acknowledged.as_ref().unwrap().user_id, 1);
+    let due = outbox.claim("w", 6_000, 30_000, 1).await.unwrap().remove(0);
+    assert!(due.entries.is_empty(), "only the notes changed");
+    assert!(due.notes_changed());
+    assert_eq!(due.shown, Some(shown));
+    assert_eq!(due.notes.acknowledged.as_ref().unwrap().user_id, 1);
+
+    // A note written while the worker holds the claim is neither lost nor
+    // taken as shown by the worker's finish.
+    let silence = NoteChange::Silence(SilenceNote {
+        silence_id: "s-1".into(),
+        user_id: 1,
+        user_name: "user1".into(),
+        until_ms: 9_000,
+        at_ms: 6_500,
+    });
+    outbox
+        .annotate(&due.group_key, 42, silence, 6_500)
+        .await
+        .unwrap();
+    let finish = Finish {
+        card: due.card.clone(),
+        notes_shown: due.notes_seq,
+        ..Finish::default()
+    };
+    outbox
+        .finish(&due.group_key, due.fence, finish, 7_000)
+        .await
+        .unwrap();
+    let again = outbox.claim("w", 8_000, 30_000, 1).await.unwrap().remove(0);
+    assert!(again.notes_changed());
+    assert_eq!(again.notes.silenced.as_ref().unwrap().silence_id, "s-1");
+    assert!(again.notes.acknowledged.is_some(), "both notes kept");
+    let finish = Finish {
+        card: again.card.clone(),
+        notes_shown: again.notes_seq,
+        ..Finish::default()
+    };
+    outbox
+        .finish(&again.group_key, again.fence, finish, 8_500)
+        .await
+        .unwrap();
+    assert!(
+        outbox
+            .claim("w", 9_000, 30_000, 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let card = outbox.find_card(42).await.unwrap().expect("still found");
+    assert!(
+        card.shown.is_some(),
+        "a finish without a new shown keeps the old"
+    );
+}
+
 fn sqlite(dir: &TempDir) -> Arc<dyn Outbox> {
     Arc::new(SqliteOutbox::open(&dir.file("outbox.sqlite3"), 5).expect("sqlite"))
 }
@@ -347,6 +461,7 @@ suite!(
     retries_wait_and_dead_letters_can_be_requeued,
     duplicates_are_stored_once_and_the_outbox_is_bounded,
     delivered_rows_are_pruned_after_the_retention,
+    notes_are_kept_beside_the_card_and_make_the_group_due,
 );
 
 fn database_url() -> String {
@@ -527,4 +642,43 @@ async fn the_postgresql_outbox_reconnects_after_its_connection_is_killed() {
     assert!(recovered, "connected again");
     assert_eq!(outbox.stats().await.unwrap().pending, 1);
     schema.drop().await;
+}
+
+/// A file made by the first relay (without the notes' columns) opens, and
+/// its groups take notes.
+#[tokio::test]
+async fn an_outbox_file_from_before_the_notes_gets_their_columns() {
+    let dir = TempDir::new();
+    let path = dir.file("old.sqlite3");
+    {
+        let old = rusqlite::Connection::open(&path).expect("old file");
+        old.execute_batch(
+            "CREATE TABLE relay_groups (
+                group_key TEXT PRIMARY KEY, card TEXT NOT NULL DEFAULT '{}',
+                card_open INTEGER NOT NULL DEFAULT 0, next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0, lease_owner TEXT,
+                lease_until_ms INTEGER NOT NULL DEFAULT 0, fence INTEGER NOT NULL DEFAULT 0,
+                updated_ms INTEGER NOT NULL DEFAULT 0);
+             INSERT INTO relay_groups (group_key, card) VALUES ('old', '{\"message_id\":7}');",
+        )
+        .expect("old schema");
+    }
+    let outbox = SqliteOutbox::open(&path, 5).expect("opens the old file");
+    let annotated = outbox
+        .annotate(
+            "old",
+            7,
+            bugle_relay::outbox::NoteChange::Acknowledge(bugle_relay::outbox::Acknowledgement {
+                user_id: 1,
+                user_name: "a".into(),
+                at_ms: 1,
+            }),
+            1,
+        )
+        .await
+        .expect("annotates");
+    assert!(annotated.changed);
+    let claims = outbox.claim("w", 10, 1_000, 5).await.expect("claims");
+    assert_eq!(claims.len(), 1, "the note makes the old group due");
+    assert_eq!(claims[0].card.message_id, Some(7));
 }

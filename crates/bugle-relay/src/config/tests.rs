@@ -478,11 +478,14 @@ fn a_responder_that_is_not_a_role_is_refused_with_the_rules_position() {
 }
 
 #[test]
-fn responders_on_a_webhook_route_are_refused() {
-    refused(
-        &format!("{INTERACTIONS}\n[default]\nwebhook = \"ops\"\nresponders = [\"42\"]"),
-        &["default: `responders` needs a channel destination"],
-    );
+fn responders_on_a_webhook_route_load() {
+    // Buttons go on its cards only if the webhook turns out to be the application's.
+    let config = load(&format!(
+        "{INTERACTIONS}\n[default]\nwebhook = \"ops\"\nresponders = [\"42\"]"
+    ))
+    .expect("loads");
+    let routes = config.rules.route(&crate::model::Labels::new());
+    assert!(!routes[0].responders.is_empty());
 }
 
 #[test]

@@ -5,6 +5,7 @@ use bugle::model::id::{ChannelId, MessageId};
 use bugle::model::message::Message;
 
 use super::discord::{Discord, Failure, classify};
+use crate::buttons::Interactivity;
 use crate::clock::Clock;
 use crate::config::Route;
 use crate::model::{Notification, Status};
@@ -58,6 +59,7 @@ pub(crate) struct Ctx<'a> {
     pub(crate) clock: Clock,
     pub(crate) lease_ms: i64,
     pub(crate) templates: &'a crate::template::Templates,
+    pub(crate) interactivity: &'a Interactivity,
 }
 
 /// Splits entries into episodes: a firing after a resolved (shown or
@@ -91,10 +93,13 @@ pub(crate) async fn deliver(ctx: Ctx<'_>, claim: Claim) -> Report {
         .cloned()
         .partition(|entry| entry.id <= card.shown_through);
     finish.delivered.extend(shown.iter().map(|entry| entry.id));
+    let mut rendered = false;
     for segment in segments(card.status, rest) {
         let ids: Vec<i64> = segment.iter().map(|entry| entry.id).collect();
         match deliver_segment(ctx, &claim, &mut card, &segment).await {
             Ok(()) => {
+                rendered = true;
+                finish.shown = segment.last().map(|entry| entry.envelope.clone());
                 report.delivered += ids.len();
                 report.coalesced += ids.len() - 1;
                 if let Some(last) = segment.last() {
@@ -122,6 +127,30 @@ pub(crate) async fn deliver(ctx: Ctx<'_>, claim: Claim) -> Report {
             }
         }
     }
+    if report.retry.is_none() && claim.notes_changed() {
+        // A segment shown above rendered the notes read with the claim;
+        // otherwise the card is edited to show them.
+        let refreshed = if rendered {
+            Ok(())
+        } else {
+            show_notes(ctx, &claim, &card).await
+        };
+        match refreshed {
+            Ok(()) => finish.notes_shown = claim.notes_seq,
+            Err(Stop::Fenced) => {
+                report.fenced = true;
+                return report;
+            }
+            Err(Stop::Retry(reason)) => {
+                finish.retry_at_ms = Some(ctx.clock.now_ms() + backoff_ms(claim.attempts));
+                report.retry = Some(reason);
+            }
+            Err(Stop::Permanent(reason)) => {
+                tracing::warn!(group = %claim.group_key, error = %reason, "the card cannot show its notes");
+                finish.notes_shown = claim.notes_seq;
+            }
+        }
+    }
     finish.card = card;
     match ctx
         .outbox
@@ -136,6 +165,38 @@ pub(crate) async fn deliver(ctx: Ctx<'_>, claim: Claim) -> Report {
         }
     }
     report
+}
+
+/// Edits the card to show notes that changed while nothing else did: what
+/// it showed at the end of its last delivery, with the notes.
+async fn show_notes(ctx: Ctx<'_>, claim: &Claim, card: &CardState) -> Result<(), Stop> {
+    let (Some(message), Some(shown), Some(marker)) = (card.message_id, &claim.shown, &card.marker)
+    else {
+        return Ok(());
+    };
+    let Some(notes) = claim.notes.for_message(message) else {
+        return Ok(());
+    };
+    let context = CardContext {
+        marker,
+        episode_started_ms: card.episode_started_ms,
+        now_ms: ctx.clock.now_ms(),
+        new_card: false,
+        templates: Some(ctx.templates),
+        actions: ctx.interactivity.for_route(&shown.route),
+        notes: Some(notes),
+    };
+    let rendered = render::card(&shown.notification, &shown.route, &context);
+    match ctx
+        .discord
+        .edit(&shown.route.target, MessageId::new(message), &rendered)
+        .await
+    {
+        Ok(()) => Ok(()),
+        // Deleted in Discord: the next notification posts a new card.
+        Err(error) if classify(&error) == Failure::MessageGone => Ok(()),
+        Err(error) => Err(stop(&error)),
+    }
 }
 
 async fn save(ctx: Ctx<'_>, claim: &Claim, card: &CardState) -> Result<(), Stop> {
@@ -184,12 +245,17 @@ async fn deliver_segment(
         .clone()
         .filter(|_| !needs_post)
         .unwrap_or_else(|| marker.clone());
+    let notes = card
+        .message_id
+        .and_then(|message| claim.notes.for_message(message));
     let context = CardContext {
         marker: &card_marker,
         episode_started_ms: card.episode_started_ms,
         now_ms: ctx.clock.now_ms(),
         new_card: needs_post,
         templates: Some(ctx.templates),
+        actions: ctx.interactivity.for_route(route),
+        notes: notes.filter(|_| !needs_post),
     };
     let rendered = render::card(notification, route, &context);
     if needs_post {
@@ -210,6 +276,7 @@ async fn deliver_segment(
                 let context = CardContext {
                     marker: &marker,
                     new_card: true,
+                    notes: None,
                     ..context
                 };
                 let rendered = render::card(notification, route, &context);

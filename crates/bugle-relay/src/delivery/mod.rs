@@ -12,6 +12,7 @@ use tokio::task::JoinSet;
 
 pub use discord::Discord;
 
+use crate::buttons::Interactivity;
 use crate::clock::{Clock, millis};
 use crate::metrics as m;
 use crate::outbox::Outbox;
@@ -41,6 +42,7 @@ pub struct Worker {
     settings: WorkerSettings,
     wake: Arc<Notify>,
     templates: Arc<crate::template::Templates>,
+    interactivity: Interactivity,
 }
 
 impl Worker {
@@ -49,6 +51,13 @@ impl Worker {
     #[must_use]
     pub fn with_templates(mut self, templates: crate::template::Templates) -> Self {
         self.templates = Arc::new(templates);
+        self
+    }
+
+    /// Gives cards the application's buttons where their route has them.
+    #[must_use]
+    pub fn with_interactivity(mut self, interactivity: Interactivity) -> Self {
+        self.interactivity = interactivity;
         self
     }
 
@@ -68,6 +77,7 @@ impl Worker {
             settings,
             wake,
             templates: Arc::default(),
+            interactivity: Interactivity::default(),
         }
     }
 
@@ -143,6 +153,7 @@ impl Worker {
             clock: self.clock,
             lease_ms: millis(self.settings.lease),
             templates: &self.templates,
+            interactivity: &self.interactivity,
         };
         // Keeps the claim alive while the delivery waits on Discord (rate
         // limits, retries): a third of the lease at a time.

@@ -7,13 +7,15 @@
 //!   Alertmanager HA twin is stored once;
 //! - `relay_groups`: one row per group key (route + sender's group key),
 //!   holding the card's state (message id, thread id, what it shows), the
-//!   claim (owner, lease, fencing number) and the retry schedule.
+//!   claim (owner, lease, fencing number) and the retry schedule, and the
+//!   card's notes (acknowledgements and silences, see [`notes`]).
 //!
 //! A worker claims whole groups, so one group is delivered by one worker at
 //! a time, in order. Every write a worker makes after its claim checks the
 //! fencing number: a worker whose lease ran out and whose group was claimed
 //! again cannot commit.
 
+mod notes;
 mod postgres;
 mod sqlite;
 
@@ -26,6 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::config::Route;
 use crate::model::{Notification, Status};
 
+pub use notes::{Acknowledgement, Annotated, CardLookup, CardNotes, NoteChange, SilenceNote};
+pub(crate) use notes::{notes_from, notes_json};
 pub use postgres::PostgresOutbox;
 pub use sqlite::SqliteOutbox;
 
@@ -193,8 +197,23 @@ pub struct Claim {
     pub attempts: i64,
     /// The card.
     pub card: CardState,
-    /// The pending entries, oldest first.
+    /// The pending entries, oldest first (none when only the notes changed).
     pub entries: Vec<Entry>,
+    /// The card's notes.
+    pub notes: CardNotes,
+    /// How many changes the notes have had.
+    pub notes_seq: i64,
+    /// How many of those the card shows.
+    pub notes_shown: i64,
+    /// What the card showed at the end of its last delivery.
+    pub shown: Option<Envelope>,
+}
+
+impl Claim {
+    /// Whether the notes changed since the card last showed them.
+    pub fn notes_changed(&self) -> bool {
+        self.notes_seq > self.notes_shown
+    }
 }
 
 /// The end of a delivery attempt on a claimed group.
@@ -208,6 +227,11 @@ pub struct Finish {
     pub card: CardState,
     /// When to try the rest again, after a failure that may pass.
     pub retry_at_ms: Option<i64>,
+    /// The note count the card now shows (a smaller number than the
+    /// stored one changes nothing).
+    pub notes_shown: i64,
+    /// What the card shows now, when a delivery changed it.
+    pub shown: Option<Envelope>,
 }
 
 /// A notification in the dead-letter state.
@@ -249,8 +273,8 @@ pub trait Outbox: Send + Sync + fmt::Debug {
     /// holds `capacity` undelivered entries.
     fn enqueue(&self, envelopes: Vec<Envelope>, now_ms: i64) -> OutboxFuture<'_, Enqueued>;
 
-    /// Claims up to `limit` groups that have pending entries, are due and are
-    /// not claimed by a live lease.
+    /// Claims up to `limit` groups that have pending entries or notes the
+    /// card does not show yet, are due and are not claimed by a live lease.
     fn claim(
         &self,
         owner: &str,
@@ -311,6 +335,22 @@ pub trait Outbox: Send + Sync + fmt::Debug {
 
     /// The card of `group_key`, if the group exists (tests and tools).
     fn card(&self, group_key: &str) -> OutboxFuture<'_, Option<CardState>>;
+
+    /// The group whose card is the message `message_id` (a button was
+    /// pressed on it), if any.
+    fn find_card(&self, message_id: u64) -> OutboxFuture<'_, Option<CardLookup>>;
+
+    /// Applies `change` to the notes of `group_key`'s card `message_id`, in
+    /// one transaction; when they change, the group becomes claimable so the
+    /// card is edited to show them. Needs no claim: the worker never writes
+    /// the notes.
+    fn annotate(
+        &self,
+        group_key: &str,
+        message_id: u64,
+        change: NoteChange,
+        now_ms: i64,
+    ) -> OutboxFuture<'_, Annotated>;
 }
 
 pub(crate) fn card_json(card: &CardState) -> String {

@@ -17,8 +17,9 @@ use tokio::sync::{Mutex, MutexGuard};
 use tokio_postgres::{Client, NoTls};
 
 use super::{
-    CardState, Claim, DeadLetter, Enqueued, Entry, Envelope, Finish, Outbox, OutboxError,
-    OutboxFuture, Stats, card_from, card_json, envelope_from, envelope_json,
+    Annotated, CardLookup, CardState, Claim, DeadLetter, Enqueued, Entry, Envelope, Finish,
+    NoteChange, Outbox, OutboxError, OutboxFuture, Stats, card_from, card_json, envelope_from,
+    envelope_json, notes_from, notes_json,
 };
 
 /// The PostgreSQL outbox.
@@ -110,6 +111,14 @@ impl PostgresOutbox {
                      lease_until_ms BIGINT NOT NULL DEFAULT 0,
                      fence BIGINT NOT NULL DEFAULT 0,
                      updated_ms BIGINT NOT NULL DEFAULT 0);
+                 ALTER TABLE {s}.relay_groups
+                     ADD COLUMN IF NOT EXISTS message_id BIGINT,
+                     ADD COLUMN IF NOT EXISTS shown TEXT,
+                     ADD COLUMN IF NOT EXISTS notes TEXT NOT NULL DEFAULT '{{}}',
+                     ADD COLUMN IF NOT EXISTS notes_seq BIGINT NOT NULL DEFAULT 0,
+                     ADD COLUMN IF NOT EXISTS notes_shown BIGINT NOT NULL DEFAULT 0;
+                 CREATE INDEX IF NOT EXISTS relay_groups_message ON {s}.relay_groups (message_id)
+                     WHERE message_id IS NOT NULL;
                  CREATE TABLE IF NOT EXISTS {s}.relay_probe (id INT PRIMARY KEY, at_ms BIGINT NOT NULL);
                  CREATE TABLE IF NOT EXISTS {s}.relay_meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
                  INSERT INTO {s}.relay_meta (key, value)
@@ -231,15 +240,17 @@ impl PostgresOutbox {
                          SELECT g.group_key FROM {s}.relay_groups g
                          WHERE g.next_attempt_ms <= $1
                            AND (g.lease_owner IS NULL OR g.lease_until_ms < $1)
-                           AND EXISTS (SELECT 1 FROM {s}.relay_entries e
-                                       WHERE e.group_key = g.group_key AND e.status = 'pending')
+                           AND (g.notes_seq > g.notes_shown
+                                OR EXISTS (SELECT 1 FROM {s}.relay_entries e
+                                           WHERE e.group_key = g.group_key AND e.status = 'pending'))
                          ORDER BY g.next_attempt_ms
                          LIMIT $2
                          FOR UPDATE SKIP LOCKED)
                      UPDATE {s}.relay_groups g
                      SET lease_owner = $3, lease_until_ms = $4, fence = g.fence + 1
                      FROM picked WHERE g.group_key = picked.group_key
-                     RETURNING g.group_key, g.fence, g.attempts, g.card"
+                     RETURNING g.group_key, g.fence, g.attempts, g.card,
+                               g.notes, g.notes_seq, g.notes_shown, g.shown"
                 ),
                 &[&now_ms, &limit, &owner, &lease_until],
             )
@@ -274,6 +285,13 @@ impl PostgresOutbox {
                 attempts: row.get(2),
                 card: card_from(row.get::<_, &str>(3)),
                 entries,
+                notes: notes_from(row.get::<_, &str>(4)),
+                notes_seq: row.get(5),
+                notes_shown: row.get(6),
+                shown: row
+                    .get::<_, Option<&str>>(7)
+                    .map(envelope_from)
+                    .transpose()?,
             });
         }
         tx.commit().await.map_err(|e| store(&e))?;
@@ -310,12 +328,16 @@ impl PostgresOutbox {
         }
         let retry = finish.retry_at_ms.unwrap_or(0);
         let reset = finish.retry_at_ms.is_none();
+        let message_id = finish.card.message_id.and_then(|id| i64::try_from(id).ok());
+        let shown = finish.shown.as_ref().map(envelope_json).transpose()?;
         let changed = tx
             .execute(
                 &format!(
                     "UPDATE {s}.relay_groups SET card = $1, card_open = $2, updated_ms = $3,
                        lease_owner = NULL, lease_until_ms = 0, next_attempt_ms = $4,
-                       attempts = CASE WHEN $5 THEN 0 ELSE attempts + 1 END
+                       attempts = CASE WHEN $5 THEN 0 ELSE attempts + 1 END,
+                       message_id = $8, notes_shown = GREATEST(notes_shown, $9),
+                       shown = COALESCE($10, shown)
                      WHERE group_key = $6 AND fence = $7"
                 ),
                 &[
@@ -326,6 +348,9 @@ impl PostgresOutbox {
                     &reset,
                     &group_key,
                     &fence,
+                    &message_id,
+                    &finish.notes_shown,
+                    &shown,
                 ],
             )
             .await
@@ -381,6 +406,7 @@ impl Outbox for PostgresOutbox {
         now_ms: i64,
         lease_ms: i64,
     ) -> OutboxFuture<'_, ()> {
+        let message_id = card.message_id.and_then(|id| i64::try_from(id).ok());
         let (group_key, card) = (group_key.to_owned(), card_json(card));
         let open = card_from(&card).is_open();
         Box::pin(async move {
@@ -390,7 +416,7 @@ impl Outbox for PostgresOutbox {
                 .execute(
                     &format!(
                         "UPDATE {s}.relay_groups SET card = $1, card_open = $2, updated_ms = $3,
-                         lease_until_ms = $4 WHERE group_key = $5 AND fence = $6"
+                         lease_until_ms = $4, message_id = $7 WHERE group_key = $5 AND fence = $6"
                     ),
                     &[
                         &card,
@@ -399,6 +425,7 @@ impl Outbox for PostgresOutbox {
                         &(now_ms + lease_ms),
                         &group_key,
                         &fence,
+                        &message_id,
                     ],
                 )
                 .await
@@ -616,6 +643,72 @@ impl Outbox for PostgresOutbox {
                 .await
                 .map_err(|e| store(&e))?;
             Ok(row.map(|r| card_from(r.get::<_, &str>(0))))
+        })
+    }
+
+    fn find_card(&self, message_id: u64) -> OutboxFuture<'_, Option<CardLookup>> {
+        Box::pin(async move {
+            let s = &self.schema;
+            let Ok(id) = i64::try_from(message_id) else {
+                return Ok(None);
+            };
+            let row = self
+                .connection()
+                .await?
+                .query_opt(
+                    &format!(
+                        "SELECT group_key, card, notes, shown FROM {s}.relay_groups WHERE message_id = $1"
+                    ),
+                    &[&id],
+                )
+                .await
+                .map_err(|e| store(&e))?;
+            row.map(|r| {
+                Ok(CardLookup {
+                    group_key: r.get(0),
+                    card: card_from(r.get::<_, &str>(1)),
+                    notes: notes_from(r.get::<_, &str>(2)),
+                    shown: r.get::<_, Option<&str>>(3).map(envelope_from).transpose()?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn annotate(
+        &self,
+        group_key: &str,
+        message_id: u64,
+        change: NoteChange,
+        now_ms: i64,
+    ) -> OutboxFuture<'_, Annotated> {
+        let group_key = group_key.to_owned();
+        Box::pin(async move {
+            let s = &self.schema;
+            let mut client = self.connection().await?;
+            let tx = client.transaction().await.map_err(|e| store(&e))?;
+            let row = tx
+                .query_opt(
+                    &format!("SELECT notes FROM {s}.relay_groups WHERE group_key = $1 FOR UPDATE"),
+                    &[&group_key],
+                )
+                .await
+                .map_err(|e| store(&e))?
+                .ok_or_else(|| OutboxError::Store(format!("no group {group_key}")))?;
+            let annotated = notes_from(row.get::<_, &str>(0)).apply(message_id, change);
+            if annotated.changed {
+                tx.execute(
+                    &format!(
+                        "UPDATE {s}.relay_groups SET notes = $1, notes_seq = notes_seq + 1, updated_ms = $2
+                         WHERE group_key = $3"
+                    ),
+                    &[&notes_json(&annotated.notes), &now_ms, &group_key],
+                )
+                .await
+                .map_err(|e| store(&e))?;
+            }
+            tx.commit().await.map_err(|e| store(&e))?;
+            Ok(annotated)
         })
     }
 }

@@ -12,8 +12,9 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    CardState, Claim, DeadLetter, Enqueued, Entry, Envelope, Finish, Outbox, OutboxError,
-    OutboxFuture, Stats, card_from, card_json, envelope_from, envelope_json,
+    Annotated, CardLookup, CardState, Claim, DeadLetter, Enqueued, Entry, Envelope, Finish,
+    NoteChange, Outbox, OutboxError, OutboxFuture, Stats, card_from, card_json, envelope_from,
+    envelope_json, notes_from, notes_json,
 };
 
 const SCHEMA: &str = "
@@ -46,6 +47,42 @@ INSERT INTO relay_meta (key, value)
     SELECT 'pending', COUNT(*) FROM relay_entries WHERE status = 'pending'
     ON CONFLICT (key) DO NOTHING;
 ";
+
+/// Columns added to `relay_groups` after its first release, with their
+/// definitions: a file made by an earlier relay gets them on open.
+const GROUP_COLUMNS: [(&str, &str); 5] = [
+    ("message_id", "INTEGER"),
+    ("shown", "TEXT"),
+    ("notes", "TEXT NOT NULL DEFAULT '{}'"),
+    ("notes_seq", "INTEGER NOT NULL DEFAULT 0"),
+    ("notes_shown", "INTEGER NOT NULL DEFAULT 0"),
+];
+
+/// Adds the [`GROUP_COLUMNS`] a file lacks, and their index.
+fn add_columns(connection: &Connection) -> Result<(), OutboxError> {
+    let present: Vec<String> = connection
+        .prepare("SELECT name FROM pragma_table_info('relay_groups')")
+        .map_err(store)?
+        .query_map([], |row| row.get(0))
+        .map_err(store)?
+        .collect::<Result<_, _>>()
+        .map_err(store)?;
+    for (name, definition) in GROUP_COLUMNS {
+        if !present.iter().any(|p| p == name) {
+            connection
+                .execute_batch(&format!(
+                    "ALTER TABLE relay_groups ADD COLUMN {name} {definition}"
+                ))
+                .map_err(store)?;
+        }
+    }
+    connection
+        .execute_batch(
+            "CREATE INDEX IF NOT EXISTS relay_groups_message ON relay_groups (message_id)
+             WHERE message_id IS NOT NULL",
+        )
+        .map_err(store)
+}
 
 /// Adds `delta` to the count of pending entries (kept in the same
 /// transactions as the entries, so the capacity check reads one row instead
@@ -102,6 +139,7 @@ impl SqliteOutbox {
             .pragma_update(None, "synchronous", "FULL")
             .map_err(store)?;
         connection.execute_batch(SCHEMA).map_err(store)?;
+        add_columns(&connection)?;
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
             path: path.to_owned(),
@@ -210,8 +248,9 @@ impl Outbox for SqliteOutbox {
                         "SELECT g.group_key FROM relay_groups g
                          WHERE g.next_attempt_ms <= ?1
                            AND (g.lease_owner IS NULL OR g.lease_until_ms < ?1)
-                           AND EXISTS (SELECT 1 FROM relay_entries e
-                                       WHERE e.group_key = g.group_key AND e.status = 'pending')
+                           AND (g.notes_seq > g.notes_shown
+                                OR EXISTS (SELECT 1 FROM relay_entries e
+                                           WHERE e.group_key = g.group_key AND e.status = 'pending'))
                          ORDER BY g.next_attempt_ms LIMIT ?2",
                     )
                     .map_err(store)?;
@@ -223,11 +262,18 @@ impl Outbox for SqliteOutbox {
             };
             let mut claims = Vec::new();
             for key in keys {
-                let (fence, attempts, card): (i64, i64, String) = tx
+                let (fence, attempts, card, notes): (i64, i64, String, String) = tx
                     .query_row(
                         "UPDATE relay_groups SET lease_owner = ?1, lease_until_ms = ?2, fence = fence + 1
-                         WHERE group_key = ?3 RETURNING fence, attempts, card",
+                         WHERE group_key = ?3 RETURNING fence, attempts, card, notes",
                         params![owner, now_ms + lease_ms, key],
+                        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                    )
+                    .map_err(store)?;
+                let (notes_seq, notes_shown, shown): (i64, i64, Option<String>) = tx
+                    .query_row(
+                        "SELECT notes_seq, notes_shown, shown FROM relay_groups WHERE group_key = ?1",
+                        params![key],
                         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
                     )
                     .map_err(store)?;
@@ -258,6 +304,10 @@ impl Outbox for SqliteOutbox {
                     attempts,
                     card: card_from(&card),
                     entries,
+                    notes: notes_from(&notes),
+                    notes_seq,
+                    notes_shown,
+                    shown: shown.as_deref().map(envelope_from).transpose()?,
                 });
             }
             tx.commit().map_err(store)?;
@@ -279,14 +329,15 @@ impl Outbox for SqliteOutbox {
             let changed = tx
                 .execute(
                     "UPDATE relay_groups SET card = ?1, card_open = ?2, updated_ms = ?3,
-                     lease_until_ms = ?4 WHERE group_key = ?5 AND fence = ?6",
+                     lease_until_ms = ?4, message_id = ?7 WHERE group_key = ?5 AND fence = ?6",
                     params![
                         card_json(&card),
                         card.is_open(),
                         now_ms,
                         now_ms + lease_ms,
                         group_key,
-                        fence
+                        fence,
+                        card.message_id.and_then(|id| i64::try_from(id).ok()),
                     ],
                 )
                 .map_err(store)?;
@@ -328,12 +379,15 @@ impl Outbox for SqliteOutbox {
     ) -> OutboxFuture<'_, ()> {
         let group_key = group_key.to_owned();
         Box::pin(self.run(move |c| {
+            let shown = finish.shown.as_ref().map(envelope_json).transpose()?;
             let tx = c.transaction().map_err(store)?;
             let changed = tx
                 .execute(
                     "UPDATE relay_groups SET card = ?1, card_open = ?2, updated_ms = ?3,
                        lease_owner = NULL, lease_until_ms = 0, next_attempt_ms = ?4,
-                       attempts = CASE WHEN ?5 THEN 0 ELSE attempts + 1 END
+                       attempts = CASE WHEN ?5 THEN 0 ELSE attempts + 1 END,
+                       message_id = ?8, notes_shown = MAX(notes_shown, ?9),
+                       shown = COALESCE(?10, shown)
                      WHERE group_key = ?6 AND fence = ?7",
                     params![
                         card_json(&finish.card),
@@ -342,7 +396,10 @@ impl Outbox for SqliteOutbox {
                         finish.retry_at_ms.unwrap_or(0),
                         finish.retry_at_ms.is_none(),
                         group_key,
-                        fence
+                        fence,
+                        finish.card.message_id.and_then(|id| i64::try_from(id).ok()),
+                        finish.notes_shown,
+                        shown,
                     ],
                 )
                 .map_err(store)?;
@@ -495,6 +552,66 @@ impl Outbox for SqliteOutbox {
                 .optional()
                 .map_err(store)?;
             Ok(text.as_deref().map(card_from))
+        }))
+    }
+
+    fn find_card(&self, message_id: u64) -> OutboxFuture<'_, Option<CardLookup>> {
+        Box::pin(self.run(move |c| {
+            let Ok(id) = i64::try_from(message_id) else {
+                return Ok(None);
+            };
+            let row: Option<(String, String, String, Option<String>)> = c
+                .query_row(
+                    "SELECT group_key, card, notes, shown FROM relay_groups WHERE message_id = ?1",
+                    params![id],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                )
+                .optional()
+                .map_err(store)?;
+            row.map(|(group_key, card, notes, shown)| {
+                Ok(CardLookup {
+                    group_key,
+                    card: card_from(&card),
+                    notes: notes_from(&notes),
+                    shown: shown.as_deref().map(envelope_from).transpose()?,
+                })
+            })
+            .transpose()
+        }))
+    }
+
+    fn annotate(
+        &self,
+        group_key: &str,
+        message_id: u64,
+        change: NoteChange,
+        now_ms: i64,
+    ) -> OutboxFuture<'_, Annotated> {
+        let group_key = group_key.to_owned();
+        Box::pin(self.run(move |c| {
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(store)?;
+            let notes: String = tx
+                .query_row(
+                    "SELECT notes FROM relay_groups WHERE group_key = ?1",
+                    params![group_key],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(store)?
+                .ok_or_else(|| store(format!("no group {group_key}")))?;
+            let annotated = notes_from(&notes).apply(message_id, change);
+            if annotated.changed {
+                tx.execute(
+                    "UPDATE relay_groups SET notes = ?1, notes_seq = notes_seq + 1, updated_ms = ?2
+                     WHERE group_key = ?3",
+                    params![notes_json(&annotated.notes), now_ms, group_key],
+                )
+                .map_err(store)?;
+            }
+            tx.commit().map_err(store)?;
+            Ok(annotated)
         }))
     }
 }

@@ -450,7 +450,15 @@ impl FakeDiscord {
     }
 
     async fn send_interaction(&self, send: Send) -> Result<InteractionOutcome, InteractionFailure> {
-        let channel = self.interaction_channel();
+        // A component's interaction comes from the channel of its message, as
+        // in Discord (the member's roles are those of that channel's server).
+        let source_channel = send
+            .source_message
+            .and_then(|id| self.world().state.messages.get(&id).map(|m| m.channel_id));
+        let channel = match source_channel {
+            Some(channel) => channel,
+            None => self.interaction_channel(),
+        };
         let (url, payload, token) = {
             let mut world = self.world();
             let endpoint = world
