@@ -331,6 +331,17 @@ async fn notes_are_kept_beside_the_card_and_make_the_group_due(outbox: Arc<dyn O
         status: Some(Status::Firing),
         ..CardState::default()
     };
+    // Posted, not yet finished: the card is found with the group's newest entry.
+    outbox
+        .save_card(&claim.group_key, claim.fence, &card, 2_500, 30_000)
+        .await
+        .unwrap();
+    let posting = outbox
+        .find_card(42)
+        .await
+        .unwrap()
+        .expect("found while posting");
+    assert_eq!(posting.shown, Some(shown.clone()));
     let finish = Finish {
         delivered: claim.entries.iter().map(|e| e.id).collect(),
         card,

@@ -11,7 +11,7 @@ use std::path::Path;
 use bugle::model::message::Message;
 use bugle_relay::clock::Clock;
 use bugle_relay::{LoadOptions, Relay, RelayConfig, discord_config};
-use bugle_sim::fake::{FakeDiscord, InteractionOutcome, WebhookSeed};
+use bugle_sim::fake::{FakeDiscord, InteractionOutcome, ServeHandle, WebhookSeed};
 use common::alertmanager::{ExpectedAuth, FakeAlertmanager};
 use common::{ALERTS, HOOK_CHANNEL, PAGER, TempDir, am, cards, config_text, eventually, fake};
 use serde_json::Value;
@@ -34,7 +34,9 @@ struct TwoWay {
     fake: FakeDiscord,
     alertmanager: FakeAlertmanager,
     ingest: String,
-    _dir: TempDir,
+    api: String,
+    server: ServeHandle,
+    dir: TempDir,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -101,7 +103,17 @@ impl TwoWay {
             .await
             .expect("bind fake");
         let api = format!("http://{}/api", server.local_addr());
-        let dir = TempDir::new();
+        Self::launch(fake, server, api, alertmanager, TempDir::new()).await
+    }
+
+    /// Starts a relay on `dir`'s outbox, with `fake` served at `api`.
+    async fn launch(
+        fake: FakeDiscord,
+        server: ServeHandle,
+        api: String,
+        alertmanager: FakeAlertmanager,
+        dir: TempDir,
+    ) -> Self {
         let env = |name: &str| match name {
             "AM" => Some(AM_TOKEN.to_owned()),
             "APP_HOOK" => Some(format!(
@@ -156,16 +168,32 @@ impl TwoWay {
                 .then_some(())
         })
         .await;
-        std::mem::forget(server); // served for the whole test
         Self {
             relay,
             fake,
             alertmanager,
             ingest: ingest_base,
-            _dir: dir,
+            api,
+            server,
+            dir,
             shutdown: Some(tx),
             task: Some(task),
         }
+    }
+
+    /// Stops the relay and starts a new one on the same outbox, Discord
+    /// and Alertmanager.
+    async fn restart(mut self) -> Self {
+        self.halt().await;
+        let Self {
+            fake,
+            server,
+            api,
+            alertmanager,
+            dir,
+            ..
+        } = self;
+        Self::launch(fake, server, api, alertmanager, dir).await
     }
 
     async fn post(&self, body: &Value) {
@@ -182,13 +210,18 @@ impl TwoWay {
         assert!(accepted.queued > 0, "{accepted:?}");
     }
 
-    async fn stop(mut self) {
+    async fn halt(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(task) = self.task.take() {
             task.await.expect("relay stops");
         }
+    }
+
+    async fn stop(mut self) {
+        self.halt().await;
+        self.server.shutdown().await;
     }
 }
 
@@ -527,5 +560,45 @@ async fn the_interactions_listener_is_separate_and_refuses_bad_signatures() {
     .await
     .expect("reachable");
     assert_eq!(answer.status, 404);
+    relay.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_acknowledgement_outlives_a_restart_of_the_relay() {
+    let relay = TwoWay::start().await;
+    let fake = relay.fake.clone();
+    let started = started();
+    relay.post(&am("checkout", "firing", 1, &started)).await;
+    let card = eventually("the card", || cards(&fake, ALERTS).into_iter().next()).await;
+    let id = card.id.get();
+    fake.click(id, "bugle-relay:ack", RESPONDER)
+        .await
+        .expect("answered");
+    eventually("the acknowledged card", || {
+        fake.message(id)
+            .filter(|m| description(m).contains("Acknowledged by **casey**"))
+    })
+    .await;
+
+    let relay = relay.restart().await;
+    relay.post(&am("checkout", "firing", 2, &started)).await;
+    let changed = eventually("the card with 2 firing", || {
+        fake.message(id)
+            .filter(|m| common::title(m).contains("[FIRING:2]"))
+    })
+    .await;
+    assert!(
+        description(&changed).contains("Acknowledged by **casey**"),
+        "the note is in the outbox, not in the process: {}",
+        description(&changed)
+    );
+    assert_eq!(actions(&changed)[0], ("bugle-relay:ack".to_owned(), true));
+    // The new process serves the old card's buttons.
+    let silenced = fake
+        .click(id, "bugle-relay:silence:3600", RESPONDER)
+        .await
+        .expect("answered");
+    let told = answer(&relay, &silenced).await;
+    assert!(told.contains("Silenced for 1h"), "{told}");
     relay.stop().await;
 }

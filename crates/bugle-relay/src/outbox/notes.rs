@@ -117,8 +117,9 @@ pub struct CardLookup {
     pub card: CardState,
     /// Its notes (possibly of an earlier message: see [`CardNotes::for_message`]).
     pub notes: CardNotes,
-    /// What the card showed at the end of its last delivery: the
-    /// notification and the route it was sent by.
+    /// What the card showed at the end of its last delivery (the
+    /// notification and the route it was sent by); during the card's first
+    /// delivery, the group's newest entry.
     pub shown: Option<Envelope>,
 }
 

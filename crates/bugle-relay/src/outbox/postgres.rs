@@ -657,7 +657,11 @@ impl Outbox for PostgresOutbox {
                 .await?
                 .query_opt(
                     &format!(
-                        "SELECT group_key, card, notes, shown FROM {s}.relay_groups WHERE message_id = $1"
+                        "SELECT g.group_key, g.card, g.notes,
+                                COALESCE(g.shown, (SELECT e.payload FROM {s}.relay_entries e
+                                                   WHERE e.group_key = g.group_key
+                                                   ORDER BY e.id DESC LIMIT 1))
+                         FROM {s}.relay_groups g WHERE g.message_id = $1"
                     ),
                     &[&id],
                 )

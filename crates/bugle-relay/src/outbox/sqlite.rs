@@ -562,7 +562,11 @@ impl Outbox for SqliteOutbox {
             };
             let row: Option<(String, String, String, Option<String>)> = c
                 .query_row(
-                    "SELECT group_key, card, notes, shown FROM relay_groups WHERE message_id = ?1",
+                    "SELECT g.group_key, g.card, g.notes,
+                            COALESCE(g.shown, (SELECT e.payload FROM relay_entries e
+                                               WHERE e.group_key = g.group_key
+                                               ORDER BY e.id DESC LIMIT 1))
+                     FROM relay_groups g WHERE g.message_id = ?1",
                     params![id],
                     |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
                 )
