@@ -112,6 +112,27 @@ pub struct Notification {
 }
 
 impl Notification {
+    /// A notification of `group_key` from `source` with `status`, and no
+    /// labels, alerts or texts yet (set the fields that matter).
+    pub fn new(source: Source, group_key: impl Into<String>, status: Status) -> Self {
+        Self {
+            source,
+            group_key: group_key.into(),
+            status,
+            receiver: None,
+            group_labels: Labels::new(),
+            common_labels: Labels::new(),
+            common_annotations: Labels::new(),
+            external_url: None,
+            alerts: Vec::new(),
+            truncated_alerts: 0,
+            title: None,
+            text: None,
+            link: None,
+            route: None,
+        }
+    }
+
     /// The labels rules match against: the common labels, then the group
     /// labels over them.
     pub fn match_labels(&self) -> Labels {

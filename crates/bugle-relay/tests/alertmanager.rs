@@ -125,20 +125,14 @@ async fn the_groups_labels_become_the_silences_matchers() {
             .collect()
     };
     let notification = Notification {
-        source: Source::Alertmanager,
-        group_key: "{}:{alertname=\"Down\"}".to_owned(),
-        status: Status::Firing,
         receiver: Some("discord".to_owned()),
         group_labels: labels(&[("service", "api"), ("alertname", "Down")]),
         common_labels: labels(&[("severity", "critical")]),
-        common_annotations: Labels::new(),
-        external_url: None,
-        alerts: Vec::new(),
-        truncated_alerts: 0,
-        title: None,
-        text: None,
-        link: None,
-        route: None,
+        ..Notification::new(
+            Source::Alertmanager,
+            "{}:{alertname=\"Down\"}",
+            Status::Firing,
+        )
     };
     let silence = Silence {
         matchers: matchers_for(&notification).expect("matchers"),

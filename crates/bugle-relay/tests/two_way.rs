@@ -285,6 +285,22 @@ async fn answer(relay: &TwoWay, outcome: &InteractionOutcome) -> String {
     .await
 }
 
+/// Waits until card `id` shows `firing` alerts, and checks that it still
+/// says who acknowledged it, with Acknowledge greyed out.
+async fn keeps_the_acknowledgement(fake: &FakeDiscord, id: u64, firing: usize) {
+    let changed = eventually("the changed card", || {
+        fake.message(id)
+            .filter(|m| common::title(m).contains(&format!("[FIRING:{firing}]")))
+    })
+    .await;
+    assert!(
+        description(&changed).contains("Acknowledged by **casey**"),
+        "{}",
+        description(&changed)
+    );
+    assert_eq!(actions(&changed)[0], ("bugle-relay:ack".to_owned(), true));
+}
+
 fn started() -> String {
     let now = Clock::system().now() - time::Duration::minutes(5);
     now.format(&time::format_description::well_known::Rfc3339)
@@ -358,16 +374,7 @@ async fn acknowledge_and_silence_from_the_card() {
 
     // A later change of the group edits the card and keeps the acknowledgement.
     relay.post(&am("checkout", "firing", 3, &started)).await;
-    let changed = eventually("the card with 3 firing", || {
-        fake.message(id)
-            .filter(|m| common::title(m).contains("[FIRING:3]"))
-    })
-    .await;
-    assert!(
-        description(&changed).contains("Acknowledged by **casey**"),
-        "{}",
-        description(&changed)
-    );
+    keeps_the_acknowledgement(&fake, id, 3).await;
 
     // Silence 1 h: Alertmanager gets the group's labels as matchers.
     let silenced = fake
@@ -582,17 +589,8 @@ async fn an_acknowledgement_outlives_a_restart_of_the_relay() {
 
     let relay = relay.restart().await;
     relay.post(&am("checkout", "firing", 2, &started)).await;
-    let changed = eventually("the card with 2 firing", || {
-        fake.message(id)
-            .filter(|m| common::title(m).contains("[FIRING:2]"))
-    })
-    .await;
-    assert!(
-        description(&changed).contains("Acknowledged by **casey**"),
-        "the note is in the outbox, not in the process: {}",
-        description(&changed)
-    );
-    assert_eq!(actions(&changed)[0], ("bugle-relay:ack".to_owned(), true));
+    // The note is in the outbox, not in the process.
+    keeps_the_acknowledgement(&fake, id, 2).await;
     // The new process serves the old card's buttons.
     let silenced = fake
         .click(id, "bugle-relay:silence:3600", RESPONDER)

@@ -120,20 +120,9 @@ mod tests {
                 .collect()
         };
         Notification {
-            source: Source::Alertmanager,
-            group_key: "{}:{}".to_owned(),
-            status: Status::Firing,
-            receiver: None,
             group_labels: labels(group),
             common_labels: labels(common),
-            common_annotations: Labels::new(),
-            external_url: None,
-            alerts: Vec::new(),
-            truncated_alerts: 0,
-            title: None,
-            text: None,
-            link: None,
-            route: None,
+            ..Notification::new(Source::Alertmanager, "{}:{}", Status::Firing)
         }
     }
 

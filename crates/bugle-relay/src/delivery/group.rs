@@ -470,22 +470,7 @@ mod tests {
             id,
             created_ms: id,
             envelope: Envelope {
-                notification: Notification {
-                    source: Source::Notify,
-                    group_key: "g".into(),
-                    status,
-                    receiver: None,
-                    group_labels: BTreeMap::default(),
-                    common_labels: BTreeMap::default(),
-                    common_annotations: BTreeMap::default(),
-                    external_url: None,
-                    alerts: Vec::new(),
-                    truncated_alerts: 0,
-                    title: None,
-                    text: None,
-                    link: None,
-                    route: None,
-                },
+                notification: Notification::new(Source::Notify, "g", status),
                 route: Route {
                     name: "r".into(),
                     target: Target::Webhook("w".into()),
