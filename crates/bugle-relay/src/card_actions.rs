@@ -19,7 +19,7 @@ use crate::buttons::{self, COMMENT_FIELD, DURATION_FIELD, Pressed, SILENCE_MODAL
 use crate::clock::millis;
 use crate::config::Route;
 use crate::metrics as m;
-use crate::model::Source;
+use crate::model::{Source, Status};
 use crate::outbox::{Acknowledgement, CardLookup, NoteChange, SilenceNote};
 use crate::render::{group_name, truncate};
 use crate::service::Relay;
@@ -166,6 +166,11 @@ impl Relay {
                 "The card is still being delivered; try again in a moment.",
             ));
         };
+        if lookup.card.status == Some(Status::Resolved) {
+            return Err(Reply::ephemeral(
+                "This alert group is resolved; there is nothing left to acknowledge or silence.",
+            ));
+        }
         let Some(presser) = presser(ctx) else {
             return Err(Reply::ephemeral("Discord did not say who pressed."));
         };
