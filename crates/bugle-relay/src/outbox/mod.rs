@@ -8,7 +8,7 @@
 //! - `relay_groups`: one row per group key (route + sender's group key),
 //!   holding the card's state (message id, thread id, what it shows), the
 //!   claim (owner, lease, fencing number) and the retry schedule, and the
-//!   card's notes (acknowledgements and silences, see [`notes`]).
+//!   card's notes (acknowledgements and silences, see [`CardNotes`]).
 //!
 //! A worker claims whole groups, so one group is delivered by one worker at
 //! a time, in order. Every write a worker makes after its claim checks the
