@@ -9,21 +9,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use bugle_relay::config::{Route, Target};
-use bugle_relay::model::{Alert, Labels, Notification, Source, Status};
+use bugle_relay::model::{Alert, Notification, Source, Status};
 use bugle_relay::outbox::{Envelope, Finish, Outbox, OutboxError, PostgresOutbox, SqliteOutbox};
 use common::TempDir;
 
 fn envelope(group: &str, status: Status, alerts: usize) -> Envelope {
     Envelope {
         notification: Notification {
-            source: Source::Alertmanager,
-            group_key: group.to_owned(),
-            status,
-            receiver: None,
-            group_labels: Labels::new(),
-            common_labels: Labels::new(),
-            common_annotations: Labels::new(),
-            external_url: None,
             alerts: (0..alerts)
                 .map(|i| Alert {
                     fingerprint: Some(format!("{i}")),
@@ -31,11 +23,7 @@ fn envelope(group: &str, status: Status, alerts: usize) -> Envelope {
                     ..Alert::default()
                 })
                 .collect(),
-            truncated_alerts: 0,
-            title: None,
-            text: None,
-            link: None,
-            route: None,
+            ..Notification::new(Source::Alertmanager, group, status)
         },
         route: Route {
             name: "alerts".to_owned(),

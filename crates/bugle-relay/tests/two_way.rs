@@ -301,6 +301,17 @@ async fn keeps_the_acknowledgement(fake: &FakeDiscord, id: u64, firing: usize) {
     assert_eq!(actions(&changed)[0], ("bugle-relay:ack".to_owned(), true));
 }
 
+/// The responder presses Silence 1h on card `id` and is told it is done.
+async fn silence_for_an_hour(relay: &TwoWay, id: u64) {
+    let silenced = relay
+        .fake
+        .click(id, "bugle-relay:silence:3600", RESPONDER)
+        .await
+        .expect("answered");
+    let told = answer(relay, &silenced).await;
+    assert!(told.contains("Silenced for 1h"), "{told}");
+}
+
 fn started() -> String {
     let now = Clock::system().now() - time::Duration::minutes(5);
     now.format(&time::format_description::well_known::Rfc3339)
@@ -377,12 +388,7 @@ async fn acknowledge_and_silence_from_the_card() {
     keeps_the_acknowledgement(&fake, id, 3).await;
 
     // Silence 1 h: Alertmanager gets the group's labels as matchers.
-    let silenced = fake
-        .click(id, "bugle-relay:silence:3600", RESPONDER)
-        .await
-        .expect("answered");
-    let told = answer(&relay, &silenced).await;
-    assert!(told.contains("Silenced for 1h"), "{told}");
+    silence_for_an_hour(&relay, id).await;
     let sent = relay.alertmanager.silences();
     assert_eq!(sent.len(), 1);
     let body = &sent[0];
@@ -592,11 +598,6 @@ async fn an_acknowledgement_outlives_a_restart_of_the_relay() {
     // The note is in the outbox, not in the process.
     keeps_the_acknowledgement(&fake, id, 2).await;
     // The new process serves the old card's buttons.
-    let silenced = fake
-        .click(id, "bugle-relay:silence:3600", RESPONDER)
-        .await
-        .expect("answered");
-    let told = answer(&relay, &silenced).await;
-    assert!(told.contains("Silenced for 1h"), "{told}");
+    silence_for_an_hour(&relay, id).await;
     relay.stop().await;
 }

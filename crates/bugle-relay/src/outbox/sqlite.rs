@@ -262,19 +262,31 @@ impl Outbox for SqliteOutbox {
             };
             let mut claims = Vec::new();
             for key in keys {
-                let (fence, attempts, card, notes): (i64, i64, String, String) = tx
+                let (fence, attempts, card, notes, notes_seq, notes_shown, shown): (
+                    i64,
+                    i64,
+                    String,
+                    String,
+                    i64,
+                    i64,
+                    Option<String>,
+                ) = tx
                     .query_row(
                         "UPDATE relay_groups SET lease_owner = ?1, lease_until_ms = ?2, fence = fence + 1
-                         WHERE group_key = ?3 RETURNING fence, attempts, card, notes",
+                         WHERE group_key = ?3
+                         RETURNING fence, attempts, card, notes, notes_seq, notes_shown, shown",
                         params![owner, now_ms + lease_ms, key],
-                        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-                    )
-                    .map_err(store)?;
-                let (notes_seq, notes_shown, shown): (i64, i64, Option<String>) = tx
-                    .query_row(
-                        "SELECT notes_seq, notes_shown, shown FROM relay_groups WHERE group_key = ?1",
-                        params![key],
-                        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                        |row| {
+                            Ok((
+                                row.get(0)?,
+                                row.get(1)?,
+                                row.get(2)?,
+                                row.get(3)?,
+                                row.get(4)?,
+                                row.get(5)?,
+                                row.get(6)?,
+                            ))
+                        },
                     )
                     .map_err(store)?;
                 let mut statement = tx
