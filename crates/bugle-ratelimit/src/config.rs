@@ -22,6 +22,10 @@ pub struct RateLimitConfig {
     /// from every process's dispatches: one process's own history counts only its own
     /// requests, so what it would learn is too low for it and too high for all together.
     pub(crate) learn_sublimits: bool,
+    /// Whether bucket answers are watched for other senders on the token, whose windows
+    /// are then shared by rank (`state::senders`). Off when a shared store coordinates
+    /// the processes itself.
+    pub(crate) count_senders: bool,
 }
 
 /// Discord's invalid-request limit per 10 minutes, per IP.
@@ -44,6 +48,7 @@ impl Default for RateLimitConfig {
             webhook_dead_ttl: Duration::from_secs(3_600),
             sublimit_ttl: Duration::from_secs(3_600),
             learn_sublimits: true,
+            count_senders: true,
         }
     }
 }
@@ -99,6 +104,20 @@ impl RateLimitConfig {
     /// millisecond and the timer's granularity.
     pub fn with_safety_margin(mut self, margin: Duration) -> Self {
         self.safety_margin = margin;
+        self
+    }
+
+    /// Whether to watch Discord's answers for other senders on the same token (other
+    /// replicas, a cron script, the same bot in another language) and share each
+    /// bucket's windows and the global limit with them (default on; see
+    /// docs/rate-limiting.md, "Other senders on the token"). It costs a process that is
+    /// alone one short hold at start: until 100 ms after its first answer it keeps to a
+    /// quarter of the global limit and to the first request of each new bucket's window.
+    /// Turn it off only when nothing else ever sends with the token. A shared store
+    /// ([`crate::RateLimiter::with_shared_store`]) coordinates processes itself and
+    /// turns it off.
+    pub fn with_sender_detection(mut self, enabled: bool) -> Self {
+        self.count_senders = enabled;
         self
     }
 

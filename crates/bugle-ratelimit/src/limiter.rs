@@ -173,6 +173,7 @@ impl RateLimiter {
     ) -> Self {
         let mut local = config.clone();
         local.learn_sublimits = false;
+        local.count_senders = false;
         let mut limiter = Self::new(local);
         limiter.gate = Some(Arc::new(SharedGate::new(
             store,

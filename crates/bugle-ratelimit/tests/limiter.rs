@@ -57,6 +57,12 @@ async fn waiters_are_woken_when_the_window_resets() {
 #[tokio::test(start_paused = true)]
 async fn waiters_are_woken_by_a_completion() {
     let limiter = limiter();
+    // Past its start (when the rest of a first window waits a moment for other
+    // senders to show): another channel's answer came a while ago.
+    let other = RequestKey::from_path(Method::Post, "/channels/2/messages");
+    let permit = limiter.acquire(other).await.unwrap();
+    permit.complete(Outcome::response(200, headers(5, 4, "5")));
+    tokio::time::sleep(Duration::from_secs(1)).await;
     let first = limiter.acquire(key()).await.unwrap();
     let waiting = tokio::spawn({
         let limiter = limiter.clone();

@@ -37,8 +37,13 @@ fn headers(bucket: &str, limit: u32, remaining: u32, reset_after: &str) -> RateL
     )
 }
 
+/// One process alone on its token: these tests are about the shards' accounting.
 fn limiter(config: RateLimitConfig) -> RateLimiter {
-    RateLimiter::new(config.with_safety_margin(Duration::ZERO))
+    RateLimiter::new(
+        config
+            .with_safety_margin(Duration::ZERO)
+            .with_sender_detection(false),
+    )
 }
 
 /// Polls once: `Some` if the acquire finished at once, `None` if it waits (the future is

@@ -1,9 +1,41 @@
 //! One rate-limit bucket's capacity: limit, unreserved capacity, in-flight requests and
 //! the window it belongs to, reconciled when responses arrive out of order.
+//!
+//! **A window shared with other senders.** When other processes use the same bucket
+//! (see [`crate::state::senders`]), each window is shared by rank, without any message
+//! between the processes: every sender's first request of the window is answered with
+//! the bucket's remaining count, which ranks it among the window's requests (`rank` =
+//! the others' requests ahead of it). A sender of rank `k` among `n` takes its even part
+//! of the window ([`quota`]) and no more. The first sender (rank 0, the one whose request
+//! opened the window) keeps the last request of its part until half the window has
+//! passed; by then the others have taken theirs, so that request's answer says exactly
+//! what they left, and the first sender spends it, one request at a time. Every sender
+//! thus gets at least one request into every window (its first), no window's capacity is
+//! lost to a sender that had nothing more to send, and the processes never race for the
+//! last requests of a window. A first contact with a bucket that finds no one ahead and
+//! no other sender yet keeps the rest of the window for [`FIRST_CONTACT_HOLD`], long
+//! enough for the answers of other buckets to show whether others started at the same
+//! moment.
 
 use std::time::Duration;
 
 use tokio::time::Instant;
+
+use super::senders::quota;
+
+/// How long a first contact that found no one ahead keeps the rest of the window, while
+/// other buckets' answers show whether other senders started at the same moment.
+pub(crate) const FIRST_CONTACT_HOLD: Duration = super::senders::STARTING_FOR;
+
+/// What an answer showed about the other senders on its bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Seen {
+    /// Requests of others the bucket counted in this window, as far as this answer shows.
+    pub(crate) others: u32,
+    /// Whether the answer was this process's first of the window (then `others` is its
+    /// rank: the others' requests ahead of its first).
+    pub(crate) first: bool,
+}
 
 /// Whether a bucket can take one more request now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +79,16 @@ pub(crate) struct Bucket {
     share_of: u32,
     /// Requests this process dispatched in the current window (for the even share).
     window_sent: u32,
+    /// Arrival of this process's first answer in the current window.
+    opened: Option<Instant>,
+    /// The others' requests ahead of this process's first in the current window.
+    rank: u32,
+    /// This process's part of the current window while it is shared (`u32::MAX`: all).
+    quota: u32,
+    /// The current window is this process's first contact with the bucket.
+    first_contact: bool,
+    /// ... and it came while the process was starting.
+    starting: bool,
 }
 
 impl Bucket {
@@ -63,7 +105,21 @@ impl Bucket {
             contended_until: None,
             share_of: 1,
             window_sent: 0,
+            opened: None,
+            rank: 0,
+            quota: u32::MAX,
+            first_contact: false,
+            starting: false,
         }
+    }
+
+    /// Forgets what the current window's answers said of the other senders.
+    fn new_window(&mut self) {
+        self.opened = None;
+        self.rank = 0;
+        self.quota = u32::MAX;
+        self.first_contact = false;
+        self.starting = false;
     }
 
     fn period(&self) -> Duration {
@@ -80,6 +136,7 @@ impl Bucket {
                 self.available = self.limit.saturating_sub(self.in_flight);
                 self.min_remaining = self.limit;
                 self.window_sent = self.in_flight;
+                self.new_window();
                 if self.contended_until.is_some_and(|until| now < until) {
                     // Another sender shares the bucket: what it leaves is known only
                     // from an answer, so the window starts with one request (or with
@@ -111,6 +168,9 @@ impl Bucket {
             } else {
                 Capacity::Event
             };
+        }
+        if let Some(wait) = self.part_spent(now) {
+            return wait;
         }
         if self.over_share(now) {
             // Its even share of this window is spent: the rest is the other processes'.
@@ -160,6 +220,12 @@ impl Bucket {
         self.last_used = now;
     }
 
+    /// A request dispatched from another bucket (a probe of a route whose bucket was
+    /// unknown) turned out to be in this one: it counts among this window's own.
+    pub(crate) fn count_own(&mut self) {
+        self.window_sent = self.window_sent.saturating_add(1);
+    }
+
     /// A dispatched request completed (its reservation ends; the capacity stays used).
     pub(crate) fn finish(&mut self, now: Instant) {
         self.in_flight = self.in_flight.saturating_sub(1);
@@ -176,11 +242,59 @@ impl Bucket {
     }
 
     /// A completed request turned out not to have counted (a 5xx that no rate limiter
-    /// answered): its capacity comes back.
+    /// answered, a global 429): its capacity comes back.
     pub(crate) fn refund(&mut self) {
+        self.window_sent = self.window_sent.saturating_sub(1);
         if self.limit > 0 {
             self.available = (self.available + 1).min(self.limit);
         }
+    }
+
+    /// When the rank-0 sender of a shared window may spend its last request and what
+    /// the others left; for a first contact not (yet) known to be shared, when the hold
+    /// ends.
+    fn claim_at(&self, shared: bool) -> Option<Instant> {
+        let opened = self.opened?;
+        if shared {
+            // The others' first requests of a window come within moments of its opening,
+            // once their windows are staggered; at first contact every bucket opens at
+            // once and their global limit spreads them over a second or two.
+            let wait = if self.first_contact {
+                self.period() * 3 / 4
+            } else {
+                self.period() / 4
+            };
+            (self.rank == 0 && self.quota >= 2).then_some(opened + wait)
+        } else {
+            (self.starting && self.rank == 0).then_some(opened + FIRST_CONTACT_HOLD)
+        }
+    }
+
+    /// Whether this process spent its part of a window it shares (see the module docs),
+    /// and what to wait for then.
+    fn part_spent(&self, now: Instant) -> Option<Capacity> {
+        let shared = self.is_contended(now);
+        let claim = self.claim_at(shared).filter(|&at| now < at);
+        let allowed = match (shared, claim) {
+            // Before the claim, the first sender keeps the last request of its part
+            // (a first contact keeps all but its first).
+            (true, Some(_)) => self.quota - 1,
+            (false, Some(_)) => 1,
+            // The first sender, after the claim: what the answers say is left.
+            (true, None) if self.rank == 0 && self.quota >= 2 => u32::MAX,
+            (true, None) if self.opened.is_some() => self.quota,
+            _ => return None,
+        };
+        if self.window_sent < allowed {
+            return None;
+        }
+        Some(match (claim, self.window_end) {
+            (Some(at), _) => Capacity::Until(at),
+            (None, Some(end)) => Capacity::Until(end),
+            (None, None) if self.in_flight > 0 => Capacity::Event,
+            // Nothing to wait for: the window is over as far as this process knows.
+            (None, None) => return None,
+        })
     }
 
     /// A request completed without rate-limit headers. If that leaves a known bucket
@@ -202,14 +316,19 @@ impl Bucket {
 
     /// Applies a response's Limit / Remaining / Reset-After, measured at `now` (the
     /// response's arrival). Call after [`Bucket::finish`] for the completing request.
+    ///
+    /// `senders` is the token's estimate of senders (1: alone; 0: the process is
+    /// starting and cannot tell yet). Returns what the answer
+    /// showed of the others' requests, unless it is a late answer from an older window.
     pub(crate) fn observe(
         &mut self,
         limit: u32,
         remaining: u32,
         reset_after: Duration,
         margin: Duration,
+        senders: u32,
         now: Instant,
-    ) {
+    ) -> Option<Seen> {
         let limit = limit.max(1);
         let end = now + reset_after + margin;
         let reset_ms = u32::try_from(reset_after.as_millis()).unwrap_or(u32::MAX);
@@ -225,6 +344,10 @@ impl Bucket {
             // Learned from this process's own request, sent in this window (a bucket
             // found through its hash is new here, with nothing counted yet).
             self.window_sent = self.window_sent.max(1);
+            self.new_window();
+            // While the process is starting, nobody ahead does not mean nobody else.
+            self.first_contact = true;
+            self.starting = senders == 0;
         } else {
             self.limit = limit;
             match self.window_end {
@@ -233,10 +356,13 @@ impl Bucket {
                     self.prev_end = Some(current);
                     self.window_end = Some(end);
                     self.min_remaining = remaining;
+                    self.new_window();
                 }
                 // A late response from an older window says nothing about this one.
-                Some(current) if end + tolerance < current => return,
-                None if self.prev_end.is_some_and(|prev| end < prev + tolerance) => return,
+                Some(current) if end + tolerance < current => return None,
+                None if self.prev_end.is_some_and(|prev| end < prev + tolerance) => {
+                    return None;
+                }
                 Some(current) => {
                     self.min_remaining = self.min_remaining.min(remaining);
                     self.window_end = Some(current.max(end));
@@ -251,6 +377,26 @@ impl Bucket {
         // requests still in flight may not be in it yet, so they are subtracted. This is
         // never above the truth, and exact once nothing is in flight.
         self.available = self.min_remaining.saturating_sub(self.in_flight);
+        // The window counted `limit - remaining` requests up to this one; at most
+        // `window_sent` of them were this process's.
+        let others = (limit - remaining).saturating_sub(self.window_sent);
+        let first = self.opened.is_none();
+        if first {
+            self.opened = Some(now);
+            self.rank = others;
+            self.quota = quota(limit, senders, others);
+        }
+        Some(Seen { others, first })
+    }
+
+    /// Other senders use this bucket until `until` (the token's answers show them): its
+    /// windows are shared by rank from now on.
+    pub(crate) fn shared_with_others(&mut self, until: Instant, senders: u32) {
+        self.contended_until = Some(self.contended_until.map_or(until, |c| c.max(until)));
+        if self.opened.is_some() {
+            // The estimate may have risen since the window's first answer.
+            self.quota = quota(self.limit.max(1), senders, self.rank);
+        }
     }
 
     /// A 429 for this bucket: nothing may be sent before `until`.
@@ -317,9 +463,9 @@ mod tests {
     #[test]
     fn bucket_state_stays_small() {
         // Part of the per-bucket memory budget (docs/benchmarks.md): the map key and the
-        // hash table's own overhead come on top.
+        // hash table's own overhead come on top. (96 before windows were shared by rank.)
         assert!(
-            std::mem::size_of::<Bucket>() <= 96,
+            std::mem::size_of::<Bucket>() <= 120,
             "{}",
             std::mem::size_of::<Bucket>()
         );
@@ -343,7 +489,7 @@ mod tests {
         let mut b = Bucket::new(now);
         b.reserve(now);
         b.finish(now);
-        b.observe(5, 4, Duration::from_secs(5), MARGIN, now);
+        let _ = b.observe(5, 4, Duration::from_secs(5), MARGIN, 1, now);
         for _ in 0..4 {
             assert_eq!(b.capacity(now), Capacity::Ready);
             b.reserve(now);
@@ -360,17 +506,17 @@ mod tests {
         let mut b = Bucket::new(now);
         b.reserve(now);
         b.finish(now);
-        b.observe(5, 4, Duration::from_secs(5), MARGIN, now);
+        let _ = b.observe(5, 4, Duration::from_secs(5), MARGIN, 1, now);
         // Two go out; the server processes A (remaining 3) then B (remaining 2), but B's
         // response arrives first.
         b.reserve(now);
         b.reserve(now);
         assert_eq!(b.available, 2);
         b.finish(now);
-        b.observe(5, 2, Duration::from_secs(5), MARGIN, now); // B, A still in flight
+        let _ = b.observe(5, 2, Duration::from_secs(5), MARGIN, 1, now); // B, A still in flight
         assert_eq!(b.available, 1);
         b.finish(now);
-        b.observe(5, 3, Duration::from_secs(5), MARGIN, now); // A, late
+        let _ = b.observe(5, 3, Duration::from_secs(5), MARGIN, 1, now); // A, late
         assert_eq!(
             b.available, 2,
             "exact once nothing is in flight, never the stale 3"
@@ -383,13 +529,13 @@ mod tests {
         let mut b = Bucket::new(now);
         b.reserve(now);
         b.finish(now);
-        b.observe(3, 0, Duration::from_secs(1), MARGIN, now);
+        let _ = b.observe(3, 0, Duration::from_secs(1), MARGIN, 1, now);
         let later = now + Duration::from_secs(1);
         assert_eq!(b.capacity(later), Capacity::Ready);
         assert_eq!(b.available, 3);
         b.reserve(later);
         // A late response from the old window does not change the new one.
-        b.observe(3, 0, Duration::ZERO, MARGIN, later);
+        let _ = b.observe(3, 0, Duration::ZERO, MARGIN, 1, later);
         assert_eq!(b.available, 2);
     }
 
@@ -399,7 +545,7 @@ mod tests {
         let mut b = Bucket::new(now);
         b.reserve(now);
         b.finish(now);
-        b.observe(2, 1, Duration::from_secs(5), MARGIN, now);
+        let _ = b.observe(2, 1, Duration::from_secs(5), MARGIN, 1, now);
         b.reserve(now);
         assert_eq!(b.available, 0);
         b.unsend(now);
@@ -413,7 +559,7 @@ mod tests {
         let mut b = Bucket::new(now);
         b.reserve(now);
         b.finish(now);
-        b.observe(5, 4, Duration::from_secs(5), MARGIN, now);
+        let _ = b.observe(5, 4, Duration::from_secs(5), MARGIN, 1, now);
         b.reserve(now);
         b.finish(now);
         let until = now + Duration::from_secs(5);
@@ -424,16 +570,17 @@ mod tests {
         b.reserve(until);
         assert_eq!(b.capacity(until), Capacity::Event);
         b.finish(until);
-        // The others left two of five: one at a time, to spend them without racing.
-        b.observe(5, 2, Duration::from_secs(5), MARGIN, until);
+        // Two requests of others came first: with three senders on five, this one's part
+        // of the window is that first request.
+        let _ = b.observe(5, 2, Duration::from_secs(5), MARGIN, 1, until);
         assert_eq!(b.available, 2);
-        assert_eq!(b.capacity(until), Capacity::Ready);
-        b.reserve(until);
-        assert_eq!(b.capacity(until), Capacity::Event, "one in flight");
-        b.finish(until);
+        let end = until + Duration::from_secs(5);
+        assert_eq!(b.capacity(until), Capacity::Until(end));
+        b.reserve(end);
+        b.finish(end);
         // Once the contention is over, windows start full again.
         let later = now + Duration::from_secs(61);
-        b.observe(5, 0, Duration::ZERO, MARGIN, later);
+        let _ = b.observe(5, 0, Duration::ZERO, MARGIN, 1, later);
         assert_eq!(
             b.capacity(later + Duration::from_millis(1)),
             Capacity::Ready
@@ -442,12 +589,84 @@ mod tests {
     }
 
     #[test]
+    fn the_first_sender_of_a_shared_window_claims_what_the_others_left_after_a_quarter() {
+        let now = Instant::now();
+        let mut b = Bucket::new(now);
+        b.reserve(now);
+        b.finish(now);
+        let _ = b.observe(5, 4, Duration::from_secs(5), MARGIN, 1, now);
+        let t5 = now + Duration::from_secs(5);
+        b.shared_with_others(now + Duration::from_secs(60), 4);
+        // The next window starts with one request; its answer says nobody came first.
+        assert_eq!(b.capacity(t5), Capacity::Ready);
+        b.reserve(t5);
+        b.finish(t5);
+        let seen = b.observe(5, 4, Duration::from_secs(5), MARGIN, 4, t5);
+        assert_eq!(
+            seen,
+            Some(Seen {
+                others: 0,
+                first: true
+            })
+        );
+        // Its part among four is two: the second waits for a quarter of the window,
+        // while the others take theirs.
+        let half = t5 + Duration::from_millis(1_250);
+        assert_eq!(b.capacity(t5), Capacity::Until(half));
+        // Two others came, a third had nothing to send: the answer to the second says
+        // two are left, and this sender spends them one at a time.
+        assert_eq!(b.capacity(half), Capacity::Ready);
+        b.reserve(half);
+        assert_eq!(b.capacity(half), Capacity::Event, "one at a time");
+        b.finish(half);
+        let seen = b.observe(5, 1, Duration::from_millis(2_500), MARGIN, 4, half);
+        assert_eq!(
+            seen,
+            Some(Seen {
+                others: 2,
+                first: false
+            })
+        );
+        assert_eq!(b.capacity(half), Capacity::Ready);
+        b.reserve(half);
+        b.finish(half);
+        let _ = b.observe(5, 0, Duration::from_millis(3_750), MARGIN, 4, half);
+        assert_eq!(
+            b.capacity(half),
+            Capacity::Until(t5 + Duration::from_secs(5))
+        );
+    }
+
+    #[test]
+    fn a_later_sender_of_a_shared_window_takes_its_part_at_once() {
+        let now = Instant::now();
+        let mut b = Bucket::new(now);
+        b.reserve(now);
+        b.finish(now);
+        // Two senders on five: the first request found one of the other's ahead, so
+        // its part is two (the first sender's is three).
+        let seen = b.observe(5, 3, Duration::from_secs(5), MARGIN, 2, now);
+        assert_eq!(
+            seen,
+            Some(Seen {
+                others: 1,
+                first: true
+            })
+        );
+        b.shared_with_others(now + Duration::from_secs(60), 2);
+        assert_eq!(b.capacity(now), Capacity::Ready);
+        b.reserve(now);
+        let end = now + Duration::from_secs(5);
+        assert_eq!(b.capacity(now), Capacity::Until(end));
+    }
+
+    #[test]
     fn prediction_counts_whole_windows() {
         let now = Instant::now();
         let mut b = Bucket::new(now);
         b.reserve(now);
         b.finish(now);
-        b.observe(5, 2, Duration::from_secs(5), MARGIN, now);
+        let _ = b.observe(5, 2, Duration::from_secs(5), MARGIN, 1, now);
         assert_eq!(b.predict(1, now), now);
         assert_eq!(b.predict(2, now), now + Duration::from_secs(5));
         assert_eq!(

@@ -5,6 +5,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tracing::{debug, info, warn};
 
+use super::senders::View;
 use super::store::{BucketKey, BucketStore, HashUpdate};
 use super::{Notice, State, Ticket};
 use crate::headers::{RateLimitHeaders, Scope};
@@ -67,14 +68,14 @@ impl<S: BucketStore> State<S> {
                 self.store.refund(&ticket.bucket);
                 self.store
                     .unrecord_dispatch(&ticket.route, ticket.major, ticket.sent_at);
-                self.apply_headers(&target, headers, now);
+                self.apply_headers(&ticket.bucket, &target, headers, now);
                 Verdict::Normal
             }
             Some(status) => {
                 if (200..300).contains(&status) {
                     self.confirm(&ticket);
                 }
-                self.apply_headers(&target, headers, now);
+                self.apply_headers(&ticket.bucket, &target, headers, now);
                 self.on_status(&ticket, status, headers, now)
             }
             None => {
@@ -137,13 +138,47 @@ impl<S: BucketStore> State<S> {
         }
     }
 
-    fn apply_headers(&mut self, target: &BucketKey, headers: &RateLimitHeaders, now: Instant) {
-        match (headers.limit, headers.remaining, headers.reset_after) {
-            (Some(limit), Some(remaining), Some(reset_after)) => {
-                self.store
-                    .observe(target, limit, remaining, reset_after, now);
+    /// Applies a bucket answer's headers to `target`, the bucket the answer names, for
+    /// a request dispatched from `sent_from`.
+    fn apply_headers(
+        &mut self,
+        sent_from: &BucketKey,
+        target: &BucketKey,
+        headers: &RateLimitHeaders,
+        now: Instant,
+    ) {
+        let (Some(limit), Some(remaining), Some(reset_after)) =
+            (headers.limit, headers.remaining, headers.reset_after)
+        else {
+            self.store.no_info(target);
+            return;
+        };
+        // 0 while starting: too early to tell.
+        let senders = if self.config.count_senders {
+            match self.shared.senders_view(now) {
+                View::Starting { .. } => 0,
+                View::Alone => 1,
+                View::Others { senders, .. } => senders,
             }
-            _ => self.store.no_info(target),
+        } else {
+            1
+        };
+        if sent_from != target {
+            // A probe of a route whose bucket was unknown: one of this window's own.
+            self.store.count_own(target, now);
+        }
+        let seen = self
+            .store
+            .observe(target, limit, remaining, reset_after, senders, now);
+        if let (Some(seen), true) = (seen, self.config.count_senders) {
+            if seen.first {
+                self.shared.observe_senders(seen.others + 1, now);
+            } else if seen.others > 0 {
+                self.shared.seen_other(now);
+            }
+            if seen.others > 0 {
+                debug!(bucket = %target, others = seen.others, "rate limit: the bucket counted requests of another sender");
+            }
         }
     }
 
@@ -232,7 +267,11 @@ impl<S: BucketStore> State<S> {
             crate::metrics::too_many("global");
             match ticket.pool {
                 GlobalPool::Exempt => self.store.exhaust(target, until, now),
-                pool => self.store.global_pause(pool, until, now),
+                pool => {
+                    self.store.global_pause(pool, until, now);
+                    // Refused before any bucket counted it.
+                    self.store.refund(&ticket.bucket);
+                }
             }
             return Verdict::Normal;
         }
@@ -249,7 +288,7 @@ impl<S: BucketStore> State<S> {
             crate::metrics::too_many("sublimit");
             self.store
                 .hold_route(&ticket.route, ticket.major, until, now);
-            self.apply_headers(target, headers, now);
+            self.apply_headers(target, target, headers, now);
         } else if hidden {
             let (limit, period, expires_at) = self.store.learn_sublimit(
                 &ticket.route,
@@ -272,7 +311,7 @@ impl<S: BucketStore> State<S> {
                 expires_at,
                 exact: false,
             });
-            self.apply_headers(target, headers, now);
+            self.apply_headers(target, target, headers, now);
         } else if scope == Some(Scope::Shared) {
             // The resource's shared limit is full for this route; the bucket's own
             // headers still say what the rest of the bucket may do.
@@ -280,13 +319,16 @@ impl<S: BucketStore> State<S> {
             crate::metrics::too_many("shared");
             self.store
                 .hold_route(&ticket.route, ticket.major, until, now);
-            self.apply_headers(target, headers, now);
+            self.apply_headers(target, target, headers, now);
         } else {
             // The engine never sends past a bucket's remaining, so another sender
             // used it too (or its window was misjudged): start its windows with one
             // request for a while.
             info!(bucket = %target, scope = "user", retry_after_s = retry_after.as_secs_f64(), "rate limit: 429; the bucket is shared with another sender");
             crate::metrics::too_many("user");
+            if self.config.count_senders {
+                self.shared.seen_other(now);
+            }
             self.store
                 .contend(target, until, until + CONTENDED_FOR, now);
         }

@@ -2,8 +2,11 @@
 //! script, the same bot in another language. The engine must stay consistent (no request
 //! waiting for an event that cannot come) and pace itself to what is left.
 
-use super::Step;
-use super::tests::{S, go, post, too_many, wait, warmed};
+use tokio::time::Instant;
+
+use super::senders::STARTING_FOR;
+use super::tests::{S, config_counting_senders, go, headers, post, too_many, wait, warmed};
+use super::{State, Step};
 use crate::headers::{RateLimitHeaders, Scope};
 use crate::outcome::Outcome;
 
@@ -58,4 +61,45 @@ fn a_bucket_with_nothing_in_flight_never_waits_for_an_event() {
         Step::Go(_) | Step::Wait { until: Some(_), .. } => {}
         other => panic!("waits for nothing: {other:?}"),
     }
+}
+
+/// A process that has just started cannot tell whether other replicas started with it: a
+/// new bucket's first answer that found nobody ahead keeps the rest of the window for a
+/// moment, and once the answers show the process alone the window is its own.
+#[test]
+fn a_starting_process_holds_a_new_window_until_it_knows_it_is_alone() {
+    let t0 = Instant::now();
+    let mut st = State::new(config_counting_senders(), t0);
+    let key = post("/channels/1/messages");
+    let first = go(st.try_acquire(&key, t0));
+    st.complete(
+        first,
+        &Outcome::response(200, headers("h", 5, 4, 5 * S)),
+        t0,
+    );
+    let (waiter, until) = wait(st.try_acquire(&key, t0));
+    assert_eq!(until, Some(t0 + STARTING_FOR));
+    // Alone: the other four go at once.
+    let later = t0 + STARTING_FOR;
+    go(st.poll_waiter(waiter, later, None));
+    for _ in 0..3 {
+        go(st.try_acquire(&key, later));
+    }
+}
+
+/// The first answer found two requests of others ahead: three senders share the window,
+/// and this one's part of it (one request of five) is spent.
+#[test]
+fn answers_that_count_other_senders_requests_share_the_window() {
+    let t0 = Instant::now();
+    let mut st = State::new(config_counting_senders(), t0);
+    let key = post("/channels/1/messages");
+    let first = go(st.try_acquire(&key, t0));
+    st.complete(
+        first,
+        &Outcome::response(200, headers("h", 5, 2, 5 * S)),
+        t0,
+    );
+    let (_, until) = wait(st.try_acquire(&key, t0));
+    assert_eq!(until, Some(t0 + 5 * S));
 }

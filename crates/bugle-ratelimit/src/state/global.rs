@@ -32,11 +32,19 @@
 //! Processes that share a token without sharing state thus settle near their part of the
 //! limit instead of pausing and bursting together; sharing the state itself is the
 //! Redis store's job.
+//!
+//! When bucket answers show how many senders use the token (see
+//! [`crate::state::senders`]), the share is also capped at an even part of the limit
+//! ([`GlobalWindow::set_senders`]) before any global 429 comes: every bucket's window
+//! opens at the same instant for all of them, and each sending its whole pool into it
+//! would meet the limit together.
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
 use tokio::time::Instant;
+
+use super::senders::STARTING_FOR;
 
 /// The longest span of one run of requests.
 pub(crate) const GRAIN: Duration = Duration::from_millis(1);
@@ -116,6 +124,10 @@ pub(crate) struct GlobalWindow {
     limit: u32,
     /// This process's share of the limit: `limit` until a global 429 lowers it.
     share: u32,
+    /// An even part of the limit among the senders the answers show (`limit` alone).
+    cap: u32,
+    /// The cap is a starting process's guess: a request it holds asks again soon.
+    cap_starting: bool,
     /// When a global 429 last lowered the share.
     lowered_at: Option<Instant>,
     /// When the share last changed (lowered, or grown one step).
@@ -140,6 +152,8 @@ impl GlobalWindow {
         Self {
             limit: limit.max(1),
             share: limit.max(1),
+            cap: limit.max(1),
+            cap_starting: false,
             lowered_at: None,
             share_changed: None,
             full_since: None,
@@ -174,22 +188,31 @@ impl GlobalWindow {
             return Err(until);
         }
         if let Some(next) = self.paced_next.filter(|&next| now < next) {
-            if self.share < self.limit {
+            if self.part() < self.limit {
                 return Err(next);
             }
         }
-        let mut remaining = self.total();
+        let remaining = self.total();
         // Seven eighths full or more (a paced share is never quite full): demand meets
         // the share.
-        if remaining * 8 >= u64::from(self.share) * 7 {
+        if remaining * 8 >= u64::from(self.part()) * 7 {
             self.grow_share(now);
         } else {
             self.full_since = None;
         }
-        let limit = u64::from(self.share);
+        let limit = u64::from(self.part());
         if remaining < limit {
             return Ok(());
         }
+        if self.cap_starting && self.cap < self.share {
+            // Held by a guess that the first answers will soon replace.
+            return Err(self.frees(remaining, limit, now).min(now + STARTING_FOR));
+        }
+        Err(self.frees(remaining, limit, now))
+    }
+
+    /// When enough of the `remaining` slots taken free for fewer than `limit` to be.
+    fn frees(&self, mut remaining: u64, limit: u64, now: Instant) -> Instant {
         // Each run frees its slots a window after its start: an answered run's is known,
         // an unanswered run's is at the soonest now (if answered this instant). Walk both
         // logs in order of that instant until enough slots have freed.
@@ -208,11 +231,11 @@ impl GlobalWindow {
             };
             // The runs hold `total` ≥ `limit` ≥ 1 slots, so the walk ends inside them.
             let Some((frees, count)) = next else {
-                return Err(now + window);
+                return now + window;
             };
             remaining -= u64::from(count);
             if remaining < limit {
-                return Err(frees);
+                return frees;
             }
         }
     }
@@ -220,10 +243,11 @@ impl GlobalWindow {
     /// Takes a slot for a request dispatched at `now`.
     pub(crate) fn charge(&mut self, now: Instant) {
         self.sent.add(now);
-        if self.share < self.limit {
+        let part = self.part();
+        if part < self.limit {
             // Other senders fill the rest of the pool in bursts of their own: requests
             // spread over the window meet them a few at a time, not all at once.
-            let gap = self.window / self.share;
+            let gap = self.window / part;
             self.paced_next = Some(self.paced_next.map_or(now, |next| next.max(now)) + gap);
         } else {
             self.paced_next = None;
@@ -285,6 +309,22 @@ impl GlobalWindow {
     /// This process's share of the limit (the limit unless global 429s lowered it).
     pub(crate) fn share(&self) -> u32 {
         self.share
+    }
+
+    /// What this process may use of the limit: its share, at most an even part among
+    /// the senders the answers show.
+    fn part(&self) -> u32 {
+        self.share.min(self.cap)
+    }
+
+    /// Bucket answers show `senders` senders on the token (1: this process alone): the
+    /// share is capped at an even part of the limit.
+    /// `starting`: the count is a starting process's guess (see
+    /// [`crate::state::senders`]), so a request it holds asks again within
+    /// [`STARTING_FOR`].
+    pub(crate) fn set_senders(&mut self, senders: u32, starting: bool) {
+        self.cap = (self.limit / senders.max(1)).max(1);
+        self.cap_starting = starting;
     }
 
     /// Slots taken now (in flight or answered within the window).

@@ -10,6 +10,7 @@ pub(crate) mod bucket;
 mod complete;
 pub(crate) mod global;
 pub(crate) mod guards;
+pub(crate) mod senders;
 pub(crate) mod shared;
 pub(crate) mod store;
 pub(crate) mod sublimit;
@@ -28,6 +29,7 @@ use tokio::time::Instant;
 use tracing::debug;
 
 use self::bucket::Capacity;
+use self::senders::View;
 use self::shared::Shared;
 use self::store::{BucketKey, BucketStore, HashUpdate, MemoryStore};
 use crate::config::RateLimitConfig;
@@ -473,6 +475,11 @@ impl<S: BucketStore> State<S> {
         let mut event = false;
         if let Some((until, share_of)) = self.shared.all_contended(now) {
             self.store.share(bucket, until, share_of, now);
+        }
+        if self.config.count_senders {
+            if let View::Others { until, senders } = self.shared.senders_view(now) {
+                self.store.shared_with_others(bucket, until, senders, now);
+            }
         }
         match self.store.capacity(bucket, now) {
             Capacity::Ready => {}

@@ -16,6 +16,7 @@ use tokio::time::Instant;
 
 use super::global::GlobalWindow;
 use super::guards::Guards;
+use super::senders::{STARTING_SENDERS, Senders, View};
 use crate::config::RateLimitConfig;
 use crate::error::RateLimitError;
 use crate::key::{GlobalPool, RequestKey};
@@ -119,18 +120,67 @@ pub(crate) struct Shared {
     all_contended: Padded<AtomicBool>,
     /// Until when, and by how many processes.
     contended_until: Padded<Mutex<Option<(Instant, u32)>>>,
+    /// Whether the answers show this process alone on the token: one atomic load
+    /// answers the common case.
+    alone: Padded<AtomicBool>,
+    senders: Padded<Mutex<Senders>>,
 }
 
 impl Shared {
     pub(crate) fn new(config: &RateLimitConfig, now: Instant) -> Self {
-        Self {
+        let shared = Self {
             guards: SharedGuards::new(config, now),
             pools: Pools::new(config),
             queued: Padded(AtomicUsize::new(0)),
             buckets: Padded(AtomicUsize::new(0)),
             all_contended: Padded(AtomicBool::new(false)),
             contended_until: Padded(Mutex::new(None)),
+            alone: Padded(AtomicBool::new(!config.count_senders)),
+            senders: Padded(Mutex::new(Senders::new(now))),
+        };
+        if config.count_senders {
+            shared.apply(View::Starting { until: None });
         }
+        shared
+    }
+
+    /// What the answers say of the other senders on the token (see
+    /// [`super::senders`]). One atomic load while this process is alone.
+    pub(crate) fn senders_view(&self, now: Instant) -> View {
+        if self.alone.load(Ordering::Acquire) {
+            return View::Alone;
+        }
+        let view = lock(&self.senders).view(now);
+        self.apply(view);
+        view
+    }
+
+    /// A bucket answer showed at least `senders` senders (1: none but this process).
+    pub(crate) fn observe_senders(&self, senders: u32, now: Instant) {
+        if senders <= 1 && self.alone.load(Ordering::Acquire) {
+            return;
+        }
+        let view = {
+            let mut state = lock(&self.senders);
+            state.observe(senders, now);
+            state.view(now)
+        };
+        self.apply(view);
+    }
+
+    /// A 429 this process's own accounting did not predict: someone else uses the token.
+    pub(crate) fn seen_other(&self, now: Instant) {
+        self.observe_senders(2, now);
+    }
+
+    /// Keeps the fast path's flag and the bot pool's even part in step with `view`.
+    fn apply(&self, view: View) {
+        self.alone.store(view == View::Alone, Ordering::Release);
+        self.pools.with(GlobalPool::Bot, |g| match view {
+            View::Starting { .. } => g.set_senders(STARTING_SENDERS, true),
+            View::Alone => g.set_senders(1, false),
+            View::Others { senders, .. } => g.set_senders(senders, false),
+        });
     }
 
     /// Every bucket counts as shared evenly by `share_of` processes until `until`: a

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::bucket::{Bucket, Capacity};
+use super::bucket::{Bucket, Capacity, Seen};
 use super::global::GlobalWindow;
 use super::shared::Shared;
 use super::sublimit::{RECENT_PER_ROUTE, Sublimit};
@@ -98,15 +98,23 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
     fn finish(&mut self, key: &BucketKey, now: Instant);
     /// Gives an unsent request's capacity back.
     fn unsend(&mut self, key: &BucketKey, now: Instant);
-    /// Applies a response's limit headers.
+    /// Applies a response's limit headers; `senders` is the token's estimate of
+    /// senders. Returns what the answer showed of other senders' requests.
     fn observe(
         &mut self,
         key: &BucketKey,
         limit: u32,
         remaining: u32,
         reset_after: Duration,
+        senders: u32,
         now: Instant,
-    );
+    ) -> Option<Seen>;
+    /// A request dispatched from another bucket was answered by this one: it counts
+    /// among the window's own requests.
+    fn count_own(&mut self, key: &BucketKey, now: Instant);
+    /// Other senders use the token until `until`: the bucket's windows are shared by
+    /// rank among `senders`.
+    fn shared_with_others(&mut self, key: &BucketKey, until: Instant, senders: u32, now: Instant);
     /// A completion without limit headers.
     fn no_info(&mut self, key: &BucketKey);
     /// A completed request that did not count after all: its capacity comes back.
@@ -347,11 +355,20 @@ impl BucketStore for MemoryStore {
         limit: u32,
         remaining: u32,
         reset_after: Duration,
+        senders: u32,
         now: Instant,
-    ) {
+    ) -> Option<Seen> {
         let margin = self.margin;
         self.bucket(key, now)
-            .observe(limit, remaining, reset_after, margin, now);
+            .observe(limit, remaining, reset_after, margin, senders, now)
+    }
+
+    fn count_own(&mut self, key: &BucketKey, now: Instant) {
+        self.bucket(key, now).count_own();
+    }
+
+    fn shared_with_others(&mut self, key: &BucketKey, until: Instant, senders: u32, now: Instant) {
+        self.bucket(key, now).shared_with_others(until, senders);
     }
 
     fn no_info(&mut self, key: &BucketKey) {
