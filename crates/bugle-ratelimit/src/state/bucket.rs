@@ -27,6 +27,17 @@ use super::senders::quota;
 /// other buckets' answers show whether other senders started at the same moment.
 pub(crate) const FIRST_CONTACT_HOLD: Duration = super::senders::STARTING_FOR;
 
+/// A rank as the senders' estimate allows: a first request sent late in its window can
+/// find a later request of another sender ahead, which would rank it past the last
+/// sender; it counts as the last.
+fn rank_within(rank: u32, senders: u32) -> u32 {
+    if senders >= 2 {
+        rank.min(senders - 1)
+    } else {
+        rank
+    }
+}
+
 /// What an answer showed about the other senders on its bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Seen {
@@ -35,6 +46,10 @@ pub(crate) struct Seen {
     /// Whether the answer was this process's first of the window (then `others` is its
     /// rank: the others' requests ahead of its first).
     pub(crate) first: bool,
+    /// When this process's view of the window began (the previous one's end), if it
+    /// followed another: a first request sent well after it may find the others'
+    /// later requests ahead too, not only their first.
+    pub(crate) began: Option<Instant>,
 }
 
 /// Whether a bucket can take one more request now.
@@ -384,9 +399,13 @@ impl Bucket {
         if first {
             self.opened = Some(now);
             self.rank = others;
-            self.quota = quota(limit, senders, others);
+            self.quota = quota(limit, senders, rank_within(others, senders));
         }
-        Some(Seen { others, first })
+        Some(Seen {
+            others,
+            first,
+            began: self.prev_end,
+        })
     }
 
     /// Other senders use this bucket until `until` (the token's answers show them): its
@@ -395,7 +414,7 @@ impl Bucket {
         self.contended_until = Some(self.contended_until.map_or(until, |c| c.max(until)));
         if self.opened.is_some() {
             // The estimate may have risen since the window's first answer.
-            self.quota = quota(self.limit.max(1), senders, self.rank);
+            self.quota = quota(self.limit.max(1), senders, rank_within(self.rank, senders));
         }
     }
 
@@ -602,13 +621,7 @@ mod tests {
         b.reserve(t5);
         b.finish(t5);
         let seen = b.observe(5, 4, Duration::from_secs(5), MARGIN, 4, t5);
-        assert_eq!(
-            seen,
-            Some(Seen {
-                others: 0,
-                first: true
-            })
-        );
+        assert_eq!(seen.map(|s| (s.others, s.first)), Some((0, true)));
         // Its part among four is two: the second waits for a quarter of the window,
         // while the others take theirs.
         let half = t5 + Duration::from_millis(1_250);
@@ -620,13 +633,7 @@ mod tests {
         assert_eq!(b.capacity(half), Capacity::Event, "one at a time");
         b.finish(half);
         let seen = b.observe(5, 1, Duration::from_millis(2_500), MARGIN, 4, half);
-        assert_eq!(
-            seen,
-            Some(Seen {
-                others: 2,
-                first: false
-            })
-        );
+        assert_eq!(seen.map(|s| (s.others, s.first)), Some((2, false)));
         assert_eq!(b.capacity(half), Capacity::Ready);
         b.reserve(half);
         b.finish(half);
@@ -646,13 +653,7 @@ mod tests {
         // Two senders on five: the first request found one of the other's ahead, so
         // its part is two (the first sender's is three).
         let seen = b.observe(5, 3, Duration::from_secs(5), MARGIN, 2, now);
-        assert_eq!(
-            seen,
-            Some(Seen {
-                others: 1,
-                first: true
-            })
-        );
+        assert_eq!(seen.map(|s| (s.others, s.first)), Some((1, true)));
         b.shared_with_others(now + Duration::from_secs(60), 2);
         assert_eq!(b.capacity(now), Capacity::Ready);
         b.reserve(now);

@@ -16,6 +16,9 @@ use crate::outcome::{Outcome, Verdict};
 const UNKNOWN_WEBHOOK: u64 = 10_015;
 /// Wait assumed for a scoped 429 that gives no Retry-After at all.
 const FALLBACK_RETRY: Duration = Duration::from_secs(1);
+/// How soon after its window began a first request must have been sent for its rank
+/// to count in the estimate of senders.
+const PROMPT_RANK: Duration = Duration::from_millis(100);
 /// How long after a user-scope 429 a bucket is treated as shared with another sender.
 const CONTENDED_FOR: Duration = Duration::from_secs(60);
 
@@ -68,14 +71,14 @@ impl<S: BucketStore> State<S> {
                 self.store.refund(&ticket.bucket);
                 self.store
                     .unrecord_dispatch(&ticket.route, ticket.major, ticket.sent_at);
-                self.apply_headers(&ticket.bucket, &target, headers, now);
+                self.apply_headers(ticket.sent_at, &ticket.bucket, &target, headers, now);
                 Verdict::Normal
             }
             Some(status) => {
                 if (200..300).contains(&status) {
                     self.confirm(&ticket);
                 }
-                self.apply_headers(&ticket.bucket, &target, headers, now);
+                self.apply_headers(ticket.sent_at, &ticket.bucket, &target, headers, now);
                 self.on_status(&ticket, status, headers, now)
             }
             None => {
@@ -142,6 +145,7 @@ impl<S: BucketStore> State<S> {
     /// a request dispatched from `sent_from`.
     fn apply_headers(
         &mut self,
+        sent_at: Instant,
         sent_from: &BucketKey,
         target: &BucketKey,
         headers: &RateLimitHeaders,
@@ -171,7 +175,13 @@ impl<S: BucketStore> State<S> {
             .store
             .observe(target, limit, remaining, reset_after, senders, now);
         if let (Some(seen), true) = (seen, self.config.count_senders) {
-            if seen.first {
+            // A first request sent as its window began finds only the others' first
+            // requests ahead; one sent later may find their second ones too, so its
+            // rank says only that others are there.
+            let prompt = seen
+                .began
+                .is_none_or(|began| sent_at <= began + PROMPT_RANK);
+            if seen.first && prompt {
                 self.shared.observe_senders(seen.others + 1, now);
             } else if seen.others > 0 {
                 self.shared.seen_other(now);
@@ -288,7 +298,7 @@ impl<S: BucketStore> State<S> {
             crate::metrics::too_many("sublimit");
             self.store
                 .hold_route(&ticket.route, ticket.major, until, now);
-            self.apply_headers(target, target, headers, now);
+            self.apply_headers(ticket.sent_at, target, target, headers, now);
         } else if hidden {
             let (limit, period, expires_at) = self.store.learn_sublimit(
                 &ticket.route,
@@ -311,7 +321,7 @@ impl<S: BucketStore> State<S> {
                 expires_at,
                 exact: false,
             });
-            self.apply_headers(target, target, headers, now);
+            self.apply_headers(ticket.sent_at, target, target, headers, now);
         } else if scope == Some(Scope::Shared) {
             // The resource's shared limit is full for this route; the bucket's own
             // headers still say what the rest of the bucket may do.
@@ -319,7 +329,7 @@ impl<S: BucketStore> State<S> {
             crate::metrics::too_many("shared");
             self.store
                 .hold_route(&ticket.route, ticket.major, until, now);
-            self.apply_headers(target, target, headers, now);
+            self.apply_headers(ticket.sent_at, target, target, headers, now);
         } else {
             // The engine never sends past a bucket's remaining, so another sender
             // used it too (or its window was misjudged): start its windows with one
