@@ -253,10 +253,11 @@ fn processes_sharing_a_token_without_sharing_state_all_deliver() {
                 assert!(p.finished <= 24 * S, "{count} processes: {:?}", p.finished);
             }
             // Before windows were shared by rank: 56–166 user and 28–107 global 429s
-            // over the four runs. Now 0–20 user and 0–8 global (twilight: about 1,100 on
-            // four processes in bugle-bench); a tenth of twilight's is issue 13's target.
+            // over the four runs. Now 0, 40, 3 and 26 in all (two and four processes,
+            // 1–20 ms, then 20–50 ms). twilight has about 1,100 with four processes in
+            // bugle-bench, and issue 13's target is a tenth of twilight's.
             assert!(
-                server.user_429 + server.global_429 <= 40,
+                server.user_429 + server.global_429 <= 60,
                 "{} user 429s, {} global",
                 server.user_429,
                 server.global_429
