@@ -7,13 +7,15 @@
 //! the bucket's remaining count, which ranks it among the window's requests (`rank` =
 //! the others' requests ahead of it). A sender of rank `k` among `n` takes its even part
 //! of the window ([`quota`]) and no more. The first sender (rank 0, the one whose request
-//! opened the window) keeps the last request of its part until half the window has
-//! passed; by then the others have taken theirs, so that request's answer says exactly
-//! what they left, and the first sender spends it, one request at a time. Every sender
+//! opened the window) keeps the last request of its part until a quarter of the window
+//! has passed (three quarters at first contact, when every bucket opens at once and the
+//! global limit spreads the others' first requests); by then the others have taken
+//! theirs, so that request's answer says exactly what they left, and the first sender
+//! spends it, one request at a time. Every sender
 //! thus gets at least one request into every window (its first), no window's capacity is
 //! lost to a sender that had nothing more to send, and the processes never race for the
 //! last requests of a window. A first contact with a bucket that finds no one ahead and
-//! no other sender yet keeps the rest of the window for [`FIRST_CONTACT_HOLD`], long
+//! no other sender yet keeps the rest of the window for [`STARTING_FOR`], long
 //! enough for the answers of other buckets to show whether others started at the same
 //! moment.
 
@@ -21,11 +23,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::senders::quota;
-
-/// How long a first contact that found no one ahead keeps the rest of the window, while
-/// other buckets' answers show whether other senders started at the same moment.
-pub(crate) const FIRST_CONTACT_HOLD: Duration = super::senders::STARTING_FOR;
+use super::senders::{STARTING_FOR, quota};
 
 /// A rank as the senders' estimate allows: a first request sent late in its window can
 /// find a later request of another sender ahead, which would rank it past the last
@@ -281,7 +279,7 @@ impl Bucket {
             };
             (self.rank == 0 && self.quota >= 2).then_some(opened + wait)
         } else {
-            (self.starting && self.rank == 0).then_some(opened + FIRST_CONTACT_HOLD)
+            (self.starting && self.rank == 0).then_some(opened + STARTING_FOR)
         }
     }
 
@@ -624,22 +622,22 @@ mod tests {
         assert_eq!(seen.map(|s| (s.others, s.first)), Some((0, true)));
         // Its part among four is two: the second waits for a quarter of the window,
         // while the others take theirs.
-        let half = t5 + Duration::from_millis(1_250);
-        assert_eq!(b.capacity(t5), Capacity::Until(half));
+        let quarter = t5 + Duration::from_millis(1_250);
+        assert_eq!(b.capacity(t5), Capacity::Until(quarter));
         // Two others came, a third had nothing to send: the answer to the second says
         // two are left, and this sender spends them one at a time.
-        assert_eq!(b.capacity(half), Capacity::Ready);
-        b.reserve(half);
-        assert_eq!(b.capacity(half), Capacity::Event, "one at a time");
-        b.finish(half);
-        let seen = b.observe(5, 1, Duration::from_millis(2_500), MARGIN, 4, half);
+        assert_eq!(b.capacity(quarter), Capacity::Ready);
+        b.reserve(quarter);
+        assert_eq!(b.capacity(quarter), Capacity::Event, "one at a time");
+        b.finish(quarter);
+        let seen = b.observe(5, 1, Duration::from_millis(2_500), MARGIN, 4, quarter);
         assert_eq!(seen.map(|s| (s.others, s.first)), Some((2, false)));
-        assert_eq!(b.capacity(half), Capacity::Ready);
-        b.reserve(half);
-        b.finish(half);
-        let _ = b.observe(5, 0, Duration::from_millis(3_750), MARGIN, 4, half);
+        assert_eq!(b.capacity(quarter), Capacity::Ready);
+        b.reserve(quarter);
+        b.finish(quarter);
+        let _ = b.observe(5, 0, Duration::from_millis(3_750), MARGIN, 4, quarter);
         assert_eq!(
-            b.capacity(half),
+            b.capacity(quarter),
             Capacity::Until(t5 + Duration::from_secs(5))
         );
     }

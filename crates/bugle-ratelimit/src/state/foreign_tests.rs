@@ -8,6 +8,7 @@ use super::senders::STARTING_FOR;
 use super::tests::{S, config_counting_senders, go, headers, post, too_many, wait, warmed};
 use super::{State, Step};
 use crate::headers::{RateLimitHeaders, Scope};
+use crate::key::RequestKey;
 use crate::outcome::Outcome;
 
 /// Issue 13 (d): a bucket's window rolled while its requests were in flight, and every
@@ -63,20 +64,27 @@ fn a_bucket_with_nothing_in_flight_never_waits_for_an_event() {
     }
 }
 
-/// A process that has just started cannot tell whether other replicas started with it: a
-/// new bucket's first answer that found nobody ahead keeps the rest of the window for a
-/// moment, and once the answers show the process alone the window is its own.
-#[test]
-fn a_starting_process_holds_a_new_window_until_it_knows_it_is_alone() {
+/// A fresh engine that watches for other senders, after the answer to its first create
+/// on channel 1 said `remaining` of 5 are left.
+fn first_answer(remaining: u32) -> (State, Instant, RequestKey) {
     let t0 = Instant::now();
     let mut st = State::new(config_counting_senders(), t0);
     let key = post("/channels/1/messages");
     let first = go(st.try_acquire(&key, t0));
     st.complete(
         first,
-        &Outcome::response(200, headers("h", 5, 4, 5 * S)),
+        &Outcome::response(200, headers("h", 5, remaining, 5 * S)),
         t0,
     );
+    (st, t0, key)
+}
+
+/// A process that has just started cannot tell whether other replicas started with it: a
+/// new bucket's first answer that found nobody ahead keeps the rest of the window for a
+/// moment, and once the answers show the process alone the window is its own.
+#[test]
+fn a_starting_process_holds_a_new_window_until_it_knows_it_is_alone() {
+    let (mut st, t0, key) = first_answer(4);
     let (waiter, until) = wait(st.try_acquire(&key, t0));
     assert_eq!(until, Some(t0 + STARTING_FOR));
     // Alone: the other four go at once.
@@ -91,15 +99,7 @@ fn a_starting_process_holds_a_new_window_until_it_knows_it_is_alone() {
 /// and this one's part of it (one request of five) is spent.
 #[test]
 fn answers_that_count_other_senders_requests_share_the_window() {
-    let t0 = Instant::now();
-    let mut st = State::new(config_counting_senders(), t0);
-    let key = post("/channels/1/messages");
-    let first = go(st.try_acquire(&key, t0));
-    st.complete(
-        first,
-        &Outcome::response(200, headers("h", 5, 2, 5 * S)),
-        t0,
-    );
+    let (mut st, t0, key) = first_answer(2);
     let (_, until) = wait(st.try_acquire(&key, t0));
     assert_eq!(until, Some(t0 + 5 * S));
 }

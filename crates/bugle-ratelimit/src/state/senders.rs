@@ -62,6 +62,8 @@ pub(crate) struct Senders {
     /// Highest count of senders seen in the current epoch, and in the previous one.
     current: u32,
     previous: u32,
+    /// The global pool's part last set from a view (see [`View::pool_part`]).
+    applied: Option<(u32, bool)>,
 }
 
 impl Senders {
@@ -72,6 +74,7 @@ impl Senders {
             epoch_start: now,
             current: 1,
             previous: 1,
+            applied: None,
         }
     }
 
@@ -102,6 +105,16 @@ impl Senders {
         }
     }
 
+    /// What the answers say at `now`, and whether the global pool's part it implies
+    /// differs from the one last returned so (then the caller sets it).
+    pub(crate) fn view_changed(&mut self, now: Instant) -> (View, bool) {
+        let view = self.view(now);
+        let part = view.pool_part();
+        let changed = self.applied != Some(part);
+        self.applied = Some(part);
+        (view, changed)
+    }
+
     /// What the answers say at `now`.
     pub(crate) fn view(&mut self, now: Instant) -> View {
         self.advance(now);
@@ -117,6 +130,18 @@ impl Senders {
                 until: Some(first + STARTING_FOR),
             },
             Some(_) => View::Alone,
+        }
+    }
+}
+
+impl View {
+    /// The senders the global pool is shared among in this view, and whether that is
+    /// a starting process's guess.
+    pub(crate) fn pool_part(self) -> (u32, bool) {
+        match self {
+            Self::Starting { .. } => (STARTING_SENDERS, true),
+            Self::Alone => (1, false),
+            Self::Others { senders, .. } => (senders, false),
         }
     }
 }

@@ -16,7 +16,7 @@ use tokio::time::Instant;
 
 use super::global::GlobalWindow;
 use super::guards::Guards;
-use super::senders::{STARTING_SENDERS, Senders, View};
+use super::senders::{Senders, View};
 use crate::config::RateLimitConfig;
 use crate::error::RateLimitError;
 use crate::key::{GlobalPool, RequestKey};
@@ -150,8 +150,10 @@ impl Shared {
         if self.alone.load(Ordering::Acquire) {
             return View::Alone;
         }
-        let view = lock(&self.senders).view(now);
-        self.apply(view);
+        let (view, changed) = lock(&self.senders).view_changed(now);
+        if changed {
+            self.apply(view);
+        }
         view
     }
 
@@ -160,12 +162,14 @@ impl Shared {
         if senders <= 1 && self.alone.load(Ordering::Acquire) {
             return;
         }
-        let view = {
+        let (view, changed) = {
             let mut state = lock(&self.senders);
             state.observe(senders, now);
-            state.view(now)
+            state.view_changed(now)
         };
-        self.apply(view);
+        if changed {
+            self.apply(view);
+        }
     }
 
     /// A 429 this process's own accounting did not predict: someone else uses the token.
@@ -174,13 +178,12 @@ impl Shared {
     }
 
     /// Keeps the fast path's flag and the bot pool's even part in step with `view`.
+    /// Called only when the part changes, not on every request.
     fn apply(&self, view: View) {
         self.alone.store(view == View::Alone, Ordering::Release);
-        self.pools.with(GlobalPool::Bot, |g| match view {
-            View::Starting { .. } => g.set_senders(STARTING_SENDERS, true),
-            View::Alone => g.set_senders(1, false),
-            View::Others { senders, .. } => g.set_senders(senders, false),
-        });
+        let (senders, starting) = view.pool_part();
+        self.pools
+            .with(GlobalPool::Bot, |g| g.set_senders(senders, starting));
     }
 
     /// Every bucket counts as shared evenly by `share_of` processes until `until`: a
