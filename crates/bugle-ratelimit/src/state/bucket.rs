@@ -44,10 +44,6 @@ pub(crate) struct Seen {
     /// Whether the answer was this process's first of the window (then `others` is its
     /// rank: the others' requests ahead of its first).
     pub(crate) first: bool,
-    /// When this process's view of the window began (the previous one's end), if it
-    /// followed another: a first request sent well after it may find the others'
-    /// later requests ahead too, not only their first.
-    pub(crate) began: Option<Instant>,
 }
 
 /// Whether a bucket can take one more request now.
@@ -399,11 +395,7 @@ impl Bucket {
             self.rank = others;
             self.quota = quota(limit, senders, rank_within(others, senders));
         }
-        Some(Seen {
-            others,
-            first,
-            began: self.prev_end,
-        })
+        Some(Seen { others, first })
     }
 
     /// Other senders use this bucket until `until` (the token's answers show them): its

@@ -175,14 +175,31 @@ impl<S: BucketStore> State<S> {
             .store
             .observe(target, limit, remaining, reset_after, senders, now);
         if let (Some(seen), true) = (seen, self.config.count_senders) {
-            // A first request sent as its window began finds only the others' first
-            // requests ahead; one sent later may find their second ones too, so its
-            // rank says only that others are there.
-            let prompt = seen
-                .began
-                .is_none_or(|began| sent_at <= began + PROMPT_RANK);
+            // A first request that reached the server as its window opened finds only
+            // the others' first requests ahead; one that came later may find a second
+            // one too, so it counts one sender fewer (the estimate keeps only counts
+            // that come often, see `senders`). The window's age when it answered is its
+            // length (the longest Reset-After of its hash) less the Reset-After, and
+            // includes the answer's way back, at most the round trip. (The end of this
+            // process's previous window is no measure of it: at first contact there is
+            // none, and the global limit spreads the first requests over a second.)
+            let age = match target {
+                BucketKey::Hash(hash, _) if seen.first => self
+                    .shared
+                    .window_period(hash, reset_after)
+                    .saturating_sub(reset_after),
+                _ => Duration::ZERO,
+            };
+            let prompt = age <= PROMPT_RANK + now.saturating_duration_since(sent_at);
             if seen.first && prompt {
                 self.shared.observe_senders(seen.others + 1, now);
+            } else if seen.first {
+                let senders = if seen.others == 0 {
+                    1
+                } else {
+                    seen.others.max(2)
+                };
+                self.shared.observe_senders(senders, now);
             } else if seen.others > 0 {
                 self.shared.seen_other(now);
             }

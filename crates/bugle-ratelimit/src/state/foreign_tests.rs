@@ -95,11 +95,27 @@ fn a_starting_process_holds_a_new_window_until_it_knows_it_is_alone() {
     }
 }
 
-/// The first answer found two requests of others ahead: three senders share the window,
-/// and this one's part of it (one request of five) is spent.
+/// The first answer found two requests of others ahead: at least two senders share the
+/// window (the two may be one sender's first and second), and this one's part of it is
+/// two of five: one more goes, then it waits for the window's end. Once a second bucket
+/// shows three senders too, three it is, and a window's part is one request.
 #[test]
 fn answers_that_count_other_senders_requests_share_the_window() {
     let (mut st, t0, key) = first_answer(2);
-    let (_, until) = wait(st.try_acquire(&key, t0));
+    // (A second after, as the global pool's even part is spent evenly.)
+    let t1 = t0 + S;
+    go(st.try_acquire(&key, t1));
+    let (_, until) = wait(st.try_acquire(&key, t1));
     assert_eq!(until, Some(t0 + 5 * S));
+
+    let other = post("/channels/2/messages");
+    let t2 = t1 + S;
+    let first = go(st.try_acquire(&other, t2));
+    st.complete(
+        first,
+        &Outcome::response(200, headers("h", 5, 2, 5 * S)),
+        t2,
+    );
+    let (_, until) = wait(st.try_acquire(&other, t2 + S));
+    assert_eq!(until, Some(t2 + 5 * S));
 }

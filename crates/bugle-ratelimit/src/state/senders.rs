@@ -6,8 +6,15 @@
 //! took in its window, this process's and the others'; the engine knows how many of
 //! them were its own, so the rest were someone else's. When a window's first request of
 //! this process finds `k` requests of others ahead of it, at least `k + 1` senders use
-//! the bucket. The estimate here is the highest such count among the answers of the last
-//! two epochs (about two bucket windows), so that it falls again when the others stop.
+//! the bucket, if those were the others' first requests: that holds when it reached the
+//! server as the window opened; one that came later counts `k` (the others may have sent
+//! a second). Over the last two epochs (about two bucket windows, so that it falls again
+//! when the others stop), the estimate is the highest count that came often enough: with
+//! `n` senders each is the last to arrive about once in `n` windows, so `n` must show in
+//! at least one first answer in `2n` (and twice), while a count that shows more rarely is
+//! a first request that found a second request of another sender ahead, not one more
+//! sender. (Taking the highest count however rare made two processes count three, a
+//! part of two requests in five each, and a sixth window for some channels.)
 //!
 //! **Starting.** A process that has just started does not know yet whether others
 //! started with it (replicas rolled out together do). Until [`STARTING_FOR`] after its
@@ -16,14 +23,15 @@
 //! [`crate::state::bucket`]): by then the answers of its other buckets show whether it
 //! is alone. A process alone thus pays that short hold once, at start.
 //!
-//! The estimate only ever errs upwards: a rank counts every foreign request ahead,
-//! which is a sender's first request or, sometimes, one of its later ones. Too high an
-//! estimate costs a few slots of a window that the first sender claims back later (see
-//! [`crate::state::bucket`]); too low would cost 429s.
+//! Too high an estimate costs a few slots of a window that the first sender claims back
+//! later (see [`crate::state::bucket`]), and a slower global pool; too low costs a 429
+//! now and then, which the bucket's answers then correct.
 
 use std::time::Duration;
 
 use tokio::time::Instant;
+
+use crate::name::Name;
 
 /// How long one epoch of the estimate lasts; the estimate spans the current and the
 /// previous one.
@@ -38,6 +46,50 @@ pub(crate) const STARTING_SENDERS: u32 = 4;
 
 /// How long after its first answer a process counts as starting.
 pub(crate) const STARTING_FOR: Duration = Duration::from_millis(100);
+
+/// How many bucket hashes keep their window length (Discord has a few dozen).
+const PERIODS_KEPT: usize = 64;
+
+/// The most senders the estimate tells apart; more count as this many.
+const MOST_SENDERS: usize = 16;
+
+/// The ranks that the first answers of one epoch showed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    /// First answers counted.
+    answers: u32,
+    /// `at_least[k]`: those that showed at least `k + 2` senders.
+    at_least: [u32; MOST_SENDERS - 1],
+}
+
+impl Tally {
+    fn add(&mut self, senders: u32) {
+        self.answers += 1;
+        let senders = usize::try_from(senders).unwrap_or(MOST_SENDERS);
+        for count in self.at_least.iter_mut().take(senders.min(MOST_SENDERS) - 1) {
+            *count += 1;
+        }
+    }
+
+    /// The most senders that the answers of `self` and `other` show often enough: with
+    /// `n` senders, the last to arrive in a window is each of them about as often, so
+    /// about one first answer in `n` shows `n`. A rarer count is a first request
+    /// that found a second request of another sender ahead (its window had begun
+    /// earlier than this process saw), not one more sender: it counts only if it
+    /// comes in at least one answer in `2n`, and twice.
+    fn senders(&self, other: &Self) -> u32 {
+        let answers = self.answers + other.answers;
+        let mut most = 1;
+        for (k, (a, b)) in self.at_least.iter().zip(&other.at_least).enumerate() {
+            let senders = u32::try_from(k).unwrap_or(u32::MAX) + 2;
+            let seen = a + b;
+            if seen >= 2 && seen * 2 * senders >= answers {
+                most = senders;
+            }
+        }
+        most
+    }
+}
 
 /// What the answers say of the other senders on the token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,11 +111,14 @@ pub(crate) struct Senders {
     /// Until when other senders count as present.
     until: Option<Instant>,
     epoch_start: Instant,
-    /// Highest count of senders seen in the current epoch, and in the previous one.
-    current: u32,
-    previous: u32,
+    /// The ranks of the current epoch's first answers, and of the previous one's.
+    current: Tally,
+    previous: Tally,
     /// The global pool's part last set from a view (see [`View::pool_part`]).
     applied: Option<(u32, bool)>,
+    /// The longest Reset-After seen per bucket hash, newest last: the window length
+    /// of every bucket with that hash, known before a new bucket's answers show it.
+    periods: Vec<(Name, Duration)>,
 }
 
 impl Senders {
@@ -72,21 +127,37 @@ impl Senders {
             first_answer: None,
             until: None,
             epoch_start: now,
-            current: 1,
-            previous: 1,
+            current: Tally::default(),
+            previous: Tally::default(),
             applied: None,
+            periods: Vec::new(),
         }
+    }
+
+    /// How long the windows of buckets with `hash` last, as far as any of their
+    /// answers showed, this one's `reset_after` included.
+    pub(crate) fn window_period(&mut self, hash: &Name, reset_after: Duration) -> Duration {
+        if let Some(i) = self.periods.iter().position(|(h, _)| h == hash) {
+            let period = &mut self.periods[i].1;
+            *period = (*period).max(reset_after);
+            return *period;
+        }
+        if self.periods.len() == PERIODS_KEPT {
+            self.periods.remove(0);
+        }
+        self.periods.push((hash.clone(), reset_after));
+        reset_after
     }
 
     fn advance(&mut self, now: Instant) {
         if now >= self.epoch_start + EPOCH {
             // Two epochs or more without an answer forget everything.
             self.previous = if now >= self.epoch_start + 2 * EPOCH {
-                1
+                Tally::default()
             } else {
                 self.current
             };
-            self.current = 1;
+            self.current = Tally::default();
             self.epoch_start = now;
         }
         if self.until.is_some_and(|until| now >= until) {
@@ -94,15 +165,22 @@ impl Senders {
         }
     }
 
-    /// An answer showed that at least `senders` use one bucket (this process included;
-    /// 1 when it found none of the others' requests).
+    /// A window's first answer showed that `senders` use one bucket (this process
+    /// included; 1 when it found none of the others' requests ahead).
     pub(crate) fn observe(&mut self, senders: u32, now: Instant) {
         self.advance(now);
         self.first_answer.get_or_insert(now);
-        self.current = self.current.max(senders);
+        self.current.add(senders);
         if senders > 1 {
             self.until = Some(now + PRESENT_FOR);
         }
+    }
+
+    /// An answer showed that someone else uses the token, without saying how many.
+    pub(crate) fn present(&mut self, now: Instant) {
+        self.advance(now);
+        self.first_answer.get_or_insert(now);
+        self.until = Some(now + PRESENT_FOR);
     }
 
     /// What the answers say at `now`, and whether the global pool's part it implies
@@ -121,7 +199,7 @@ impl Senders {
         if let Some(until) = self.until {
             return View::Others {
                 until,
-                senders: self.current.max(self.previous).max(2),
+                senders: self.current.senders(&self.previous).max(2),
             };
         }
         match self.first_answer {
@@ -195,15 +273,60 @@ mod tests {
             until: t0 + until,
             senders: n,
         };
-        senders.observe(4, t0 + S);
+        // Four senders: each process is the last of four about once in four windows.
+        for senders_seen in [1, 2, 3, 4, 1, 2, 3, 4] {
+            senders.observe(senders_seen, t0 + S);
+        }
         assert_eq!(senders.view(t0 + S), others(S + PRESENT_FOR, 4));
         // The next epoch still remembers the previous one.
         senders.observe(2, t0 + 7 * S);
         assert_eq!(senders.view(t0 + 7 * S), others(7 * S + PRESENT_FOR, 4));
         // Two epochs later only the latest answers count.
         senders.observe(2, t0 + 14 * S);
+        senders.observe(2, t0 + 14 * S);
         assert_eq!(senders.view(t0 + 14 * S), others(14 * S + PRESENT_FOR, 2));
         // Once nobody else showed for a while, this process is alone again.
         assert_eq!(senders.view(t0 + 14 * S + PRESENT_FOR), View::Alone);
+    }
+
+    #[test]
+    fn a_rare_high_count_is_not_one_more_sender() {
+        let t0 = Instant::now();
+        let mut senders = Senders::new(t0);
+        // Two processes: half the first answers find the other's first request ahead,
+        // and now and then one finds its second too.
+        for i in 0..40 {
+            let seen = match i % 20 {
+                0 | 10 => 3,
+                n if n % 2 == 0 => 1,
+                _ => 2,
+            };
+            senders.observe(seen, t0);
+        }
+        assert_eq!(senders.view(t0).pool_part(), (2, false));
+        // Once in a time, once only, however high: not enough either.
+        let mut senders = Senders::new(t0);
+        for seen in [2, 1, 2, 5, 1, 2] {
+            senders.observe(seen, t0);
+        }
+        assert_eq!(senders.view(t0).pool_part(), (2, false));
+        // Someone else shows without a count: two senders at least.
+        let mut senders = Senders::new(t0);
+        senders.present(t0);
+        assert_eq!(senders.view(t0).pool_part(), (2, false));
+    }
+
+    #[test]
+    fn a_hash_keeps_the_longest_window_its_buckets_showed() {
+        let mut senders = Senders::new(Instant::now());
+        let messages = Name::from("abc");
+        let reactions = Name::from("def");
+        let ms = Duration::from_millis;
+        assert_eq!(senders.window_period(&messages, ms(4_990)), ms(4_990));
+        // A later answer from another channel of the same hash: its window had run.
+        assert_eq!(senders.window_period(&messages, ms(4_700)), ms(4_990));
+        assert_eq!(senders.window_period(&messages, ms(5_000)), ms(5_000));
+        assert_eq!(senders.window_period(&reactions, ms(250)), ms(250));
+        assert_eq!(senders.window_period(&messages, ms(1)), ms(5_000));
     }
 }

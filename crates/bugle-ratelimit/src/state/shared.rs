@@ -11,6 +11,7 @@
 use std::ops::Deref;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use tokio::time::Instant;
 
@@ -20,6 +21,7 @@ use super::senders::{Senders, View};
 use crate::config::RateLimitConfig;
 use crate::error::RateLimitError;
 use crate::key::{GlobalPool, RequestKey};
+use crate::name::Name;
 
 /// Keeps a value on its own cache line, so that writes to it do not slow readers of its
 /// neighbours on other cores.
@@ -157,6 +159,12 @@ impl Shared {
         view
     }
 
+    /// How long the windows of buckets with `hash` last (see
+    /// [`Senders::window_period`]).
+    pub(crate) fn window_period(&self, hash: &Name, reset_after: Duration) -> Duration {
+        lock(&self.senders).window_period(hash, reset_after)
+    }
+
     /// A bucket answer showed at least `senders` senders (1: none but this process).
     pub(crate) fn observe_senders(&self, senders: u32, now: Instant) {
         if senders <= 1 && self.alone.load(Ordering::Acquire) {
@@ -174,7 +182,14 @@ impl Shared {
 
     /// A 429 this process's own accounting did not predict: someone else uses the token.
     pub(crate) fn seen_other(&self, now: Instant) {
-        self.observe_senders(2, now);
+        let (view, changed) = {
+            let mut state = lock(&self.senders);
+            state.present(now);
+            state.view_changed(now)
+        };
+        if changed {
+            self.apply(view);
+        }
     }
 
     /// Keeps the fast path's flag and the bot pool's even part in step with `view`.
