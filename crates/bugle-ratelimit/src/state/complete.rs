@@ -183,11 +183,15 @@ impl<S: BucketStore> State<S> {
             // includes the answer's way back, at most the round trip. (The end of this
             // process's previous window is no measure of it: at first contact there is
             // none, and the global limit spreads the first requests over a second.)
+            // A process alone skips the lock for an answer that found nobody ahead.
             let age = match target {
-                BucketKey::Hash(hash, _) if seen.first => self
-                    .shared
-                    .window_period(hash, reset_after)
-                    .saturating_sub(reset_after),
+                BucketKey::Hash(hash, _)
+                    if seen.first && (seen.others > 0 || !self.shared.alone()) =>
+                {
+                    self.shared
+                        .window_period(hash, reset_after)
+                        .saturating_sub(reset_after)
+                }
                 _ => Duration::ZERO,
             };
             let prompt = age <= PROMPT_RANK + now.saturating_duration_since(sent_at);

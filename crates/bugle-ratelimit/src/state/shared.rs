@@ -159,6 +159,11 @@ impl Shared {
         view
     }
 
+    /// Whether the answers show this process alone on the token (one atomic load).
+    pub(crate) fn alone(&self) -> bool {
+        self.alone.load(Ordering::Acquire)
+    }
+
     /// How long the windows of buckets with `hash` last (see
     /// [`Senders::window_period`]).
     pub(crate) fn window_period(&self, hash: &Name, reset_after: Duration) -> Duration {
