@@ -54,10 +54,15 @@ fn acquire_now(limiter: &RateLimiter, key: RequestKey) -> Permit {
     }
 }
 
+/// Learns every bucket, then lets the limiter's start pass: for 100 ms after its first
+/// answer a limiter cannot tell whether other processes started with it on the token,
+/// and holds each new bucket's window (docs/rate-limiting.md, "Other senders on the
+/// token"). What is measured here is the steady state of a process alone.
 fn warm(limiter: &RateLimiter, keys: &[RequestKey]) {
     for key in keys {
         acquire_now(limiter, key.clone()).complete(Outcome::response(200, headers()));
     }
+    std::thread::sleep(Duration::from_millis(150));
 }
 
 fn uncontended(c: &mut Criterion) {
