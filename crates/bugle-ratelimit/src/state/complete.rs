@@ -16,9 +16,6 @@ use crate::outcome::{Outcome, Verdict};
 const UNKNOWN_WEBHOOK: u64 = 10_015;
 /// Wait assumed for a scoped 429 that gives no Retry-After at all.
 const FALLBACK_RETRY: Duration = Duration::from_secs(1);
-/// How soon after its window began a first request must have been sent for its rank
-/// to count in the estimate of senders.
-const PROMPT_RANK: Duration = Duration::from_millis(100);
 /// How long after a user-scope 429 a bucket is treated as shared with another sender.
 const CONTENDED_FOR: Duration = Duration::from_secs(60);
 
@@ -175,35 +172,14 @@ impl<S: BucketStore> State<S> {
             .store
             .observe(target, limit, remaining, reset_after, senders, now);
         if let (Some(seen), true) = (seen, self.config.count_senders) {
-            // A first request that reached the server as its window opened finds only
-            // the others' first requests ahead; one that came later may find a second
-            // one too, so it counts one sender fewer (the estimate keeps only counts
-            // that come often, see `senders`). The window's age when it answered is its
-            // length (the longest Reset-After of its hash) less the Reset-After, and
-            // includes the answer's way back, at most the round trip. (The end of this
-            // process's previous window is no measure of it: at first contact there is
-            // none, and the global limit spreads the first requests over a second.)
-            // A process alone skips the lock for an answer that found nobody ahead.
-            let age = match target {
-                BucketKey::Hash(hash, _)
-                    if seen.first && (seen.others > 0 || !self.shared.alone()) =>
-                {
-                    self.shared
-                        .window_period(hash, reset_after)
-                        .saturating_sub(reset_after)
-                }
-                _ => Duration::ZERO,
-            };
-            let prompt = age <= PROMPT_RANK + now.saturating_duration_since(sent_at);
-            if seen.first && prompt {
-                self.shared.observe_senders(seen.others + 1, now);
-            } else if seen.first {
-                let senders = if seen.others == 0 {
-                    1
-                } else {
-                    seen.others.max(2)
+            if seen.first {
+                let hash = match target {
+                    BucketKey::Hash(hash, _) => Some(hash),
+                    BucketKey::Route(..) => None,
                 };
-                self.shared.observe_senders(senders, now);
+                let round_trip = now.saturating_duration_since(sent_at);
+                self.shared
+                    .first_answer(hash, reset_after, round_trip, seen.others, now);
             } else if seen.others > 0 {
                 self.shared.seen_other(now);
             }

@@ -47,6 +47,10 @@ pub(crate) const STARTING_SENDERS: u32 = 4;
 /// How long after its first answer a process counts as starting.
 pub(crate) const STARTING_FOR: Duration = Duration::from_millis(100);
 
+/// How soon after its window opened a first request must have reached the server for
+/// every request ahead of it to count as another sender.
+const PROMPT_RANK: Duration = Duration::from_millis(100);
+
 /// How many bucket hashes keep their window length (Discord has a few dozen).
 const PERIODS_KEPT: usize = 64;
 
@@ -136,7 +140,7 @@ impl Senders {
 
     /// How long the windows of buckets with `hash` last, as far as any of their
     /// answers showed, this one's `reset_after` included.
-    pub(crate) fn window_period(&mut self, hash: &Name, reset_after: Duration) -> Duration {
+    fn window_period(&mut self, hash: &Name, reset_after: Duration) -> Duration {
         if let Some(i) = self.periods.iter().position(|(h, _)| h == hash) {
             let period = &mut self.periods[i].1;
             *period = (*period).max(reset_after);
@@ -165,9 +169,40 @@ impl Senders {
         }
     }
 
+    /// The answer to this process's first request of a window of a bucket with `hash`
+    /// (`None`: not known yet) found `others` requests of other senders ahead.
+    ///
+    /// A first request that reached the server as its window opened finds only the
+    /// others' first requests ahead, so `others + 1` senders; one that came later may
+    /// find a second one too, so it counts one sender fewer (at least two; the estimate
+    /// keeps only counts that come often, see the module docs). The window's age when it
+    /// answered is its length (the longest Reset-After of its hash) less `reset_after`,
+    /// and includes the answer's way back, at most the `round_trip`. (The end of this
+    /// process's previous window is no measure of it: at first contact there is none,
+    /// and the global limit spreads the first requests over a second.)
+    pub(crate) fn observe_first(
+        &mut self,
+        hash: Option<&Name>,
+        reset_after: Duration,
+        round_trip: Duration,
+        others: u32,
+        now: Instant,
+    ) {
+        let age = hash.map_or(Duration::ZERO, |hash| {
+            self.window_period(hash, reset_after)
+                .saturating_sub(reset_after)
+        });
+        let senders = if others == 0 || age <= PROMPT_RANK + round_trip {
+            others + 1
+        } else {
+            others.max(2)
+        };
+        self.observe(senders, now);
+    }
+
     /// A window's first answer showed that `senders` use one bucket (this process
     /// included; 1 when it found none of the others' requests ahead).
-    pub(crate) fn observe(&mut self, senders: u32, now: Instant) {
+    fn observe(&mut self, senders: u32, now: Instant) {
         self.advance(now);
         self.first_answer.get_or_insert(now);
         self.current.add(senders);
@@ -314,6 +349,26 @@ mod tests {
         let mut senders = Senders::new(t0);
         senders.present(t0);
         assert_eq!(senders.view(t0).pool_part(), (2, false));
+    }
+
+    #[test]
+    fn a_first_request_that_came_late_counts_one_sender_fewer() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let hash = Name::from("h");
+        let ranked_two = |age_ms: u64| {
+            let mut senders = Senders::new(t0);
+            // The window's length, from a first answer that found nobody ahead.
+            senders.observe_first(Some(&hash), ms(5_000), ms(1), 0, t0);
+            for _ in 0..2 {
+                senders.observe_first(Some(&hash), ms(5_000 - age_ms), ms(1), 2, t0);
+            }
+            senders.view(t0).pool_part().0
+        };
+        // Two answers that found two requests ahead as their windows opened: three.
+        assert_eq!(ranked_two(50), 3);
+        // A second after the windows opened, the two may be one sender's: two.
+        assert_eq!(ranked_two(1_000), 2);
     }
 
     #[test]

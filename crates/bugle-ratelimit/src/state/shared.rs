@@ -149,7 +149,7 @@ impl Shared {
     /// What the answers say of the other senders on the token (see
     /// [`super::senders`]). One atomic load while this process is alone.
     pub(crate) fn senders_view(&self, now: Instant) -> View {
-        if self.alone.load(Ordering::Acquire) {
+        if self.alone() {
             return View::Alone;
         }
         let (view, changed) = lock(&self.senders).view_changed(now);
@@ -160,36 +160,40 @@ impl Shared {
     }
 
     /// Whether the answers show this process alone on the token (one atomic load).
-    pub(crate) fn alone(&self) -> bool {
+    fn alone(&self) -> bool {
         self.alone.load(Ordering::Acquire)
     }
 
-    /// How long the windows of buckets with `hash` last (see
-    /// [`Senders::window_period`]).
-    pub(crate) fn window_period(&self, hash: &Name, reset_after: Duration) -> Duration {
-        lock(&self.senders).window_period(hash, reset_after)
-    }
-
-    /// A bucket answer showed at least `senders` senders (1: none but this process).
-    pub(crate) fn observe_senders(&self, senders: u32, now: Instant) {
-        if senders <= 1 && self.alone.load(Ordering::Acquire) {
+    /// The answer to this process's first request of a window (see
+    /// [`Senders::observe_first`]). A process alone takes no lock for one that found
+    /// nobody ahead.
+    pub(crate) fn first_answer(
+        &self,
+        hash: Option<&Name>,
+        reset_after: Duration,
+        round_trip: Duration,
+        others: u32,
+        now: Instant,
+    ) {
+        if others == 0 && self.alone() {
             return;
         }
-        let (view, changed) = {
-            let mut state = lock(&self.senders);
-            state.observe(senders, now);
-            state.view_changed(now)
-        };
-        if changed {
-            self.apply(view);
-        }
+        self.update(now, |state| {
+            state.observe_first(hash, reset_after, round_trip, others, now);
+        });
     }
 
-    /// A 429 this process's own accounting did not predict: someone else uses the token.
+    /// A 429 this process's own accounting did not predict, or a later answer that
+    /// counted others' requests: someone else uses the token.
     pub(crate) fn seen_other(&self, now: Instant) {
+        self.update(now, |state| state.present(now));
+    }
+
+    /// Changes the estimate of senders, and the global pool's part if the view changed.
+    fn update(&self, now: Instant, change: impl FnOnce(&mut Senders)) {
         let (view, changed) = {
             let mut state = lock(&self.senders);
-            state.present(now);
+            change(&mut state);
             state.view_changed(now)
         };
         if changed {
