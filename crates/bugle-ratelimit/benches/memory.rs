@@ -1,6 +1,7 @@
 //! Memory per tracked bucket and resident memory while touching 1,000,000 distinct
 //! channels, read from `/proc/self/statm` (Linux). Runs on tokio's paused clock: one
-//! request per virtual millisecond, each bucket reporting a 1-second window.
+//! request per virtual millisecond, each bucket reporting a 1-second window (a window
+//! of a million seconds for the buckets measured in use, whose windows never end).
 //!
 //! Run with `cargo bench -p bugle-ratelimit --bench memory`.
 
@@ -21,28 +22,34 @@ fn resident_bytes() -> Option<u64> {
     Some(pages * PAGE)
 }
 
-fn headers() -> RateLimitHeaders {
+fn headers(reset_after: &str) -> RateLimitHeaders {
     RateLimitHeaders::parse(
         [
             ("X-RateLimit-Limit", "5"),
             ("X-RateLimit-Remaining", "4"),
-            ("X-RateLimit-Reset-After", "1"),
+            ("X-RateLimit-Reset-After", reset_after),
             ("X-RateLimit-Bucket", "0123456789abcdef0123456789abcdef"),
         ],
         None,
     )
 }
 
-/// Touches `count` distinct channels, one per virtual millisecond; calls `report` every
-/// `every` touches.
-async fn touch(limiter: &RateLimiter, count: u64, every: u64, mut report: impl FnMut(u64)) {
+/// Touches `count` distinct channels, one per virtual millisecond, each answered with a
+/// window of `reset_after` seconds; calls `report` every `every` touches.
+async fn touch(
+    limiter: &RateLimiter,
+    count: u64,
+    reset_after: &str,
+    every: u64,
+    mut report: impl FnMut(u64),
+) {
     for channel in 0..count {
         let key = RequestKey::from_path(
             Method::Post,
             &format!("/channels/{}/messages", 10_000 + channel),
         );
         let permit = limiter.acquire(key).await.expect("no local failure");
-        permit.complete(Outcome::response(200, headers()));
+        permit.complete(Outcome::response(200, headers(reset_after)));
         tokio::time::advance(Duration::from_millis(1)).await;
         if (channel + 1) % every == 0 {
             report(channel + 1);
@@ -62,7 +69,7 @@ fn main() {
         .find_map(|a| a.strip_prefix("--phase="))
         .map(str::to_owned);
     let Some(phase) = phase else {
-        for phase in ["per-bucket", "eviction"] {
+        for phase in ["in-use", "per-bucket", "eviction"] {
             let status = std::process::Command::new(&args[0])
                 .arg(format!("--phase={phase}"))
                 .status();
@@ -81,24 +88,27 @@ fn main() {
         .expect("runtime");
     let config = RateLimitConfig::default().with_global_per_second(1_000_000);
     rt.block_on(async {
-        if phase == "per-bucket" {
-            per_bucket(config).await;
+        if phase == "in-use" {
+            per_bucket(config, "1000000", "in use (windows not over)").await;
+        } else if phase == "per-bucket" {
+            per_bucket(config, "1", "at rest (windows over), no eviction").await;
         } else {
             eviction(config, channels).await;
         }
     });
 }
 
-/// Bytes per bucket: no eviction, 200,000 buckets, resident growth divided by count.
-async fn per_bucket(config: RateLimitConfig) {
+/// Bytes per bucket: no eviction, 200,000 buckets whose windows last `reset_after`
+/// seconds, resident growth divided by count.
+async fn per_bucket(config: RateLimitConfig, reset_after: &str, label: &str) {
     let n = 200_000;
     let before = resident_bytes().unwrap_or(0);
     let limiter = RateLimiter::new(config.with_eviction_ttl(Duration::from_secs(1_000_000)));
-    touch(&limiter, n, n, |_| {}).await;
+    touch(&limiter, n, reset_after, n, |_| {}).await;
     let after = resident_bytes().unwrap_or(0);
     let buckets = limiter.snapshot().buckets as u64;
     println!(
-        "no eviction: {buckets} buckets tracked, resident +{} KiB, {} bytes per bucket",
+        "{label}: {buckets} buckets tracked, resident +{} KiB, {} bytes per bucket",
         (after - before) / 1024,
         (after - before) / buckets.max(1)
     );
@@ -108,7 +118,7 @@ async fn per_bucket(config: RateLimitConfig) {
 async fn eviction(config: RateLimitConfig, channels: u64) {
     let limiter = RateLimiter::new(config.with_eviction_ttl(Duration::from_secs(60)));
     let mut samples = Vec::new();
-    touch(&limiter, channels, 100_000, |done| {
+    touch(&limiter, channels, "1", 100_000, |done| {
         let rss = resident_bytes().unwrap_or(0);
         let buckets = limiter.snapshot().buckets;
         println!(

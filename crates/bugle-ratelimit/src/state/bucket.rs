@@ -24,6 +24,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::senders::{STARTING_FOR, quota};
+use super::tick::Tick;
 
 /// A rank as the senders' estimate allows: a first request sent late in its window can
 /// find a later request of another sender ahead, which would rank it past the last
@@ -34,6 +35,12 @@ fn rank_within(rank: u32, senders: u32) -> u32 {
     } else {
         rank
     }
+}
+
+/// Moves `until` to `t` if that is later (or sets it).
+fn later(until: &mut Option<Tick>, t: Instant) {
+    let t = Tick::from(t);
+    *until = Some(until.map_or(t, |u| u.max(t)));
 }
 
 /// What an answer showed about the other senders on its bucket.
@@ -58,7 +65,7 @@ pub(crate) enum Capacity {
 }
 
 /// The capacity state of one bucket.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Bucket {
     /// `X-RateLimit-Limit`; 0 while unknown (one request in flight at a time).
     pub(crate) limit: u32,
@@ -69,27 +76,28 @@ pub(crate) struct Bucket {
     /// End of the current window (response arrival + Reset-After + margin), or of a
     /// 429's Retry-After. `None` when the window rolled locally and no response of the
     /// new window has arrived yet.
-    pub(crate) window_end: Option<Instant>,
+    window_end: Option<Instant>,
     /// End of the previous window, to recognise late responses from it.
-    pub(crate) prev_end: Option<Instant>,
+    prev_end: Option<Tick>,
     /// Lowest `remaining` reported in the current window: the server's count after the
     /// latest request it processed among those that completed.
     pub(crate) min_remaining: u32,
     /// Longest Reset-After seen, in milliseconds: the window length estimate.
     pub(crate) period_ms: u32,
-    /// Last dispatch or completion.
-    pub(crate) last_used: Instant,
+    /// Last dispatch or completion. (This and `window_end` are read or written on
+    /// every request, so they stay instants; the other instants are [`Tick`]s.)
+    last_used: Instant,
     /// Until when the bucket is known to be shared with another sender (a user-scope
     /// 429 that this process's own accounting did not predict): each window then
     /// starts with one request, whose answer says what the others left.
-    pub(crate) contended_until: Option<Instant>,
+    contended_until: Option<Tick>,
     /// While contended: how many processes share the bucket evenly (1: no even share,
     /// only one request at a time). Set while a shared store does not answer.
     share_of: u32,
     /// Requests this process dispatched in the current window (for the even share).
     window_sent: u32,
     /// Arrival of this process's first answer in the current window.
-    opened: Option<Instant>,
+    opened: Option<Tick>,
     /// The others' requests ahead of this process's first in the current window.
     rank: u32,
     /// This process's part of the current window while it is shared (`u32::MAX`: all).
@@ -122,6 +130,26 @@ impl Bucket {
         }
     }
 
+    /// The bucket at rest, if it is: nothing in flight, its window over, no other
+    /// sender known to share it. All such a bucket holds is its limit, its window
+    /// length and two instants; the rest is what a new window starts with, so it is
+    /// rebuilt exactly from a [`Rested`]. The window is rolled here rather than at the
+    /// next request, as that request would find it: with nothing in flight and the
+    /// window's end and any contention past, the roll does not depend on when it runs.
+    pub(crate) fn rest(&mut self, now: Instant) -> Option<Rested> {
+        if self.in_flight > 0 {
+            return None;
+        }
+        self.roll(now);
+        let rested = Rested {
+            limit: self.limit,
+            period_ms: self.period_ms,
+            prev_end: self.prev_end,
+            last_used: Tick::from(self.last_used),
+        };
+        (Self::from(rested) == *self).then_some(rested)
+    }
+
     /// Forgets what the current window's answers said of the other senders.
     fn new_window(&mut self) {
         self.opened = None;
@@ -139,14 +167,14 @@ impl Bucket {
     fn roll(&mut self, now: Instant) {
         if let Some(end) = self.window_end {
             if now >= end {
-                self.prev_end = Some(end);
+                self.prev_end = Some(Tick::from(end));
                 self.window_end = None;
                 // Requests still in flight may land in the new window: count them there.
                 self.available = self.limit.saturating_sub(self.in_flight);
                 self.min_remaining = self.limit;
                 self.window_sent = self.in_flight;
                 self.new_window();
-                if self.contended_until.is_some_and(|until| now < until) {
+                if self.is_contended(now) {
                     // Another sender shares the bucket: what it leaves is known only
                     // from an answer, so the window starts with one request (or with
                     // the answers of those in flight).
@@ -263,20 +291,24 @@ impl Bucket {
     /// the others left; for a first contact not (yet) known to be shared, when the hold
     /// ends.
     fn claim_at(&self, shared: bool) -> Option<Instant> {
-        let opened = self.opened?;
-        if shared {
+        let wait = if shared {
             // The others' first requests of a window come within moments of its opening,
             // once their windows are staggered; at first contact every bucket opens at
             // once and their global limit spreads them over a second or two.
-            let wait = if self.first_contact {
+            if self.rank != 0 || self.quota < 2 {
+                return None;
+            }
+            if self.first_contact {
                 self.period() * 3 / 4
             } else {
                 self.period() / 4
-            };
-            (self.rank == 0 && self.quota >= 2).then_some(opened + wait)
+            }
+        } else if self.starting && self.rank == 0 {
+            STARTING_FOR
         } else {
-            (self.starting && self.rank == 0).then_some(opened + STARTING_FOR)
-        }
+            return None;
+        };
+        Some(self.opened?.instant() + wait)
     }
 
     /// Whether this process spent its part of a window it shares (see the module docs),
@@ -362,14 +394,17 @@ impl Bucket {
             match self.window_end {
                 Some(current) if end > current + tolerance => {
                     // The server is already in a later window than the one tracked.
-                    self.prev_end = Some(current);
+                    self.prev_end = Some(Tick::from(current));
                     self.window_end = Some(end);
                     self.min_remaining = remaining;
                     self.new_window();
                 }
                 // A late response from an older window says nothing about this one.
                 Some(current) if end + tolerance < current => return None,
-                None if self.prev_end.is_some_and(|prev| end < prev + tolerance) => {
+                None if self
+                    .prev_end
+                    .is_some_and(|prev| end < prev.instant() + tolerance) =>
+                {
                     return None;
                 }
                 Some(current) => {
@@ -391,7 +426,7 @@ impl Bucket {
         let others = (limit - remaining).saturating_sub(self.window_sent);
         let first = self.opened.is_none();
         if first {
-            self.opened = Some(now);
+            self.opened = Some(Tick::from(now));
             self.rank = others;
             self.quota = quota(limit, senders, rank_within(others, senders));
         }
@@ -401,7 +436,7 @@ impl Bucket {
     /// Other senders use this bucket until `until` (the token's answers show them): its
     /// windows are shared by rank from now on.
     pub(crate) fn shared_with_others(&mut self, until: Instant, senders: u32) {
-        self.contended_until = Some(self.contended_until.map_or(until, |c| c.max(until)));
+        later(&mut self.contended_until, until);
         if self.opened.is_some() {
             // The estimate may have risen since the window's first answer.
             self.quota = quota(self.limit.max(1), senders, rank_within(self.rank, senders));
@@ -416,7 +451,8 @@ impl Bucket {
     }
 
     fn is_contended(&self, now: Instant) -> bool {
-        self.contended_until.is_some_and(|until| now < until)
+        self.contended_until
+            .is_some_and(|until| now < until.instant())
     }
 
     /// A user-scope 429 this process's accounting did not predict: another sender uses
@@ -424,20 +460,14 @@ impl Bucket {
     /// each window starts with a single request.
     pub(crate) fn contend(&mut self, until: Instant, contended_until: Instant, now: Instant) {
         self.exhaust(until, now);
-        self.contended_until = Some(
-            self.contended_until
-                .map_or(contended_until, |c| c.max(contended_until)),
-        );
+        later(&mut self.contended_until, contended_until);
     }
 
     /// Counts the bucket as used by `share_of` processes in all until
     /// `contended_until`: one request at a time, each window starting with one, and
     /// at most an even share of each window (`limit / share_of`, at least one).
     pub(crate) fn share(&mut self, contended_until: Instant, share_of: u32) {
-        self.contended_until = Some(
-            self.contended_until
-                .map_or(contended_until, |c| c.max(contended_until)),
-        );
+        later(&mut self.contended_until, contended_until);
         if self.share_of == 1 && share_of > 1 {
             // What the others sent in this window is unknown: it counts as spent, and
             // the share starts with the next one.
@@ -454,12 +484,58 @@ impl Bucket {
             && self.window_sent >= (self.limit / self.share_of).max(1)
     }
 
-    /// Whether the bucket holds nothing worth keeping at `now` with eviction `ttl`.
+    /// Whether the bucket holds nothing worth keeping at `now` with eviction `ttl`:
+    /// nothing in flight, and `ttl` past its last use and its latest reset.
     pub(crate) fn is_idle(&self, now: Instant, ttl: Duration) -> bool {
-        let last = self
-            .window_end
-            .map_or(self.last_used, |end| end.max(self.last_used));
+        let last = [self.window_end, self.prev_end.map(Tick::instant)]
+            .into_iter()
+            .flatten()
+            .fold(self.last_used, Instant::max);
         self.in_flight == 0 && now >= last + ttl
+    }
+}
+
+/// A bucket at rest (see [`Bucket::rest`]): 24 bytes instead of a bucket's 96.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rested {
+    limit: u32,
+    period_ms: u32,
+    prev_end: Option<Tick>,
+    last_used: Tick,
+}
+
+impl Rested {
+    /// Longest Reset-After seen, in milliseconds (0 while the limit is unknown).
+    pub(crate) fn period_ms(&self) -> u32 {
+        self.period_ms
+    }
+
+    /// [`Bucket::is_idle`] of the bucket it holds.
+    pub(crate) fn is_idle(&self, now: Instant, ttl: Duration) -> bool {
+        Bucket::from(*self).is_idle(now, ttl)
+    }
+}
+
+impl From<Rested> for Bucket {
+    fn from(rested: Rested) -> Self {
+        Self {
+            limit: rested.limit,
+            available: rested.limit,
+            in_flight: 0,
+            window_end: None,
+            prev_end: rested.prev_end,
+            min_remaining: rested.limit,
+            period_ms: rested.period_ms,
+            last_used: rested.last_used.instant(),
+            contended_until: None,
+            share_of: 1,
+            window_sent: 0,
+            opened: None,
+            rank: 0,
+            quota: u32::MAX,
+            first_contact: false,
+            starting: false,
+        }
     }
 }
 
@@ -472,13 +548,15 @@ mod tests {
     #[test]
     fn bucket_state_stays_small() {
         // Part of the per-bucket memory budget (docs/benchmarks.md): the map key and the
-        // hash table's own overhead come on top. (96 before windows were shared by rank.)
+        // hash table's own overhead come on top. (96 before windows were shared by rank,
+        // 120 before three of its instants were ticks.)
         assert!(
-            std::mem::size_of::<Bucket>() <= 120,
+            std::mem::size_of::<Bucket>() <= 96,
             "{}",
             std::mem::size_of::<Bucket>()
         );
         assert!(std::mem::size_of::<crate::state::store::BucketKey>() <= 48);
+        assert!(std::mem::size_of::<Rested>() <= 24);
     }
 
     #[test]

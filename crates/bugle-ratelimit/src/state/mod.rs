@@ -14,6 +14,8 @@ pub(crate) mod senders;
 pub(crate) mod shared;
 pub(crate) mod store;
 pub(crate) mod sublimit;
+pub(crate) mod table;
+mod tick;
 
 #[cfg(test)]
 mod foreign_tests;
@@ -185,7 +187,7 @@ impl<S: BucketStore> State<S> {
             shared,
             notices: None,
             swept_buckets: 0,
-            sweep_every: (config.eviction_ttl / 4).max(Duration::from_millis(100)),
+            sweep_every: table::sweep_every(config.eviction_ttl),
             config,
             store,
             queues: FastMap::default(),
@@ -713,12 +715,14 @@ impl<S: BucketStore> State<S> {
             - self.swept_buckets;
         self.swept_buckets = stats.buckets;
         crate::metrics::gauges(buckets, self.shared.queued(), invalid);
-        debug!(
-            removed,
-            buckets = stats.buckets,
-            routes = stats.routes,
-            "rate limit: evicted idle state"
-        );
+        if removed > 0 {
+            debug!(
+                removed,
+                buckets = stats.buckets,
+                routes = stats.routes,
+                "rate limit: evicted idle state"
+            );
+        }
     }
 
     /// Forgets a 401 on the bot token.

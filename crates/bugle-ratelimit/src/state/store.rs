@@ -8,7 +8,6 @@
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +17,7 @@ use super::bucket::{Bucket, Capacity, Seen};
 use super::global::GlobalWindow;
 use super::shared::Shared;
 use super::sublimit::{RECENT_PER_ROUTE, Sublimit};
+use super::table::BucketTable;
 use crate::config::RateLimitConfig;
 use crate::hash::FastMap;
 use crate::key::{GlobalPool, Major, RouteName};
@@ -232,7 +232,7 @@ impl RouteEntry {
 /// The in-process store.
 #[derive(Debug)]
 pub(crate) struct MemoryStore {
-    buckets: FastMap<BucketKey, Bucket>,
+    buckets: BucketTable,
     routes: FastMap<RouteName, RouteEntry>,
     shared: Arc<Shared>,
     margin: Duration,
@@ -244,20 +244,13 @@ impl MemoryStore {
     /// A store whose global pools are those of `shared`.
     pub(crate) fn new(config: &RateLimitConfig, shared: Arc<Shared>) -> Self {
         Self {
-            buckets: FastMap::default(),
+            buckets: BucketTable::new(config.eviction_ttl),
             routes: FastMap::default(),
             shared,
             margin: config.safety_margin,
             ttl: config.eviction_ttl,
             sublimit_ttl: config.sublimit_ttl,
         }
-    }
-
-    fn bucket(&mut self, key: &BucketKey, now: Instant) -> &mut Bucket {
-        if !self.buckets.contains_key(key) {
-            self.buckets.insert(key.clone(), Bucket::new(now));
-        }
-        self.buckets.get_mut(key).expect("inserted above")
     }
 
     fn route(&mut self, route: &RouteName, now: Instant) -> &mut RouteEntry {
@@ -316,37 +309,33 @@ impl BucketStore for MemoryStore {
     }
 
     fn capacity(&mut self, key: &BucketKey, now: Instant) -> Capacity {
-        self.bucket(key, now).capacity(now)
+        self.buckets.update_or_insert(key, now, |b| b.capacity(now))
     }
 
     fn peek_capacity(&mut self, key: &BucketKey, now: Instant) -> Option<Capacity> {
-        self.buckets.get_mut(key).map(|b| b.capacity(now))
+        self.buckets.update(key, |b| b.capacity(now))
     }
 
     fn predict(&mut self, key: &BucketKey, position: usize, now: Instant) -> Instant {
         self.buckets
-            .get_mut(key)
-            .map_or(now, |b| b.predict(position, now))
+            .update(key, |b| b.predict(position, now))
+            .unwrap_or(now)
     }
 
     fn in_flight(&self, key: &BucketKey) -> u32 {
-        self.buckets.get(key).map_or(0, |b| b.in_flight)
+        self.buckets.in_flight(key)
     }
 
     fn reserve(&mut self, key: &BucketKey, now: Instant) {
-        self.bucket(key, now).reserve(now);
+        self.buckets.update_or_insert(key, now, |b| b.reserve(now));
     }
 
     fn finish(&mut self, key: &BucketKey, now: Instant) {
-        if let Some(b) = self.buckets.get_mut(key) {
-            b.finish(now);
-        }
+        self.buckets.update(key, |b| b.finish(now));
     }
 
     fn unsend(&mut self, key: &BucketKey, now: Instant) {
-        if let Some(b) = self.buckets.get_mut(key) {
-            b.unsend(now);
-        }
+        self.buckets.update(key, |b| b.unsend(now));
     }
 
     fn observe(
@@ -359,52 +348,53 @@ impl BucketStore for MemoryStore {
         now: Instant,
     ) -> Option<Seen> {
         let margin = self.margin;
-        self.bucket(key, now)
-            .observe(limit, remaining, reset_after, margin, senders, now)
+        self.buckets.update_or_insert(key, now, |b| {
+            b.observe(limit, remaining, reset_after, margin, senders, now)
+        })
     }
 
     fn count_own(&mut self, key: &BucketKey, now: Instant) {
-        self.bucket(key, now).count_own();
+        self.buckets.update_or_insert(key, now, Bucket::count_own);
     }
 
     fn shared_with_others(&mut self, key: &BucketKey, until: Instant, senders: u32, now: Instant) {
-        self.bucket(key, now).shared_with_others(until, senders);
+        self.buckets
+            .update_or_insert(key, now, |b| b.shared_with_others(until, senders));
     }
 
     fn no_info(&mut self, key: &BucketKey) {
-        if let Some(b) = self.buckets.get_mut(key) {
-            b.no_info();
-        }
+        self.buckets.update(key, Bucket::no_info);
     }
 
     fn refund(&mut self, key: &BucketKey) {
-        if let Some(bucket) = self.buckets.get_mut(key) {
-            bucket.refund();
-        }
+        self.buckets.update(key, Bucket::refund);
     }
 
     fn exhaust(&mut self, key: &BucketKey, until: Instant, now: Instant) {
-        self.bucket(key, now).exhaust(until, now);
+        self.buckets
+            .update_or_insert(key, now, |b| b.exhaust(until, now));
     }
 
     fn contend(&mut self, key: &BucketKey, until: Instant, contended_until: Instant, now: Instant) {
-        self.bucket(key, now).contend(until, contended_until, now);
+        self.buckets
+            .update_or_insert(key, now, |b| b.contend(until, contended_until, now));
     }
 
     fn share(&mut self, key: &BucketKey, contended_until: Instant, share_of: u32, now: Instant) {
-        self.bucket(key, now).share(contended_until, share_of);
+        self.buckets
+            .update_or_insert(key, now, |b| b.share(contended_until, share_of));
     }
 
     fn period(&self, key: &BucketKey) -> Option<Duration> {
         self.buckets
-            .get(key)
-            .filter(|b| b.period_ms > 0)
-            .map(|b| Duration::from_millis(u64::from(b.period_ms)))
+            .period_ms(key)
+            .filter(|&ms| ms > 0)
+            .map(|ms| Duration::from_millis(u64::from(ms)))
     }
 
     fn drop_probe(&mut self, key: &BucketKey) {
-        if key.is_probe() && self.buckets.get(key).is_some_and(|b| b.in_flight == 0) {
-            self.buckets.remove(key);
+        if key.is_probe() {
+            self.buckets.remove_idle(key);
         }
     }
 
@@ -588,23 +578,8 @@ impl BucketStore for MemoryStore {
 
     fn evict(&mut self, now: Instant, keep: &dyn Fn(&BucketKey) -> bool) -> usize {
         let ttl = self.ttl;
-        let before = self.buckets.len() + self.routes.len();
-        let live = self
-            .buckets
-            .iter()
-            .filter(|(key, bucket)| keep(key) || !bucket.is_idle(now, ttl))
-            .count();
-        // Rebuilt rather than filtered in place: a table that only removes in place keeps
-        // its deleted slots, and once they run out it doubles even though the live set
-        // did not grow (the one late step of resident memory under churn). A fresh table
-        // sized for the live set stays at that size while the set is steady.
-        let mut fresh = FastMap::with_capacity_and_hasher(live, BuildHasherDefault::default());
-        fresh.extend(
-            self.buckets
-                .drain()
-                .filter(|(key, bucket)| keep(key) || !bucket.is_idle(now, ttl)),
-        );
-        self.buckets = fresh;
+        let before = self.routes.len();
+        let buckets = self.buckets.sweep(now, keep);
         self.routes.retain(|_, route| {
             if let Some(sub) = route.sublimit.as_mut() {
                 if sub.expires_at <= now {
@@ -615,7 +590,7 @@ impl BucketStore for MemoryStore {
             }
             route.sublimit.is_some() || now < route.last_used + ttl
         });
-        before - self.buckets.len() - self.routes.len()
+        buckets + before - self.routes.len()
     }
 
     fn route_names(&self) -> Vec<String> {
@@ -652,7 +627,7 @@ impl BucketStore for MemoryStore {
         StoreStats {
             buckets: self.buckets.len(),
             routes: self.routes.len(),
-            in_flight: self.buckets.values().map(|b| u64::from(b.in_flight)).sum(),
+            in_flight: self.buckets.in_flight_total(),
             bot: pool(GlobalPool::Bot),
             unauthenticated: pool(GlobalPool::Unauthenticated),
             sublimits,
