@@ -510,9 +510,13 @@ impl Rested {
         self.period_ms
     }
 
-    /// [`Bucket::is_idle`] of the bucket it holds.
-    pub(crate) fn is_idle(&self, now: Instant, ttl: Duration) -> bool {
-        Bucket::from(*self).is_idle(now, ttl)
+    /// [`Bucket::is_idle`] of the bucket it holds, for `cutoff` = now − the TTL: its
+    /// last use and its last reset are both at or before the cutoff. (A sweep of the
+    /// resting table converts the cutoff once rather than every entry's instants.)
+    pub(crate) fn is_idle_by(&self, cutoff: Tick) -> bool {
+        self.prev_end
+            .map_or(self.last_used, |end| end.max(self.last_used))
+            <= cutoff
     }
 }
 

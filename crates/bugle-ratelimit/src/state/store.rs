@@ -241,6 +241,12 @@ pub(crate) struct MemoryStore {
 }
 
 impl MemoryStore {
+    /// Buckets in use and at rest.
+    #[cfg(test)]
+    pub(crate) fn bucket_counts(&self) -> (usize, usize) {
+        self.buckets.counts()
+    }
+
     /// A store whose global pools are those of `shared`.
     pub(crate) fn new(config: &RateLimitConfig, shared: Arc<Shared>) -> Self {
         Self {

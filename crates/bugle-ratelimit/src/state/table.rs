@@ -25,6 +25,7 @@ use tokio::time::Instant;
 
 use super::bucket::{Bucket, Rested};
 use super::store::BucketKey;
+use super::tick::Tick;
 use crate::hash::FastMap;
 
 /// The longest time between two sweeps that move buckets to rest.
@@ -132,14 +133,18 @@ impl BucketTable {
             .is_none_or(|at| now >= at + (ttl / 4).max(SWEEP_AT_LEAST))
         {
             self.rested_swept = Some(now);
-            let kept = self
-                .rested
-                .values()
-                .filter(|r| !r.is_idle(now, ttl))
-                .count();
-            let mut rested = FastMap::with_capacity_and_hasher(kept, BuildHasherDefault::default());
-            rested.extend(self.rested.drain().filter(|(_, r)| !r.is_idle(now, ttl)));
-            self.rested = rested;
+            // Nothing is idle before the clock has run for a TTL.
+            if let Some(cutoff) = now.checked_sub(ttl).map(Tick::from) {
+                let kept = self
+                    .rested
+                    .values()
+                    .filter(|r| !r.is_idle_by(cutoff))
+                    .count();
+                let mut rested =
+                    FastMap::with_capacity_and_hasher(kept, BuildHasherDefault::default());
+                rested.extend(self.rested.drain().filter(|(_, r)| !r.is_idle_by(cutoff)));
+                self.rested = rested;
+            }
         }
         // Resting a bucket rolls its window; a second call gives the same answer.
         let stays = |key: &BucketKey, bucket: &mut Bucket| {
@@ -224,6 +229,32 @@ mod tests {
         assert_eq!(table.period_ms(&k), Some(5_000));
         assert_eq!(snapshot(&mut table, &k), Some(expected));
         assert_eq!(table.counts(), (1, 0), "a request moves it back");
+    }
+
+    #[test]
+    fn at_rest_a_bucket_is_idle_exactly_when_it_would_be_in_use() {
+        let start = Instant::now();
+        let mut table = BucketTable::new(TTL);
+        let k = key(1);
+        request(&mut table, &k, start);
+        let mut bucket = snapshot(&mut table, &k).expect("tracked");
+        let rested = bucket.rest(start + WINDOW).expect("at rest");
+        let idle_from = start + WINDOW + TTL;
+        for now in [
+            idle_from - Duration::from_nanos(1),
+            idle_from,
+            idle_from + Duration::from_nanos(1),
+        ] {
+            let cutoff = Tick::from(now - TTL);
+            assert_eq!(
+                rested.is_idle_by(cutoff),
+                Bucket::from(rested).is_idle(now, TTL),
+                "{:?}",
+                now - idle_from.min(now)
+            );
+        }
+        assert!(!rested.is_idle_by(Tick::from(idle_from - TTL - Duration::from_nanos(1))));
+        assert!(rested.is_idle_by(Tick::from(idle_from - TTL)));
     }
 
     #[test]

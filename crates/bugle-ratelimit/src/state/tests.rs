@@ -541,6 +541,31 @@ fn idle_buckets_and_routes_are_evicted() {
 }
 
 #[test]
+fn a_bucket_at_rest_keeps_its_limit_for_the_next_burst() {
+    let t0 = Instant::now();
+    let mut st = State::new(config().with_global_per_second(1000), t0);
+    let burst = post("/channels/1/messages");
+    let answer = Outcome::response(200, headers("h", 5, 4, 5 * S));
+    let ticket = go(st.try_acquire(&burst, t0));
+    st.complete(ticket, &answer, t0);
+    // Other traffic for ten seconds: the first bucket's window ends and the sweeps
+    // move it to rest.
+    let mut now = t0;
+    for _ in 0..10 {
+        now += S;
+        let ticket = go(st.try_acquire(&post("/channels/2/messages"), now));
+        st.complete(ticket, &answer, now);
+    }
+    assert_eq!(st.store.bucket_counts(), (1, 1));
+    // Its limit is still known: a burst of five goes at once (a bucket learned anew
+    // would send one and wait for its answer).
+    for _ in 0..5 {
+        go(st.try_acquire(&burst, now));
+    }
+    let _ = wait(st.try_acquire(&burst, now));
+}
+
+#[test]
 fn no_response_keeps_capacity_used_but_never_wedges_the_queue() {
     let (mut st, t0) = warmed(2, 1, 5 * S);
     let key = post("/channels/1/messages");
