@@ -15,15 +15,15 @@
 //! thus gets at least one request into every window (its first), no window's capacity is
 //! lost to a sender that had nothing more to send, and the processes never race for the
 //! last requests of a window. A first contact with a bucket that finds no one ahead and
-//! no other sender yet keeps the rest of the window for [`STARTING_FOR`], long
-//! enough for the answers of other buckets to show whether others started at the same
-//! moment.
+//! no other sender yet keeps the rest of the window beyond [`starting_part`] (one request
+//! of a small bucket) for [`STARTING_FOR`], long enough for the answers of other buckets
+//! to show whether others started at the same moment.
 
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::senders::{STARTING_FOR, quota};
+use super::senders::{STARTING_FOR, quota, starting_part};
 use super::tick::Tick;
 
 /// A rank as the senders' estimate allows: a first request sent late in its window can
@@ -318,9 +318,9 @@ impl Bucket {
         let claim = self.claim_at(shared).filter(|&at| now < at);
         let allowed = match (shared, claim) {
             // Before the claim, the first sender keeps the last request of its part
-            // (a first contact keeps all but its first).
+            // (a starting first contact keeps all but its starting part).
             (true, Some(_)) => self.quota - 1,
-            (false, Some(_)) => 1,
+            (false, Some(_)) => starting_part(self.limit),
             // The first sender, after the claim: what the answers say is left.
             (true, None) if self.rank == 0 && self.quota >= 2 => u32::MAX,
             (true, None) if self.opened.is_some() => self.quota,

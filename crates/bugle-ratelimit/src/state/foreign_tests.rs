@@ -2,6 +2,8 @@
 //! script, the same bot in another language. The engine must stay consistent (no request
 //! waiting for an event that cannot come) and pace itself to what is left.
 
+use std::time::Duration;
+
 use tokio::time::Instant;
 
 use super::senders::STARTING_FOR;
@@ -93,6 +95,33 @@ fn a_starting_process_holds_a_new_window_until_it_knows_it_is_alone() {
     for _ in 0..3 {
         go(st.try_acquire(&key, later));
     }
+}
+
+/// The hold at start is for small buckets: with a bucket of a thousand, a starting
+/// process takes its part of the window as the first of sixteen senders (63 requests),
+/// since up to sixteen processes started together still fit, and only then waits.
+#[test]
+fn a_starting_process_holds_back_only_what_other_starters_could_need() {
+    let t0 = Instant::now();
+    // (A global limit far above the bucket's.)
+    let mut st = State::new(
+        config_counting_senders().with_global_per_second(1_000_000),
+        t0,
+    );
+    let key = post("/channels/1/messages");
+    let first = go(st.try_acquire(&key, t0));
+    st.complete(
+        first,
+        &Outcome::response(200, headers("h", 1_000, 999, 5 * S)),
+        t0,
+    );
+    // (Ten microseconds apart: the global pool paces a starting process's quarter.)
+    let at = |i: u32| t0 + Duration::from_micros(10) * i;
+    for i in 1..63 {
+        go(st.try_acquire(&key, at(i)));
+    }
+    let (_, until) = wait(st.try_acquire(&key, at(63)));
+    assert_eq!(until, Some(t0 + STARTING_FOR));
 }
 
 /// The first answer found two requests of others ahead: at least two senders share the

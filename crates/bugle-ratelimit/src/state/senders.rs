@@ -19,9 +19,11 @@
 //! **Starting.** A process that has just started does not know yet whether others
 //! started with it (replicas rolled out together do). Until [`STARTING_FOR`] after its
 //! first answer it keeps to a quarter of the global limit, and a bucket whose first
-//! answer found no one ahead keeps the rest of its window for as long (see
-//! [`crate::state::bucket`]): by then the answers of its other buckets show whether it
-//! is alone. A process alone thus pays that short hold once, at start.
+//! answer found no one ahead keeps the rest of its window for as long, beyond its part
+//! as the first of [`MOST_SENDERS`] ([`starting_part`]: one request of a bucket of up to
+//! 16; see [`crate::state::bucket`]): by then the answers of its other buckets show
+//! whether it is alone. A process alone thus pays that short hold once, at start, and
+//! only on small buckets.
 //!
 //! Too high an estimate costs a few slots of a window that the first sender claims back
 //! later (see [`crate::state::bucket`]), and a slower global pool; too low costs a 429
@@ -257,6 +259,15 @@ impl View {
             Self::Others { senders, .. } => (senders, false),
         }
     }
+}
+
+/// The part of a new bucket's window that a starting process takes at once when its
+/// first answer found nobody ahead, before it knows whether others started with it: the
+/// first sender's part of the window shared by the most senders the estimate tells
+/// apart. One request of Discord's buckets of up to 16; with up to that many processes
+/// started together, the parts still add up to the window.
+pub(crate) fn starting_part(limit: u32) -> u32 {
+    quota(limit, u32::try_from(MOST_SENDERS).unwrap_or(u32::MAX), 0)
 }
 
 /// This process's part of a window of `limit` requests shared by `senders`, when its
