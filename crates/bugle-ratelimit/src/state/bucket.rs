@@ -522,23 +522,14 @@ impl Rested {
 
 impl From<Rested> for Bucket {
     fn from(rested: Rested) -> Self {
+        // A new bucket, with what the rest kept.
         Self {
             limit: rested.limit,
             available: rested.limit,
-            in_flight: 0,
-            window_end: None,
-            prev_end: rested.prev_end,
             min_remaining: rested.limit,
             period_ms: rested.period_ms,
-            last_used: rested.last_used.instant(),
-            contended_until: None,
-            share_of: 1,
-            window_sent: 0,
-            opened: None,
-            rank: 0,
-            quota: u32::MAX,
-            first_contact: false,
-            starting: false,
+            prev_end: rested.prev_end,
+            ..Self::new(rested.last_used.instant())
         }
     }
 }

@@ -206,16 +206,22 @@ mod tests {
         });
     }
 
+    /// A table after one request on channel 1's bucket.
+    fn one_request() -> (BucketTable, BucketKey, Instant) {
+        let start = Instant::now();
+        let mut table = BucketTable::new(TTL);
+        let k = key(1);
+        request(&mut table, &k, start);
+        (table, k, start)
+    }
+
     fn snapshot(table: &mut BucketTable, key: &BucketKey) -> Option<Bucket> {
         table.update(key, |b| b.clone())
     }
 
     #[test]
     fn a_bucket_rests_once_its_window_is_over_and_comes_back_as_it_was() {
-        let start = Instant::now();
-        let mut table = BucketTable::new(TTL);
-        let k = key(1);
-        request(&mut table, &k, start);
+        let (mut table, k, start) = one_request();
         table.sweep(start + Duration::from_secs(1), &|_| false);
         assert_eq!(table.counts(), (1, 0), "its window is not over");
 
@@ -233,10 +239,7 @@ mod tests {
 
     #[test]
     fn at_rest_a_bucket_is_idle_exactly_when_it_would_be_in_use() {
-        let start = Instant::now();
-        let mut table = BucketTable::new(TTL);
-        let k = key(1);
-        request(&mut table, &k, start);
+        let (mut table, k, start) = one_request();
         let mut bucket = snapshot(&mut table, &k).expect("tracked");
         let rested = bucket.rest(start + WINDOW).expect("at rest");
         let idle_from = start + WINDOW + TTL;
@@ -274,10 +277,7 @@ mod tests {
 
     #[test]
     fn a_bucket_at_rest_is_dropped_a_ttl_after_its_reset_and_not_before() {
-        let start = Instant::now();
-        let mut table = BucketTable::new(TTL);
-        let k = key(1);
-        request(&mut table, &k, start);
+        let (mut table, _, start) = one_request();
         let reset = start + WINDOW;
         let mut gone = None;
         for step in 1..=60 {
