@@ -136,8 +136,10 @@ impl Bucket {
     /// rebuilt exactly from a [`Rested`]. The window is rolled here rather than at the
     /// next request, as that request would find it: with nothing in flight and the
     /// window's end and any contention past, the roll does not depend on when it runs.
+    /// (A bucket still contended is left as it is: rolled now, its new window would
+    /// start with one request even if the contention had ended by its next request.)
     pub(crate) fn rest(&mut self, now: Instant) -> Option<Rested> {
-        if self.in_flight > 0 {
+        if self.in_flight > 0 || self.is_contended(now) {
             return None;
         }
         self.roll(now);

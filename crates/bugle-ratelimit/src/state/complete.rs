@@ -173,13 +173,9 @@ impl<S: BucketStore> State<S> {
             .observe(target, limit, remaining, reset_after, senders, now);
         if let (Some(seen), true) = (seen, self.config.count_senders) {
             if seen.first {
-                let hash = match target {
-                    BucketKey::Hash(hash, _) => Some(hash),
-                    BucketKey::Route(..) => None,
-                };
                 let round_trip = now.saturating_duration_since(sent_at);
                 self.shared
-                    .first_answer(hash, reset_after, round_trip, seen.others, now);
+                    .first_answer(target.hash(), reset_after, round_trip, seen.others, now);
             } else if seen.others > 0 {
                 self.shared.seen_other(now);
             }

@@ -671,7 +671,7 @@ impl<S: BucketStore> State<S> {
         let sources: Vec<BucketKey> = self
             .queues
             .keys()
-            .filter(|k| matches!(k, BucketKey::Hash(h, _) if &**h == old))
+            .filter(|k| k.hash().is_some_and(|h| &**h == old))
             .cloned()
             .collect();
         for source in sources {
@@ -708,18 +708,20 @@ impl<S: BucketStore> State<S> {
             g.evict(now);
             g.invalid.count(now)
         });
-        let stats = self.store.stats(now);
+        // (Counts only: a sweep runs every second or so, and a full snapshot walks the
+        // buckets and takes the global pools' locks.)
+        let (tracked, routes) = self.store.counts();
         let total = &self.shared.buckets;
-        total.fetch_add(stats.buckets, std::sync::atomic::Ordering::Relaxed);
+        total.fetch_add(tracked, std::sync::atomic::Ordering::Relaxed);
         let buckets = total.fetch_sub(self.swept_buckets, std::sync::atomic::Ordering::Relaxed)
             - self.swept_buckets;
-        self.swept_buckets = stats.buckets;
+        self.swept_buckets = tracked;
         crate::metrics::gauges(buckets, self.shared.queued(), invalid);
         if removed > 0 {
             debug!(
                 removed,
-                buckets = stats.buckets,
-                routes = stats.routes,
+                buckets = tracked,
+                routes,
                 "rate limit: evicted idle state"
             );
         }

@@ -40,6 +40,14 @@ impl BucketKey {
         }
     }
 
+    /// The bucket hash, for a known bucket.
+    pub(crate) fn hash(&self) -> Option<&Name> {
+        match self {
+            Self::Hash(hash, _) => Some(hash),
+            Self::Route(..) => None,
+        }
+    }
+
     pub(crate) fn is_probe(&self) -> bool {
         matches!(self, Self::Route(..))
     }
@@ -193,6 +201,8 @@ pub(crate) trait BucketStore: fmt::Debug + Send {
     fn evict(&mut self, now: Instant, keep: &dyn Fn(&BucketKey) -> bool) -> usize;
     /// Counts for a snapshot.
     fn stats(&mut self, now: Instant) -> StoreStats;
+    /// Buckets and routes tracked (what a sweep reports; cheaper than `stats`).
+    fn counts(&self) -> (usize, usize);
     /// The names of the tracked routes (`METHOD template`).
     fn route_names(&self) -> Vec<String>;
 }
@@ -601,6 +611,10 @@ impl BucketStore for MemoryStore {
 
     fn route_names(&self) -> Vec<String> {
         self.routes.keys().map(ToString::to_string).collect()
+    }
+
+    fn counts(&self) -> (usize, usize) {
+        (self.buckets.len(), self.routes.len())
     }
 
     fn stats(&mut self, now: Instant) -> StoreStats {

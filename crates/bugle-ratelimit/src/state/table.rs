@@ -276,6 +276,25 @@ mod tests {
     }
 
     #[test]
+    fn a_sweep_leaves_a_contended_window_for_its_next_request_to_roll() {
+        let (mut table, k, start) = one_request();
+        let contention_ends = start + WINDOW + Duration::from_secs(3);
+        table.update(&k, |b| b.contend(start + WINDOW, contention_ends, start));
+        // The window is over, the contention is not.
+        table.sweep(start + WINDOW + Duration::from_secs(1), &|_| false);
+        // By the next request it is: that window is the process's alone, all five.
+        let next = contention_ends + Duration::from_secs(1);
+        for _ in 0..5 {
+            let ready = table.update(&k, |b| {
+                let capacity = b.capacity(next);
+                b.reserve(next);
+                capacity
+            });
+            assert_eq!(ready, Some(super::super::bucket::Capacity::Ready));
+        }
+    }
+
+    #[test]
     fn a_bucket_at_rest_is_dropped_a_ttl_after_its_reset_and_not_before() {
         let (mut table, _, start) = one_request();
         let reset = start + WINDOW;
