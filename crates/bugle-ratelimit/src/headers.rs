@@ -76,24 +76,33 @@ impl RateLimitHeaders {
             || self.global
     }
 
-    /// Parses the rate-limit headers out of `headers` (name/value pairs, names
-    /// case-insensitive) and, when given, the response body (only the 429 fields
-    /// `retry_after`, `global` and `code` are read).
-    pub fn parse<'a, I>(headers: I, body: Option<&[u8]>) -> Self
+    /// Parses the rate-limit headers out of `headers` (name/value pairs: names
+    /// case-insensitive, values as bytes or text, trimmed of ASCII whitespace; only
+    /// the rate-limit headers' values are read) and, when given, the response body
+    /// (only the 429 fields `retry_after`, `global` and `code` are read).
+    pub fn parse<'a, I, V>(headers: I, body: Option<&[u8]>) -> Self
     where
-        I: IntoIterator<Item = (&'a str, &'a str)>,
+        I: IntoIterator<Item = (&'a str, V)>,
+        V: AsRef<[u8]>,
     {
         let mut out = Self::default();
         for (name, value) in headers {
-            let value = value.trim();
-            match name.trim().to_ascii_lowercase().as_str() {
-                "x-ratelimit-limit" => out.limit = value.parse().ok(),
-                "x-ratelimit-remaining" => out.remaining = value.parse().ok(),
-                "x-ratelimit-reset" => {
+            let Some(field) = Field::named(name) else {
+                continue;
+            };
+            // Header values carry ASCII whitespace only (spaces and tabs); one that is
+            // not UTF-8 is not a number or a bucket id, so it counts as absent.
+            let Ok(value) = std::str::from_utf8(value.as_ref().trim_ascii()) else {
+                continue;
+            };
+            match field {
+                Field::Limit => out.limit = value.parse().ok(),
+                Field::Remaining => out.remaining = value.parse().ok(),
+                Field::Reset => {
                     out.reset_unix = value.parse().ok().filter(|v: &f64| v.is_finite());
                 }
-                "x-ratelimit-reset-after" => out.reset_after = seconds(value),
-                "x-ratelimit-bucket" => {
+                Field::ResetAfter => out.reset_after = seconds(value),
+                Field::Bucket => {
                     out.bucket = Some(value)
                         .filter(|v| {
                             !v.is_empty()
@@ -102,17 +111,9 @@ impl RateLimitHeaders {
                         })
                         .map(str::to_owned);
                 }
-                "x-ratelimit-global" => out.global = value.eq_ignore_ascii_case("true"),
-                "x-ratelimit-scope" => {
-                    out.scope = Some(match value.to_ascii_lowercase().as_str() {
-                        "user" => Scope::User,
-                        "global" => Scope::Global,
-                        "shared" => Scope::Shared,
-                        _ => Scope::Other,
-                    });
-                }
-                "retry-after" => out.retry_after = seconds(value),
-                _ => {}
+                Field::Global => out.global = value.eq_ignore_ascii_case("true"),
+                Field::Scope => out.scope = Some(Scope::named(value)),
+                Field::RetryAfter => out.retry_after = seconds(value),
             }
         }
         out.body = body
@@ -135,6 +136,69 @@ impl RateLimitHeaders {
             .as_ref()
             .and_then(|b| b.retry_after)
             .or(self.retry_after)
+    }
+}
+
+/// The headers [`RateLimitHeaders::parse`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Limit,
+    Remaining,
+    Reset,
+    ResetAfter,
+    Bucket,
+    Global,
+    Scope,
+    RetryAfter,
+}
+
+impl Field {
+    /// Each field's header, in lowercase.
+    const NAMES: [(&'static str, Self); 8] = [
+        ("x-ratelimit-limit", Self::Limit),
+        ("x-ratelimit-remaining", Self::Remaining),
+        ("x-ratelimit-reset", Self::Reset),
+        ("x-ratelimit-reset-after", Self::ResetAfter),
+        ("x-ratelimit-bucket", Self::Bucket),
+        ("x-ratelimit-global", Self::Global),
+        ("x-ratelimit-scope", Self::Scope),
+        ("retry-after", Self::RetryAfter),
+    ];
+
+    /// The field a header `name` carries, in any case; `None` for every other header.
+    ///
+    /// This runs for each of the dozen headers of every answer, and allocates nothing.
+    /// Names from an `http::HeaderMap` are lowercase: they match (or miss) by plain
+    /// comparison, which rejects most names on their length alone. Only a name with
+    /// capitals is compared again, ignoring case.
+    fn named(name: &str) -> Option<Self> {
+        let find = |same: fn(&str, &str) -> bool| {
+            Self::NAMES
+                .iter()
+                .find(|(known, _)| same(name, known))
+                .map(|&(_, field)| field)
+        };
+        find(|a, b| a == b).or_else(|| {
+            if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                find(str::eq_ignore_ascii_case)
+            } else {
+                None
+            }
+        })
+    }
+}
+
+impl Scope {
+    /// The scope an `X-RateLimit-Scope` value names, in any case.
+    fn named(value: &str) -> Self {
+        [
+            ("user", Self::User),
+            ("global", Self::Global),
+            ("shared", Self::Shared),
+        ]
+        .into_iter()
+        .find(|(name, _)| value.eq_ignore_ascii_case(name))
+        .map_or(Self::Other, |(_, scope)| scope)
     }
 }
 
@@ -253,6 +317,59 @@ mod tests {
                 None
             );
         }
-        assert_eq!(RateLimitHeaders::parse([], Some(b"   ")).body, None);
+        assert_eq!(RateLimitHeaders::parse::<_, &str>([], Some(b"   ")).body, None);
+    }
+
+    #[test]
+    fn names_and_scopes_match_in_any_case_and_nothing_else_matches() {
+        let h = RateLimitHeaders::parse(
+            [
+                ("x-RATELIMIT-limit", " 7 "),
+                ("X-Ratelimit-Remaining", "6"),
+                ("X-RATELIMIT-RESET-AFTER", "2.5"),
+                ("x-ratelimit-BUCKET", "b"),
+                ("x-ratelimit-global", "TRUE"),
+                ("X-RateLimit-Scope", "Shared"),
+                ("RETRY-after", "3"),
+            ],
+            None,
+        );
+        assert_eq!(
+            (h.limit, h.remaining, h.reset_after),
+            (Some(7), Some(6), Some(Duration::from_millis(2500)))
+        );
+        assert_eq!(h.bucket.as_deref(), Some("b"));
+        assert!(h.global);
+        assert_eq!(h.scope, Some(Scope::Shared));
+        assert_eq!(h.retry_after, Some(Duration::from_secs(3)));
+
+        // Near misses: a bare prefix, an unknown suffix, a longer name, non-ASCII.
+        let none = RateLimitHeaders::parse(
+            [
+                ("x-ratelimit-", "1"),
+                ("x-ratelimit-limits", "1"),
+                ("x-ratelimit-limit-extra", "1"),
+                ("x-ratelimit-liмit", "1"),
+                ("xx-ratelimit-limit", "1"),
+                ("retry-after-ms", "1"),
+                ("x-ratelimit-scope-x", "user"),
+            ],
+            None,
+        );
+        assert_eq!(none, RateLimitHeaders::default());
+        assert_eq!(Scope::named("USER"), Scope::User);
+        assert_eq!(Scope::named("GLOBAL"), Scope::Global);
+        assert_eq!(Scope::named("users"), Scope::Other);
+    }
+
+    #[test]
+    fn values_are_read_as_bytes_and_one_that_is_not_utf8_counts_as_absent() {
+        let values: [(&str, &[u8]); 3] = [
+            ("x-ratelimit-limit", b" 5\t"),
+            ("x-ratelimit-remaining", b"\xff4"),
+            ("content-type", b"\xff\xfe"),
+        ];
+        let h = RateLimitHeaders::parse(values, None);
+        assert_eq!((h.limit, h.remaining), (Some(5), None));
     }
 }

@@ -466,7 +466,7 @@ fn rate_limit_headers(response: &TransportResponse) -> RateLimitHeaders {
     let pairs = response
         .headers()
         .iter()
-        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
+        .map(|(name, value)| (name.as_str(), value));
     let body = matches!(
         response.status(),
         StatusCode::NOT_FOUND | StatusCode::TOO_MANY_REQUESTS
