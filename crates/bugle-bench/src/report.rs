@@ -65,6 +65,10 @@ pub struct RunReport {
     pub client_cpu_s: f64,
     /// Client CPU microseconds per request `FakeDiscord` received.
     pub cpu_us_per_request: f64,
+    /// `FakeDiscord`'s CPU microseconds per request it received (its process shares the
+    /// machine's cores with the client's).
+    #[serde(default)]
+    pub server_cpu_us_per_request: f64,
     /// Peak resident set of the client process, KiB.
     pub peak_rss_kib: u64,
     /// Resident set of the client process sampled at each tenth of the workload, KiB.
@@ -244,6 +248,12 @@ impl RunReport {
             } else {
                 0.0
             },
+            #[allow(clippy::cast_precision_loss)] // CPU milliseconds stay far below 2^52
+            server_cpu_us_per_request: if requests > 0.0 {
+                server.cpu_ms as f64 * 1e3 / requests
+            } else {
+                0.0
+            },
             peak_rss_kib: side.peak_rss_kib,
             rss_samples_kib: side.rss_samples_kib,
             latency_ms: None,
@@ -317,6 +327,9 @@ pub struct MedianReport {
     pub client_cpu_s: f64,
     /// Median CPU microseconds per request.
     pub cpu_us_per_request: f64,
+    /// Median server CPU microseconds per request.
+    #[serde(default)]
+    pub server_cpu_us_per_request: f64,
     /// Median peak RSS, KiB.
     pub peak_rss_kib: f64,
 }
@@ -352,6 +365,7 @@ impl MedianReport {
             requests_per_s: m(&|r| r.requests_per_s),
             client_cpu_s: m(&|r| r.client_cpu_s),
             cpu_us_per_request: m(&|r| r.cpu_us_per_request),
+            server_cpu_us_per_request: m(&|r| r.server_cpu_us_per_request),
             peak_rss_kib: m(&|r| r.peak_rss_kib as f64),
         })
     }

@@ -133,6 +133,11 @@ pub struct ServerReport {
     /// The 429s by route and second, when [`ReportRequest::rate_limited_routes`] asked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rate_limited_routes: Vec<RouteRateLimits>,
+    /// The serving process's CPU milliseconds (user + system, all threads) up to the
+    /// report: on these 2-core machines the server and the client share the CPU, so a
+    /// client whose requests cost the server more is slower at the same client CPU.
+    #[serde(default)]
+    pub cpu_ms: u64,
 }
 
 /// The environment variable naming a file the child writes `FakeDiscord`'s request log to
@@ -232,7 +237,8 @@ fn rate_limits(spec: &Spec) -> FakeRateLimits {
     config
 }
 
-/// `FakeDiscord`'s report, reading the channels back when the scenario allows.
+/// `FakeDiscord`'s report, reading the channels back when the scenario allows, with this
+/// process's CPU so far (the serving process's, when the child calls it).
 pub fn report(fake: &FakeDiscord, spec: &Spec, request: &ReportRequest) -> ServerReport {
     let counters = fake.counters();
     let mut foreign_messages = 0;
@@ -280,6 +286,7 @@ pub fn report(fake: &FakeDiscord, spec: &Spec, request: &ReportRequest) -> Serve
         foreign_messages,
         shares,
         rate_limited_routes,
+        cpu_ms: own_cpu_ms(),
     }
 }
 
@@ -314,6 +321,13 @@ pub async fn serve_child(spec: &Spec) -> std::io::Result<()> {
     }
     handle.shutdown().await;
     Ok(())
+}
+
+/// This process's CPU so far, whole milliseconds.
+fn own_cpu_ms() -> u64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // non-negative, small
+    let ms = (crate::procstat::own_cpu_seconds() * 1e3).round() as u64;
+    ms
 }
 
 async fn write_line<W: AsyncWriteExt + Unpin>(
