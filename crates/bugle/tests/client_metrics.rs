@@ -177,6 +177,11 @@ fn every_metric_is_recorded_with_operation_and_route_labels() {
         ("route", "POST /webhooks/{webhook_id}/{webhook_token}"),
     ];
     assert_eq!(counter(REQUESTS_SUCCESS, &hook_labels), 1);
+    assert_eq!(
+        metrics.get(&key(QUEUE_DEPTH, &hook_labels)),
+        None,
+        "a permit granted at once never joins the queue"
+    );
     for (_, labels) in metrics.keys() {
         assert!(labels.values().all(|value| !value.contains(HOOK_TOKEN)));
     }
