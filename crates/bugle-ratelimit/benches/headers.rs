@@ -53,7 +53,9 @@ fn parse(c: &mut Criterion) {
     group.bench_function("capitalised", |b| {
         b.iter(|| {
             RateLimitHeaders::parse(
-                black_box(&capitalised).iter().map(|(n, v)| (n.as_str(), *v)),
+                black_box(&capitalised)
+                    .iter()
+                    .map(|(n, v)| (n.as_str(), *v)),
                 None,
             )
         });

@@ -317,7 +317,10 @@ mod tests {
                 None
             );
         }
-        assert_eq!(RateLimitHeaders::parse::<_, &str>([], Some(b"   ")).body, None);
+        assert_eq!(
+            RateLimitHeaders::parse::<_, &str>([], Some(b"   ")).body,
+            None
+        );
     }
 
     #[test]
