@@ -213,6 +213,7 @@ impl RunReport {
                 0.0
             }
         };
+        let per_request = |x: f64| if requests > 0.0 { x / requests } else { 0.0 };
         Self {
             scenario: scenario.to_owned(),
             client: client.to_owned(),
@@ -243,17 +244,9 @@ impl RunReport {
             faults_injected: server.counters.faults_injected,
             requests_per_s: per_s(requests),
             client_cpu_s: side.cpu_s,
-            cpu_us_per_request: if requests > 0.0 {
-                side.cpu_s * 1e6 / requests
-            } else {
-                0.0
-            },
+            cpu_us_per_request: per_request(side.cpu_s * 1e6),
             #[allow(clippy::cast_precision_loss)] // CPU milliseconds stay far below 2^52
-            server_cpu_us_per_request: if requests > 0.0 {
-                server.cpu_ms as f64 * 1e3 / requests
-            } else {
-                0.0
-            },
+            server_cpu_us_per_request: per_request(server.cpu_ms as f64 * 1e3),
             peak_rss_kib: side.peak_rss_kib,
             rss_samples_kib: side.rss_samples_kib,
             latency_ms: None,
