@@ -141,4 +141,8 @@ impl<T: Transport> Transport for ObservingTransport<T> {
             result
         })
     }
+
+    fn request_timeout(&self) -> Option<Duration> {
+        self.inner.request_timeout()
+    }
 }

@@ -2,7 +2,6 @@
 //! parameter, global pool and an optional deadline.
 
 use std::fmt;
-use std::sync::Arc;
 
 use tokio::time::Instant;
 
@@ -148,10 +147,10 @@ impl RequestKey {
     /// placeholders, never a concrete token) and the major parameter `major`.
     ///
     /// The pool defaults to [`GlobalPool::Bot`] and there is no deadline.
-    pub fn new(method: Method, route: impl Into<Arc<str>>, major: Major) -> Self {
+    pub fn new(method: Method, route: impl AsRef<str>, major: Major) -> Self {
         Self {
             method,
-            route: Name::new(&route.into()),
+            route: Name::new(route.as_ref()),
             major,
             pool: GlobalPool::Bot,
             deadline: None,

@@ -4,6 +4,7 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 
@@ -34,11 +35,26 @@ pub trait Transport: Send + Sync + Debug {
     /// [`request_may_have_been_sent`](TransportError::request_may_have_been_sent) says
     /// whether retrying could duplicate the request.
     fn send(&self, request: TransportRequest) -> TransportFuture<'_>;
+
+    /// The longest one [`send`](Transport::send) runs before it fails with a timeout
+    /// error, if this transport enforces such a limit itself (`None`, the default, when
+    /// it does not).
+    ///
+    /// A caller whose own limit for an attempt is this long or longer can rely on the
+    /// transport's and run no timer of its own; one with a shorter limit applies it. A
+    /// transport that wraps another and adds no wait of its own reports the inner one's.
+    fn request_timeout(&self) -> Option<Duration> {
+        None
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Arc<T> {
     fn send(&self, request: TransportRequest) -> TransportFuture<'_> {
         (**self).send(request)
+    }
+
+    fn request_timeout(&self) -> Option<Duration> {
+        (**self).request_timeout()
     }
 }
 
@@ -46,10 +62,18 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     fn send(&self, request: TransportRequest) -> TransportFuture<'_> {
         (**self).send(request)
     }
+
+    fn request_timeout(&self) -> Option<Duration> {
+        (**self).request_timeout()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &T {
     fn send(&self, request: TransportRequest) -> TransportFuture<'_> {
         (**self).send(request)
+    }
+
+    fn request_timeout(&self) -> Option<Duration> {
+        (**self).request_timeout()
     }
 }

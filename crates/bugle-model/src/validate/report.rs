@@ -57,6 +57,10 @@ impl Report {
 
     /// [`ViolationKind::TooLong`] at `path` if `text` has more than `max` chars.
     pub fn max_chars(&mut self, path: &str, text: &str, max: usize) {
+        if text.len() <= max {
+            // No more chars than bytes: nothing to count.
+            return;
+        }
         let actual = char_count(text);
         if actual > max {
             self.push(path, ViolationKind::TooLong { max, actual });

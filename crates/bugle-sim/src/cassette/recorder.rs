@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use bugle_transport::{RouteTemplate, Transport, TransportFuture, TransportRequest};
 use time::OffsetDateTime;
@@ -204,5 +205,9 @@ impl<T: Transport> Transport for Recorder<T> {
             drop(state);
             result
         })
+    }
+
+    fn request_timeout(&self) -> Option<Duration> {
+        self.inner.request_timeout()
     }
 }

@@ -98,6 +98,10 @@ impl Transport for HyperTransport {
     fn send(&self, request: TransportRequest) -> TransportFuture<'_> {
         Box::pin(self.execute(request))
     }
+
+    fn request_timeout(&self) -> Option<Duration> {
+        self.request_timeout
+    }
 }
 
 impl fmt::Debug for HyperTransport {

@@ -43,6 +43,7 @@ pub use webhook::{ExecuteWebhookParams, WebhookTarget};
 
 use crate::config::DiscordConfig;
 use crate::error::DiscordError;
+use crate::telemetry::LabelCache;
 use headers::FixedHeaders;
 use simulation::Backend;
 
@@ -84,6 +85,8 @@ struct Inner {
     backend: Backend,
     limiter: RateLimiter,
     dm_channels: Mutex<HashMap<UserId, ChannelId>>,
+    /// The metric labels of each kind of operation, built on first use.
+    labels: LabelCache,
 }
 
 impl DiscordClient {
@@ -146,6 +149,7 @@ impl DiscordClient {
                 backend,
                 limiter,
                 dm_channels: Mutex::new(HashMap::new()),
+                labels: LabelCache::default(),
             }),
         }
     }

@@ -118,22 +118,18 @@ impl DiscordClient {
 
     async fn run(&self, call: Call<'_>) -> Result<TransportResponse, DiscordError> {
         let key = call.route.rate_limit_key();
-        let labels = Labels::new(call.operation, call.route.limit_method(), key.route());
+        let labels = (self.inner.labels).labels(call.route.operation_kind(call.operation));
         let span = labels.span();
         let started = Instant::now();
-        let timeout = self.inner.config.operation_timeout();
-        let deadline = started + timeout;
+        let deadline = started + self.inner.config.operation_timeout();
+        // No timer of its own: every wait on the path ends by the deadline. The
+        // limiter refuses a permit it cannot grant by then, an attempt's timeout is
+        // at most what is left, and a retry waits only when it can start before it.
         let result = match self.prepare(&call) {
             Ok(request) => {
-                let attempts = self
-                    .attempts(&call, request, &key, deadline, &labels, &span)
-                    .instrument(span.clone());
-                match tokio::time::timeout_at(deadline, attempts).await {
-                    Ok(result) => result,
-                    Err(_) => Err(DiscordError::new(ErrorKind::DeadlineExceeded {
-                        deadline: timeout,
-                    })),
-                }
+                self.attempts(&call, request, &key, deadline, &labels, &span)
+                    .instrument(span.clone())
+                    .await
             }
             Err(error) => Err(error),
         };
@@ -234,7 +230,18 @@ impl DiscordClient {
         labels: &Labels,
         span: &Span,
     ) -> Result<Attempt, DiscordError> {
-        let sent = tokio::time::timeout(timeout, self.inner.transport.send(request)).await;
+        let transport = &self.inner.transport;
+        let exchange = transport.send(request);
+        // A transport that times out within `timeout` by itself needs no second timer
+        // (each costs a registration with the runtime's timer wheel and its removal).
+        let sent = if transport
+            .request_timeout()
+            .is_some_and(|own| own <= timeout)
+        {
+            Ok(exchange.await)
+        } else {
+            tokio::time::timeout(timeout, exchange).await
+        };
         Ok(match sent {
             Err(_elapsed) => {
                 permit.complete(Outcome::no_response());

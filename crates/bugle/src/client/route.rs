@@ -19,6 +19,7 @@ use http::Method;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::reaction::ReactionEmoji;
+use crate::telemetry::OperationKind;
 
 /// One endpoint call: method, template, major parameter, global pool and the
 /// concrete path.
@@ -368,8 +369,20 @@ impl<'a> Route<'a> {
     }
 
     /// The rate limiter's method.
+    #[cfg(test)]
     pub(crate) fn limit_method(&self) -> LimitMethod {
         self.method
+    }
+
+    /// The kind of operation `operation` is on this route: what its metrics are
+    /// labelled with.
+    pub(crate) fn operation_kind(&self, operation: &'static str) -> OperationKind {
+        OperationKind {
+            operation,
+            method: self.method,
+            template: self.template,
+            suffix: self.bucket_suffix,
+        }
     }
 
     /// The HTTP method.
