@@ -19,6 +19,12 @@ pub enum ClientKind {
     Bugle,
     /// twilight-http's `Client` (needs the `twilight` feature).
     Twilight,
+    /// twilight-http's `Client` sending, with each create, the protective fields bugle
+    /// adds: a random nonce, and `allowed_mentions` that parse nothing (not
+    /// `enforce_nonce`, which twilight cannot send). A control for the throughput
+    /// scenarios: the same request costs the server the same, so what differs is the
+    /// client.
+    TwilightNonce,
 }
 
 impl ClientKind {
@@ -27,6 +33,7 @@ impl ClientKind {
         match self {
             Self::Bugle => "bugle",
             Self::Twilight => "twilight",
+            Self::TwilightNonce => "twilight-nonce",
         }
     }
 }
@@ -38,7 +45,10 @@ impl std::str::FromStr for ClientKind {
         match s {
             "bugle" => Ok(Self::Bugle),
             "twilight" => Ok(Self::Twilight),
-            other => Err(format!("unknown client {other:?}; bugle or twilight")),
+            "twilight-nonce" => Ok(Self::TwilightNonce),
+            other => Err(format!(
+                "unknown client {other:?}; bugle, twilight or twilight-nonce"
+            )),
         }
     }
 }
@@ -65,8 +75,12 @@ impl Driver {
             ClientKind::Bugle => BugleDriver::new(spec, port).map(Self::Bugle),
             #[cfg(feature = "twilight")]
             ClientKind::Twilight => Ok(Self::Twilight(Box::new(TwilightDriver::new(spec, port)))),
+            #[cfg(feature = "twilight")]
+            ClientKind::TwilightNonce => Ok(Self::Twilight(Box::new(
+                TwilightDriver::new(spec, port).with_protective_fields(),
+            ))),
             #[cfg(not(feature = "twilight"))]
-            ClientKind::Twilight => {
+            ClientKind::Twilight | ClientKind::TwilightNonce => {
                 Err("twilight is not built in; rebuild with `--features twilight`".to_owned())
             }
         }

@@ -6,6 +6,7 @@
 //! application using twilight would. twilight sends no `enforce_nonce`, so a retry after
 //! a create that did reach the server makes a duplicate.
 
+use std::hash::{BuildHasher, RandomState};
 use std::time::Duration;
 
 use twilight_http::Client;
@@ -13,6 +14,7 @@ use twilight_http::client::ClientBuilder;
 use twilight_http::error::{Error, ErrorType};
 use twilight_http::response::DeserializeBodyError;
 use twilight_http_ratelimiting::RateLimiter;
+use twilight_model::channel::message::AllowedMentions;
 use twilight_model::id::Id;
 
 use crate::scenario::Spec;
@@ -26,7 +28,17 @@ const ATTEMPTS: u32 = 5;
 pub struct TwilightDriver {
     client: Client,
     webhooks: Vec<(u64, String)>,
+    /// Whether creates carry a nonce and `allowed_mentions` parsing nothing.
+    protective: bool,
 }
+
+/// Mentions that ping nobody (serialised as `{"parse":[]}`, as bugle sends them).
+static NO_MENTIONS: AllowedMentions = AllowedMentions {
+    parse: Vec::new(),
+    replied_user: false,
+    roles: Vec::new(),
+    users: Vec::new(),
+};
 
 impl TwilightDriver {
     /// A client through the proxy `127.0.0.1:port` over plain http, with twilight's rate
@@ -48,7 +60,19 @@ impl TwilightDriver {
                 (id, token)
             })
             .collect();
-        Self { client, webhooks }
+        Self {
+            client,
+            webhooks,
+            protective: false,
+        }
+    }
+
+    /// The same driver, its creates carrying the fields bugle adds to each (see
+    /// [`ClientKind::TwilightNonce`](super::ClientKind::TwilightNonce)).
+    #[must_use]
+    pub fn with_protective_fields(mut self) -> Self {
+        self.protective = true;
+        self
     }
 
     /// Creates a message; its id.
@@ -57,13 +81,16 @@ impl TwilightDriver {
     ///
     /// The client's error, as text.
     pub async fn create(&self, channel: u64, content: String) -> Result<u64, String> {
+        // One nonce per message, kept across its attempts, as bugle does.
+        let nonce = self
+            .protective
+            .then(|| RandomState::new().hash_one((channel, &content)));
         retry(|| async {
-            let response = self
-                .client
-                .create_message(Id::new(channel))
-                .content(&content)
-                .await
-                .map_err(Attempt::from)?;
+            let mut create = self.client.create_message(Id::new(channel)).content(&content);
+            if let Some(nonce) = nonce {
+                create = create.nonce(nonce).allowed_mentions(Some(&NO_MENTIONS));
+            }
+            let response = create.await.map_err(Attempt::from)?;
             Ok(response.model().await.map_err(Attempt::from)?.id.get())
         })
         .await
