@@ -86,7 +86,10 @@ impl TwilightDriver {
             .protective
             .then(|| RandomState::new().hash_one((channel, &content)));
         retry(|| async {
-            let mut create = self.client.create_message(Id::new(channel)).content(&content);
+            let mut create = self
+                .client
+                .create_message(Id::new(channel))
+                .content(&content);
             if let Some(nonce) = nonce {
                 create = create.nonce(nonce).allowed_mentions(Some(&NO_MENTIONS));
             }
