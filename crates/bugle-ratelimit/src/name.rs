@@ -1,9 +1,10 @@
 //! Interned names: a route template or a bucket hash, with its hash computed once.
 //!
 //! Every acquire and completion looks routes and buckets up by these strings several
-//! times. A [`Name`] is one pointer wide, hashes by a number computed when it was made,
-//! and compares by pointer first (the store shares one allocation per distinct bucket
-//! hash), so a lookup neither rehashes nor usually compares the text.
+//! times. A [`Name`] is one shared pointer (with the text's length), hashes by a number
+//! computed when it was made, and compares by pointer first (the store shares one
+//! allocation per distinct bucket hash), so a lookup neither rehashes nor usually
+//! compares the text.
 
 use std::cmp::Ordering;
 use std::fmt;

@@ -50,8 +50,8 @@ static METADATA: Metadata<'static> =
     Metadata::new(module_path!(), Level::INFO, Some(module_path!()));
 
 /// One kind of operation: its name, and its route as a method, a template and the
-/// template's rate-limit suffix (all `'static`: they come from literals in
-/// [`Route`](crate::client)'s constructors).
+/// template's rate-limit suffix (all `'static`: the names are literals at the
+/// operations' call sites, the rest literals in the route constructors).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct OperationKind {
     /// The operation's name, e.g. `send_message`.
@@ -123,6 +123,8 @@ impl LabelCache {
 #[derive(Debug, Clone)]
 pub(crate) struct Labels(Arc<Keys>);
 
+/// The operation's name and route label, and the key of each of its metrics (the
+/// failure counter's, which also names the error kind, is built when one happens).
 #[derive(Debug)]
 struct Keys {
     operation: &'static str,
