@@ -22,8 +22,8 @@ pub enum ClientKind {
     /// twilight-http's `Client` sending, with each create, the protective fields bugle
     /// adds: a random nonce, and `allowed_mentions` that parse nothing (not
     /// `enforce_nonce`, which twilight cannot send). A control for the throughput
-    /// scenarios: the same request costs the server the same, so what differs is the
-    /// client.
+    /// scenarios: with nearly the same request, the server's cost is nearly the same,
+    /// so what differs is mostly the client.
     TwilightNonce,
 }
 
