@@ -333,6 +333,65 @@ async fn nonce_is_forgotten_after_the_window() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_nonce_is_echoed_with_its_json_type_and_dedupes_by_its_text() {
+    let discord = builder().build();
+    let as_number = json!({"content": "x", "nonce": 123, "enforce_nonce": true});
+    let first = bot(
+        &discord,
+        Method::POST,
+        "/channels/100/messages",
+        Some(as_number),
+    )
+    .await;
+    assert_eq!(first.json()["nonce"], json!(123));
+    let as_text = json!({"content": "x", "nonce": "123", "enforce_nonce": true});
+    let second = bot(
+        &discord,
+        Method::POST,
+        "/channels/100/messages",
+        Some(as_text),
+    )
+    .await;
+    assert_eq!(second.json()["id"], first.json()["id"]);
+    assert_eq!(discord.counters().duplicates_prevented, 1);
+    let fresh = json!({"content": "y", "nonce": "run-18"});
+    let third = bot(
+        &discord,
+        Method::POST,
+        "/channels/100/messages",
+        Some(fresh),
+    )
+    .await;
+    assert_eq!(third.json()["nonce"], json!("run-18"));
+    assert_eq!(discord.messages(TEXT).len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_message_body_is_the_same_json_whether_sent_fetched_or_listed() {
+    let discord = builder().build();
+    let body = json!({"content": "deploy done", "nonce": "run-17"});
+    let sent = bot(&discord, Method::POST, "/channels/100/messages", Some(body))
+        .await
+        .json();
+    assert_eq!(sent["components"], json!([]));
+    let id = sent["id"].as_str().expect("an id").to_owned();
+    let path = format!("/channels/100/messages/{id}");
+    let fetched = bot(&discord, Method::GET, &path, None).await.json();
+    let listed = bot(&discord, Method::GET, "/channels/100/messages", None)
+        .await
+        .json();
+    // Only the send's answer carries the nonce; the list renders through JSON values,
+    // the send and the fetch are encoded directly: all three must agree.
+    let mut without_nonce = sent.clone();
+    without_nonce
+        .as_object_mut()
+        .expect("an object")
+        .remove("nonce");
+    assert_eq!(fetched, without_nonce);
+    assert_eq!(listed[0], fetched);
+}
+
+#[tokio::test(start_paused = true)]
 async fn multipart_upload_becomes_attachments() {
     let discord = builder().build();
     let body = "--BOUNDARY\r\nContent-Disposition: form-data; name=\"payload_json\"\r\nContent-Type: application/json\r\n\r\n{\"content\":\"report\",\"attachments\":[{\"id\":0,\"description\":\"the log\"}]}\r\n--BOUNDARY\r\nContent-Disposition: form-data; name=\"files[0]\"; filename=\"build.log\"\r\nContent-Type: text/plain\r\n\r\nline one\nline two\n\r\n--BOUNDARY\r\nContent-Disposition: form-data; name=\"files[1]\"; filename=\"chart.png\"\r\nContent-Type: image/png\r\n\r\n\x01\x02\x03\r\n--BOUNDARY--\r\n";

@@ -19,6 +19,8 @@ pub(crate) enum ReplyBody {
     Empty,
     /// A JSON document.
     Json(Value),
+    /// A JSON document already encoded.
+    EncodedJson(Bytes),
     /// An HTML page (Cloudflare-style errors).
     Html(String),
 }
@@ -32,6 +34,15 @@ impl Reply {
         Self {
             status,
             body: ReplyBody::Json(body),
+            headers: Vec::new(),
+        }
+    }
+
+    /// A JSON reply whose body is already encoded.
+    pub(crate) fn encoded_json(status: StatusCode, body: Vec<u8>) -> Self {
+        Self {
+            status,
+            body: ReplyBody::EncodedJson(Bytes::from(body)),
             headers: Vec::new(),
         }
     }
@@ -73,6 +84,7 @@ impl Reply {
                 Some("application/json"),
                 Bytes::from(serde_json::to_vec(&value).unwrap_or_default()),
             ),
+            ReplyBody::EncodedJson(body) => (Some("application/json"), body),
             ReplyBody::Html(page) => (Some("text/html; charset=UTF-8"), Bytes::from(page)),
         };
         let mut response = http::Response::new(body);

@@ -102,34 +102,30 @@ impl Incoming {
             return Ok(Payload::default());
         }
         let content_type = self.content_type.as_deref().unwrap_or("");
-        let essence = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        match essence.as_str() {
-            "application/json" => Ok(Payload {
+        let essence = content_type.split(';').next().unwrap_or("").trim();
+        let is = |expected: &str| essence.eq_ignore_ascii_case(expected);
+        if is("application/json") {
+            Ok(Payload {
                 json: json_object(&self.body)?,
                 files: Vec::new(),
-            }),
-            "application/x-www-form-urlencoded" => Ok(Payload {
+            })
+        } else if is("application/x-www-form-urlencoded") {
+            Ok(Payload {
                 json: url::form_urlencoded::parse(&self.body)
                     .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
                     .collect(),
                 files: Vec::new(),
-            }),
-            "multipart/form-data" => multipart_payload(&self.body, content_type),
-            _ => Err(content_type_error()),
+            })
+        } else if is("multipart/form-data") {
+            multipart_payload(&self.body, content_type)
+        } else {
+            Err(content_type_error())
         }
     }
 }
 
 fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, Reply> {
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(reply::invalid_json()),
-    }
+    serde_json::from_slice::<Map<String, Value>>(bytes).map_err(|_| reply::invalid_json())
 }
 
 fn multipart_payload(body: &Bytes, content_type: &str) -> Result<Payload, Reply> {

@@ -1,7 +1,10 @@
 //! The fake's Discord data: guilds, channels, messages, reactions, webhooks and users.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
 
+use bugle_model::message::Nonce;
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 use time::OffsetDateTime;
 use tokio::time::Instant;
@@ -140,7 +143,7 @@ pub(crate) struct MessageRec {
     pub(crate) edited_timestamp: Option<OffsetDateTime>,
     pub(crate) tts: bool,
     pub(crate) flags: u64,
-    pub(crate) nonce: Option<Value>,
+    pub(crate) nonce: Option<Nonce>,
     pub(crate) reference: Option<u64>,
     pub(crate) reference_channel: Option<u64>,
     pub(crate) reactions: Vec<ReactionRec>,
@@ -156,6 +159,9 @@ pub(crate) struct WebhookRec {
     pub(crate) name: String,
     pub(crate) application_id: Option<u64>,
 }
+
+/// The fewest remembered nonces at which a sweep of the expired ones runs.
+const MIN_NONCE_SWEEP: usize = 1024;
 
 /// A remembered nonce: which message it created and when.
 #[derive(Debug, Clone, Copy)]
@@ -174,8 +180,10 @@ pub(crate) struct State {
     pub(crate) users: BTreeMap<u64, UserRec>,
     /// Recipient id → DM channel id.
     pub(crate) dms: HashMap<u64, u64>,
-    /// (author id, nonce) → the message it created.
-    pub(crate) nonces: HashMap<(u64, String), NonceRec>,
+    /// (author id, nonce's text) → the message it created.
+    pub(crate) nonces: FxHashMap<(u64, String), NonceRec>,
+    /// The number of remembered nonces at which the expired ones are next swept out.
+    pub(crate) nonce_sweep_at: usize,
     /// The application: commands and interactions.
     pub(crate) app: super::app::AppState,
 }
@@ -207,6 +215,31 @@ impl State {
         self.messages.insert(message.id, message);
     }
 
+    /// Remembers that `key` created `message_id` at `now`, and sweeps out the nonces
+    /// older than `window` whenever the map has doubled since the last sweep, so that a
+    /// long-running fake holds only the nonces Discord would still honour (amortised
+    /// constant time per create).
+    pub(crate) fn remember_nonce(
+        &mut self,
+        key: (u64, String),
+        message_id: u64,
+        now: Instant,
+        window: Duration,
+    ) {
+        if self.nonces.len() >= self.nonce_sweep_at {
+            self.nonces
+                .retain(|_, seen| now.duration_since(seen.at) < window);
+            self.nonce_sweep_at = (self.nonces.len() * 2).max(MIN_NONCE_SWEEP);
+        }
+        self.nonces.insert(
+            key,
+            NonceRec {
+                message_id,
+                at: now,
+            },
+        );
+    }
+
     /// Removes a message and updates its channel's counters.
     pub(crate) fn remove_message(&mut self, id: u64) -> Option<MessageRec> {
         let message = self.messages.remove(&id)?;
@@ -216,5 +249,45 @@ impl State {
             }
         }
         Some(message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expired_nonces_are_swept_once_the_map_has_doubled() {
+        let window = Duration::from_secs(300);
+        let start = Instant::now();
+        let mut state = State::default();
+        for n in 0..3_000_u64 {
+            state.remember_nonce((1, n.to_string()), n, start, window);
+        }
+        assert_eq!(state.nonces.len(), 3_000);
+        let later = start + window + Duration::from_secs(1);
+        for n in 0..5_000_u64 {
+            state.remember_nonce((1, format!("later-{n}")), n, later, window);
+        }
+        assert!(
+            state
+                .nonces
+                .keys()
+                .all(|(_, text)| text.starts_with("later-")),
+            "every nonce older than the window is gone"
+        );
+        assert_eq!(state.nonces.len(), 5_000);
+    }
+
+    #[test]
+    fn nonces_inside_the_window_are_kept_through_a_sweep() {
+        let window = Duration::from_secs(300);
+        let start = Instant::now();
+        let mut state = State::default();
+        for n in 0..(MIN_NONCE_SWEEP as u64 * 3) {
+            let at = start + Duration::from_millis(n);
+            state.remember_nonce((1, n.to_string()), n, at, window);
+        }
+        assert_eq!(state.nonces.len(), MIN_NONCE_SWEEP * 3);
     }
 }

@@ -45,6 +45,9 @@ pub(crate) struct Applied {
 fn invalid(reply: &crate::fake::reply::Reply) -> InteractionFailure {
     let body = match &reply.body {
         crate::fake::reply::ReplyBody::Json(value) => value.to_string(),
+        crate::fake::reply::ReplyBody::EncodedJson(body) => {
+            String::from_utf8_lossy(body).into_owned()
+        }
         crate::fake::reply::ReplyBody::Html(page) => page.clone(),
         crate::fake::reply::ReplyBody::Empty => String::new(),
     };

@@ -1,5 +1,6 @@
 //! Channel messages: create (with replies and nonce dedupe), get, edit, delete.
 
+use bugle_model::message::Nonce;
 use http::StatusCode;
 use serde_json::{Map, Value};
 
@@ -7,7 +8,7 @@ use super::{CREATE_FLAGS, Ctx, embeds, list, new_message, open_thread, uploads};
 use crate::fake::render::MessageView;
 use crate::fake::reply::{self, HandlerResult, Reply};
 use crate::fake::request::{Incoming, Payload};
-use crate::fake::state::{Author, NonceRec, kind};
+use crate::fake::state::{Author, kind};
 use crate::fake::validation::tree::{ErrorTree, Seg};
 use crate::fake::validation::{BodyKind, IS_COMPONENTS_V2, check_message};
 
@@ -20,10 +21,21 @@ fn ids(req: &Incoming) -> (u64, u64) {
     )
 }
 
-fn nonce_key(nonce: &Value) -> Option<String> {
+/// The nonce as stored and echoed: a string or a signed 64-bit integer (validation has
+/// already refused any other type).
+fn stored_nonce(nonce: Value) -> Option<Nonce> {
     match nonce {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(Nonce::String(s)),
+        Value::Number(n) => n.as_i64().map(Nonce::Integer),
+        _ => None,
+    }
+}
+
+/// The nonce's text, which dedupe compares: `123` and `"123"` are the same nonce.
+fn nonce_text(nonce: &Nonce) -> Option<String> {
+    match nonce {
+        Nonce::String(s) => Some(s.clone()),
+        Nonce::Integer(n) => Some(n.to_string()),
         _ => None,
     }
 }
@@ -97,17 +109,21 @@ pub(super) fn create(ctx: &mut Ctx<'_>, req: &Incoming) -> HandlerResult {
             "Cannot send a message in a forum channel",
         ));
     }
-    let payload = req.payload()?;
+    let mut payload = req.payload()?;
     check_message(&payload.json, BodyKind::Create, payload.files.len())?;
     let author = ctx.settings.bot_id;
-    let nonce = payload.json.get("nonce").filter(|n| !n.is_null()).cloned();
     let enforce = payload
         .json
         .get("enforce_nonce")
         .is_some_and(|e| e == true || e == "true");
-    let key = nonce.as_ref().and_then(nonce_key);
-    if let (true, Some(key)) = (enforce, &key) {
-        if let Some(seen) = ctx.state.nonces.get(&(author, key.clone())).copied() {
+    let nonce = payload.json.remove("nonce").and_then(stored_nonce);
+    let dedupe = nonce
+        .as_ref()
+        .filter(|_| enforce)
+        .and_then(nonce_text)
+        .map(|text| (author, text));
+    if let Some(key) = &dedupe {
+        if let Some(seen) = ctx.state.nonces.get(key).copied() {
             let fresh = ctx.now.duration_since(seen.at) < ctx.settings.nonce_window;
             if fresh && ctx.state.messages.contains_key(&seen.message_id) {
                 ctx.counters.duplicates_prevented += 1;
@@ -134,12 +150,9 @@ pub(super) fn create(ctx: &mut Ctx<'_>, req: &Incoming) -> HandlerResult {
     }
     ctx.state.insert_message(message);
     ctx.counters.messages_created += 1;
-    if let (true, Some(key)) = (enforce, key) {
-        let remembered = NonceRec {
-            message_id: id,
-            at: ctx.now,
-        };
-        ctx.state.nonces.insert((author, key), remembered);
+    if let Some(key) = dedupe {
+        let (now, window) = (ctx.now, ctx.settings.nonce_window);
+        ctx.state.remember_nonce(key, id, now, window);
     }
     Ok(ctx.message_reply(id, MessageView::SENT))
 }

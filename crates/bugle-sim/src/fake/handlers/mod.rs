@@ -84,8 +84,8 @@ impl Ctx<'_> {
     /// A 200 reply carrying the stored message `id`.
     pub(crate) fn message_reply(&self, id: u64, view: MessageView) -> Reply {
         let rec = &self.state.messages[&id];
-        let message = render::message_json(self.state, rec, self.settings.bot_id, view);
-        Reply::json(StatusCode::OK, message)
+        let body = render::message_body(self.state, rec, self.settings.bot_id, view);
+        Reply::encoded_json(StatusCode::OK, body)
     }
 
     /// A reply carrying the stored channel `id`.
