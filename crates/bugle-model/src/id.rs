@@ -284,9 +284,6 @@ impl ParseIdErrorKind {
     }
 }
 
-/// Digits that cannot overflow a u64 (its maximum has twenty).
-const UNCHECKED_DIGITS: usize = 19;
-
 impl<M> FromStr for Id<M> {
     type Err = ParseIdError;
 
@@ -299,25 +296,20 @@ impl<M> FromStr for Id<M> {
             });
         }
         // One pass over the digits: every message answer carries three or more ids,
-        // and `str::parse` after a digit check read each of them twice. Only text longer
-        // than `UNCHECKED_DIGITS` needs checked arithmetic.
+        // and `str::parse` after a digit check read each of them twice.
         let not_a_number = || ParseIdError {
             kind: ParseIdErrorKind::NotANumber,
         };
         let mut value: u64 = 0;
-        for (position, byte) in s.bytes().enumerate() {
-            let digit = u64::from(byte.wrapping_sub(b'0'));
+        for byte in s.bytes() {
+            let digit = byte.wrapping_sub(b'0');
             if digit > 9 {
                 return Err(not_a_number());
             }
-            value = if position < UNCHECKED_DIGITS {
-                value * 10 + digit
-            } else {
-                value
-                    .checked_mul(10)
-                    .and_then(|v| v.checked_add(digit))
-                    .ok_or_else(not_a_number)?
-            };
+            value = value
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u64::from(digit)))
+                .ok_or_else(not_a_number)?;
         }
         value.try_into()
     }
