@@ -354,6 +354,25 @@ async fn a_nonce_is_echoed_with_its_json_type_and_dedupes_by_its_text() {
     .await;
     assert_eq!(second.json()["id"], first.json()["id"]);
     assert_eq!(discord.counters().duplicates_prevented, 1);
+    // Past the signed range: still a nonce for dedupe, though not one to echo.
+    let large =
+        json!({"content": "z", "nonce": 18_446_744_073_709_551_615_u64, "enforce_nonce": true});
+    let large_first = bot(
+        &discord,
+        Method::POST,
+        "/channels/100/messages",
+        Some(large.clone()),
+    )
+    .await;
+    let large_again = bot(
+        &discord,
+        Method::POST,
+        "/channels/100/messages",
+        Some(large),
+    )
+    .await;
+    assert_eq!(large_again.json()["id"], large_first.json()["id"]);
+    assert_eq!(discord.counters().duplicates_prevented, 2);
     let fresh = json!({"content": "y", "nonce": "run-18"});
     let third = bot(
         &discord,
@@ -363,7 +382,7 @@ async fn a_nonce_is_echoed_with_its_json_type_and_dedupes_by_its_text() {
     )
     .await;
     assert_eq!(third.json()["nonce"], json!("run-18"));
-    assert_eq!(discord.messages(TEXT).len(), 2);
+    assert_eq!(discord.messages(TEXT).len(), 3);
 }
 
 #[tokio::test(start_paused = true)]

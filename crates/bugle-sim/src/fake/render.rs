@@ -339,6 +339,8 @@ pub(crate) fn message_body(
     if serde_json::to_writer(&mut body, &message).is_err() {
         return b"{}".to_vec();
     }
+    // The model leaves an empty `components` out; Discord always sends it, so it goes in
+    // before the object's closing brace (the object always has an id, hence the comma).
     if message.components.is_empty() && body.last() == Some(&b'}') {
         body.pop();
         body.extend_from_slice(b",\"components\":[]}");

@@ -21,8 +21,8 @@ fn ids(req: &Incoming) -> (u64, u64) {
     )
 }
 
-/// The nonce as stored and echoed: a string or a signed 64-bit integer (validation has
-/// already refused any other type).
+/// The nonce as stored and echoed: a string or a signed 64-bit integer. Validation lets
+/// through any integer; one past the signed range still dedupes but is not echoed.
 fn stored_nonce(nonce: Value) -> Option<Nonce> {
     match nonce {
         Value::String(s) => Some(Nonce::String(s)),
@@ -32,10 +32,10 @@ fn stored_nonce(nonce: Value) -> Option<Nonce> {
 }
 
 /// The nonce's text, which dedupe compares: `123` and `"123"` are the same nonce.
-fn nonce_text(nonce: &Nonce) -> Option<String> {
+fn nonce_text(nonce: &Value) -> Option<String> {
     match nonce {
-        Nonce::String(s) => Some(s.clone()),
-        Nonce::Integer(n) => Some(n.to_string()),
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
 }
@@ -116,12 +116,13 @@ pub(super) fn create(ctx: &mut Ctx<'_>, req: &Incoming) -> HandlerResult {
         .json
         .get("enforce_nonce")
         .is_some_and(|e| e == true || e == "true");
-    let nonce = payload.json.remove("nonce").and_then(stored_nonce);
-    let dedupe = nonce
+    let sent_nonce = payload.json.remove("nonce");
+    let dedupe = sent_nonce
         .as_ref()
         .filter(|_| enforce)
         .and_then(nonce_text)
         .map(|text| (author, text));
+    let nonce = sent_nonce.and_then(stored_nonce);
     if let Some(key) = &dedupe {
         if let Some(seen) = ctx.state.nonces.get(key).copied() {
             let fresh = ctx.now.duration_since(seen.at) < ctx.settings.nonce_window;
