@@ -399,8 +399,8 @@ async fn a_message_body_is_the_same_json_whether_sent_fetched_or_listed() {
     let listed = bot(&discord, Method::GET, "/channels/100/messages", None)
         .await
         .json();
-    // Only the send's answer carries the nonce; the list renders through JSON values,
-    // the send and the fetch are encoded directly: all three must agree.
+    // Only the send's answer carries the nonce; otherwise the send, the fetch and each
+    // element of the list must be the same JSON.
     let mut without_nonce = sent.clone();
     without_nonce
         .as_object_mut()

@@ -310,24 +310,8 @@ pub(crate) fn current_user(state: &State, bot_id: u64) -> Value {
 
 /// A stored message as the JSON body Discord sends: [`message`], with `components`
 /// present even when empty (Discord always sends it; the model leaves an empty list out).
-pub(crate) fn message_json(
-    state: &State,
-    rec: &MessageRec,
-    bot_id: u64,
-    view: MessageView,
-) -> Value {
-    let mut value = serde_json::to_value(message(state, rec, bot_id, view)).unwrap_or_default();
-    if let Some(object) = value.as_object_mut() {
-        object
-            .entry("components")
-            .or_insert_with(|| Value::Array(Vec::new()));
-    }
-    value
-}
-
-/// [`message_json`], encoded straight to bytes without building a `Value` first: the
-/// body of every send, fetch and edit, so the fake's cost per request stays small next
-/// to the client's it measures.
+/// Encoded straight to bytes, without building a `Value` first: this is the body of
+/// every send, fetch and edit.
 pub(crate) fn message_body(
     state: &State,
     rec: &MessageRec,
@@ -339,8 +323,7 @@ pub(crate) fn message_body(
     if serde_json::to_writer(&mut body, &message).is_err() {
         return b"{}".to_vec();
     }
-    // The model leaves an empty `components` out; Discord always sends it, so it goes in
-    // before the object's closing brace (the object always has an id, hence the comma).
+    // The object always has an id, so `components` follows a comma before its brace.
     if message.components.is_empty() && body.last() == Some(&b'}') {
         body.pop();
         body.extend_from_slice(b",\"components\":[]}");
@@ -348,5 +331,15 @@ pub(crate) fn message_body(
     body
 }
 
-/// Room for a plain message's body (about 600 bytes) without growing the buffer.
+/// [`message_body`] as a JSON value, for a body that embeds a message.
+pub(crate) fn message_json(
+    state: &State,
+    rec: &MessageRec,
+    bot_id: u64,
+    view: MessageView,
+) -> Value {
+    serde_json::from_slice(&message_body(state, rec, bot_id, view)).unwrap_or_default()
+}
+
+/// Room for a plain message's body (under 500 bytes) without growing the buffer.
 const MESSAGE_BODY_CAPACITY: usize = 1024;

@@ -2,7 +2,6 @@
 //! anchor (`before`, `after` or `around`) with a `limit`.
 
 use http::StatusCode;
-use serde_json::Value;
 
 use super::Ctx;
 use crate::fake::render::{self, MessageView};
@@ -134,14 +133,22 @@ pub(super) fn list(ctx: &mut Ctx<'_>, req: &Incoming) -> HandlerResult {
         .channel_messages(channel_id)
         .map(|m| m.id)
         .collect();
-    let page: Vec<Value> = select(&ids, limit, anchor)
-        .into_iter()
-        .map(|id| {
-            let rec = &ctx.state.messages[&id];
-            render::message_json(ctx.state, rec, ctx.settings.bot_id, MessageView::FETCHED)
-        })
-        .collect();
-    Ok(Reply::json(StatusCode::OK, Value::Array(page)))
+    let mut page = vec![b'['];
+    for (n, id) in select(&ids, limit, anchor).into_iter().enumerate() {
+        if n > 0 {
+            page.push(b',');
+        }
+        let rec = &ctx.state.messages[&id];
+        let view = MessageView::FETCHED;
+        page.extend(render::message_body(
+            ctx.state,
+            rec,
+            ctx.settings.bot_id,
+            view,
+        ));
+    }
+    page.push(b']');
+    Ok(Reply::encoded_json(StatusCode::OK, page))
 }
 
 #[cfg(test)]
