@@ -47,8 +47,8 @@ pub struct TransportError {
 }
 
 impl TransportError {
-    /// A new error of `kind`; `may_have_been_sent` says whether any byte of the request
-    /// could have reached the server.
+    /// A new error of `kind`; `may_have_been_sent` says whether the server may have
+    /// received enough of the request to act on it.
     pub fn new(
         kind: TransportErrorKind,
         may_have_been_sent: bool,
@@ -72,7 +72,8 @@ impl TransportError {
         Self::new(TransportErrorKind::Connect, false, message)
     }
 
-    /// A timeout fired; `may_have_been_sent` is `false` only when it fired while connecting.
+    /// A timeout fired; `may_have_been_sent` is `false` only when it fired before the
+    /// request could be acted on: while connecting, or before any of its body was sent.
     pub fn timeout(may_have_been_sent: bool, message: impl Into<String>) -> Self {
         Self::new(TransportErrorKind::Timeout, may_have_been_sent, message)
     }
@@ -96,8 +97,10 @@ impl TransportError {
 
     /// Whether the server may have received (and acted on) the request.
     ///
-    /// `false` means retrying cannot duplicate it: the connection was never made, or the
-    /// request was refused before any byte was written.
+    /// `false` means retrying cannot duplicate it: the connection was never made, the
+    /// request was refused before any byte was written, or (for a request with a body)
+    /// none of its body was sent, so the server, which waits for the whole body, could
+    /// not have acted on it.
     pub fn request_may_have_been_sent(&self) -> bool {
         self.may_have_been_sent
     }

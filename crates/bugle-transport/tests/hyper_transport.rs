@@ -262,3 +262,44 @@ async fn request_timeout_while_connecting_is_not_sent() {
     assert_eq!(err.kind(), TransportErrorKind::Timeout, "{err}");
     assert!(!err.request_may_have_been_sent());
 }
+
+#[tokio::test]
+async fn a_post_still_connecting_at_the_request_timeout_is_not_sent() {
+    // The body is what tells: hyper reads it only on a connection, after the head.
+    let server = silent_server().await;
+    let transport = HyperTransport::builder()
+        .connect_timeout(None)
+        .request_timeout(Some(Duration::from_millis(200)))
+        .build()
+        .unwrap();
+    let uri = format!(
+        "https://127.0.0.1:{}/api/channels/1/messages",
+        server.addr.port()
+    );
+    let err = transport
+        .send(request(Method::POST, &uri, "{\"content\":\"hi\"}"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Timeout, "{err}");
+    assert!(!err.request_may_have_been_sent(), "{err}");
+    assert!(err.to_string().contains("was not sent"), "{err}");
+}
+
+#[tokio::test]
+async fn a_get_on_a_connection_that_never_answers_may_have_been_sent() {
+    // Without a body the request is whole once its head is written: the connection is
+    // what tells.
+    let server = silent_server().await;
+    let transport = HyperTransport::builder()
+        .allow_plain_http(true)
+        .request_timeout(Some(Duration::from_millis(200)))
+        .build()
+        .unwrap();
+    let uri = format!("http://127.0.0.1:{}/api/channels/1", server.addr.port());
+    let err = transport
+        .send(request(Method::GET, &uri, ""))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Timeout, "{err}");
+    assert!(err.request_may_have_been_sent(), "{err}");
+}

@@ -3,7 +3,9 @@
 //! The rule for `request_may_have_been_sent`: a failure while connecting (TCP, TLS, the
 //! connect timeout) sent nothing; a request hyper gave back unsent (`is_canceled`) sent
 //! nothing; anything after the request started on an established connection may have
-//! reached the server.
+//! reached the server. (A request timeout is decided in `mod.rs`: a request with a body
+//! counts as sent once hyper starts reading the body, one without once it has a
+//! connection.)
 
 use std::error::Error as StdError;
 use std::io;

@@ -1,18 +1,21 @@
 //! [`HyperTransport`]: hyper 1 over rustls, with pooled keep-alive connections.
 
+mod body;
 mod builder;
 mod classify;
 mod connector;
 mod origin;
 
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use http_body_util::{BodyExt as _, Full};
+use http_body_util::BodyExt as _;
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::capture_connection;
+use hyper_util::client::legacy::connect::{CaptureConnection, capture_connection};
 
-use bytes::Bytes;
+use body::RequestBody;
 
 pub use builder::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST,
@@ -35,7 +38,7 @@ use crate::{Transport, TransportError, TransportFuture, TransportRequest, Transp
 /// (a webhook token lives in the path) and never a header.
 #[derive(Clone)]
 pub struct HyperTransport {
-    client: Client<TimedConnector, Full<Bytes>>,
+    client: Client<TimedConnector, RequestBody>,
     request_timeout: Option<Duration>,
     allow_plain_http: bool,
 }
@@ -59,8 +62,21 @@ impl HyperTransport {
             )));
         }
         let (parts, body) = request.into_parts();
-        let mut request = http::Request::from_parts(parts, Full::new(body));
-        let connection = capture_connection(&mut request);
+        let (request, sent) = if self.request_timeout.is_none() {
+            (
+                http::Request::from_parts(parts, RequestBody::new(body)),
+                None,
+            )
+        } else if body.is_empty() {
+            // hyper never reads an empty body: watch for the connection instead.
+            let mut request = http::Request::from_parts(parts, RequestBody::new(body));
+            let connection = capture_connection(&mut request);
+            (request, Some(Sent::Connection(connection)))
+        } else {
+            let (body, read) = RequestBody::watched(body);
+            let request = http::Request::from_parts(parts, body);
+            (request, Some(Sent::Body(read)))
+        };
         let exchange = async {
             let response = self
                 .client
@@ -75,21 +91,45 @@ impl HyperTransport {
                 .to_bytes();
             Ok(http::Response::from_parts(parts, body))
         };
-        let Some(limit) = self.request_timeout else {
+        let (Some(limit), Some(sent)) = (self.request_timeout, sent) else {
             return exchange.await;
         };
         if let Ok(result) = tokio::time::timeout(limit, exchange).await {
             result
         } else {
-            // A connection is captured once the client has one for this request: from then
-            // on the request may have been written.
-            let connected = connection.connection_metadata().is_some();
-            let message = if connected {
-                format!("no complete response from {origin} within the request timeout")
-            } else {
-                format!("connecting to {origin} did not finish within the request timeout")
+            let may_have_been_sent = sent.may_have_been_sent();
+            let message = match (&sent, may_have_been_sent) {
+                (_, true) => {
+                    format!("no complete response from {origin} within the request timeout")
+                }
+                (Sent::Body(_), false) => {
+                    format!("the request to {origin} was not sent within the request timeout")
+                }
+                (Sent::Connection(_), false) => {
+                    format!("connecting to {origin} did not finish within the request timeout")
+                }
             };
-            Err(TransportError::timeout(connected, message))
+            Err(TransportError::timeout(may_have_been_sent, message))
+        }
+    }
+}
+
+/// How a timed-out request tells whether it may have taken effect.
+enum Sent {
+    /// A request with a body: whether hyper started reading the body. Until it has
+    /// left, the server cannot act on the request (it waits for the whole body), and
+    /// hyper reads it only after the head is written on a connection.
+    Body(Arc<AtomicBool>),
+    /// A request without a body is whole once its head is written: whether it had a
+    /// connection (from then on the head may have been written).
+    Connection(CaptureConnection),
+}
+
+impl Sent {
+    fn may_have_been_sent(&self) -> bool {
+        match self {
+            Self::Body(read) => read.load(Ordering::Acquire),
+            Self::Connection(connection) => connection.connection_metadata().is_some(),
         }
     }
 }
