@@ -145,4 +145,8 @@ impl<T: Transport> Transport for ObservingTransport<T> {
     fn request_timeout(&self) -> Option<Duration> {
         self.inner.request_timeout()
     }
+
+    fn reads_route_template(&self) -> bool {
+        self.inner.reads_route_template()
+    }
 }

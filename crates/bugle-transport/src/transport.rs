@@ -46,6 +46,17 @@ pub trait Transport: Send + Sync + Debug {
     fn request_timeout(&self) -> Option<Duration> {
         None
     }
+
+    /// Whether this transport, or one it wraps, reads the
+    /// [`RouteTemplate`](crate::RouteTemplate) on a request's extensions (a cassette
+    /// recorder or replayer does). `true`, the default, unless it says otherwise.
+    ///
+    /// A caller may leave the template off when this is `false`: putting it on allocates
+    /// the request's extension map, which a transport that never reads it drops unread.
+    /// A transport that wraps another and reads nothing itself reports the inner one's.
+    fn reads_route_template(&self) -> bool {
+        true
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Arc<T> {
@@ -55,6 +66,10 @@ impl<T: Transport + ?Sized> Transport for Arc<T> {
 
     fn request_timeout(&self) -> Option<Duration> {
         (**self).request_timeout()
+    }
+
+    fn reads_route_template(&self) -> bool {
+        (**self).reads_route_template()
     }
 }
 
@@ -66,6 +81,10 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     fn request_timeout(&self) -> Option<Duration> {
         (**self).request_timeout()
     }
+
+    fn reads_route_template(&self) -> bool {
+        (**self).reads_route_template()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &T {
@@ -75,5 +94,9 @@ impl<T: Transport + ?Sized> Transport for &T {
 
     fn request_timeout(&self) -> Option<Duration> {
         (**self).request_timeout()
+    }
+
+    fn reads_route_template(&self) -> bool {
+        (**self).reads_route_template()
     }
 }

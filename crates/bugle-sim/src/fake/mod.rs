@@ -143,4 +143,9 @@ impl Transport for FakeDiscord {
             })
         })
     }
+
+    /// `false`: the fake routes by the request's path, as Discord does.
+    fn reads_route_template(&self) -> bool {
+        false
+    }
 }

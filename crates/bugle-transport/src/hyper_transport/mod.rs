@@ -142,6 +142,11 @@ impl Transport for HyperTransport {
     fn request_timeout(&self) -> Option<Duration> {
         self.request_timeout
     }
+
+    /// `false`: hyper sends what the request carries and names nothing.
+    fn reads_route_template(&self) -> bool {
+        false
+    }
 }
 
 impl fmt::Debug for HyperTransport {

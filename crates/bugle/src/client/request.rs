@@ -280,7 +280,7 @@ impl DiscordClient {
 
     /// The HTTP request of `call`, carrying its route's
     /// [`RouteTemplate`](bugle_transport::RouteTemplate)
-    /// (what a cassette names it by).
+    /// (what a cassette names it by) unless the transport reads none.
     ///
     /// # Errors
     ///
@@ -335,7 +335,9 @@ impl DiscordClient {
         *request.method_mut() = route.method();
         *request.uri_mut() = uri;
         *request.headers_mut() = headers;
-        request.extensions_mut().insert(route.template());
+        if self.inner.name_routes {
+            request.extensions_mut().insert(route.template());
+        }
         Ok(request)
     }
 }
