@@ -23,6 +23,9 @@ struct Options {
     /// Override the scenario's message count (the channel count for many-buckets).
     #[arg(long)]
     messages: Option<u64>,
+    /// Override how many operations each client process keeps in flight.
+    #[arg(long)]
+    in_flight: Option<usize>,
     /// Delay every answer by this many milliseconds, drawn uniformly (`20..50`, or `30`).
     #[arg(long)]
     latency: Option<Latency>,
@@ -51,6 +54,7 @@ impl Options {
     fn run_options(&self, scenario: Scenario) -> RunOptions {
         RunOptions {
             messages: self.messages,
+            in_flight: self.in_flight,
             latency: self.latency,
             processes: self
                 .processes
@@ -141,6 +145,9 @@ enum Command {
         /// The message count override the run uses.
         #[arg(long)]
         messages: Option<u64>,
+        /// The in-flight override the run uses.
+        #[arg(long)]
+        in_flight: Option<usize>,
         /// Share limits on the Redis named by `BUGLE_BENCH_WORKER_REDIS_URL`, keys under
         /// this prefix.
         #[arg(long)]
@@ -247,6 +254,7 @@ fn main() -> std::process::ExitCode {
                 processes,
                 minimum_s,
                 messages,
+                in_flight,
                 redis_prefix,
             } => {
                 let args = WorkerArgs {
@@ -259,6 +267,7 @@ fn main() -> std::process::ExitCode {
                 };
                 let options = RunOptions {
                     messages,
+                    in_flight,
                     ..RunOptions::default()
                 };
                 worker(args, &options, redis_prefix.as_deref()).await

@@ -170,6 +170,9 @@ impl WorkerProcess {
         if let Some(n) = options.messages {
             command.args(["--messages", &n.to_string()]);
         }
+        if let Some(n) = options.in_flight {
+            command.args(["--in-flight", &n.to_string()]);
+        }
         if let Some(shared) = shared {
             command.args(["--redis-prefix", &shared.prefix]);
             command.env(WORKER_REDIS_URL_ENV, &shared.url);

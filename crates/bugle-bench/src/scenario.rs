@@ -424,6 +424,8 @@ impl HiddenLimit {
 pub struct RunOptions {
     /// Override the scenario's message count (the channel count for `many-buckets`).
     pub messages: Option<u64>,
+    /// Override how many operations each client process keeps in flight.
+    pub in_flight: Option<usize>,
     /// Add this delay to every answer (`FakeDiscord`'s delay fault).
     pub latency: Option<Latency>,
     /// Client processes sharing the workload (`foreign-load`; 1 elsewhere).
@@ -445,6 +447,7 @@ impl Default for RunOptions {
     fn default() -> Self {
         Self {
             messages: None,
+            in_flight: None,
             latency: None,
             processes: 1,
             foreign_rate: None,
@@ -458,7 +461,11 @@ impl Default for RunOptions {
 impl RunOptions {
     /// The spec of `scenario` under these options.
     pub fn spec(&self, scenario: Scenario) -> Spec {
-        scenario.spec(self.messages).with_latency(self.latency)
+        let mut spec = scenario.spec(self.messages).with_latency(self.latency);
+        if let Some(in_flight) = self.in_flight {
+            spec.concurrency = in_flight.max(1);
+        }
+        spec
     }
 
     /// The command-line arguments that ask for these options (the defaults are left
@@ -467,6 +474,9 @@ impl RunOptions {
         let mut args = Vec::new();
         if let Some(n) = self.messages {
             args.extend(["--messages".to_owned(), n.to_string()]);
+        }
+        if let Some(n) = self.in_flight {
+            args.extend(["--in-flight".to_owned(), n.to_string()]);
         }
         if let Some(latency) = self.latency {
             args.extend(["--latency".to_owned(), latency.to_string()]);
@@ -956,6 +966,7 @@ mod tests {
     fn options_round_trip_through_the_command_line() {
         let options = RunOptions {
             messages: Some(40),
+            in_flight: Some(20),
             latency: Some("20..50".parse().unwrap()),
             processes: 4,
             foreign_rate: Some(100),
@@ -966,6 +977,8 @@ mod tests {
             [
                 "--messages",
                 "40",
+                "--in-flight",
+                "20",
                 "--latency",
                 "20..50",
                 "--processes",
@@ -980,5 +993,10 @@ mod tests {
         let spec = options.spec(Scenario::HiddenAll);
         assert_eq!(spec.latency, options.latency);
         assert_eq!(spec.jobs, 40);
+        assert_eq!(spec.concurrency, 20);
+        assert_eq!(
+            Scenario::HiddenAll.spec(None).concurrency,
+            RunOptions::default().spec(Scenario::HiddenAll).concurrency
+        );
     }
 }
