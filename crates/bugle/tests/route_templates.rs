@@ -63,19 +63,22 @@ async fn a_transport_that_reads_none_gets_none() {
     assert_eq!(templates_seen(false).await, [None]);
 }
 
+/// A transport that leaves `reads_route_template` at its default.
+#[derive(Debug)]
+struct Plain;
+
+impl Transport for Plain {
+    fn send(&self, _: TransportRequest) -> TransportFuture<'_> {
+        unreachable!("never sent")
+    }
+}
+
 #[test]
 fn hyper_and_the_fake_read_none_and_a_default_transport_reads_them() {
     let hyper = bugle_transport::HyperTransport::builder().build().unwrap();
     assert!(!hyper.reads_route_template());
     assert!(!fake_builder().build().reads_route_template());
     assert!(!Arc::new(hyper).reads_route_template());
-    #[derive(Debug)]
-    struct Plain;
-    impl Transport for Plain {
-        fn send(&self, _: TransportRequest) -> TransportFuture<'_> {
-            unreachable!("never sent")
-        }
-    }
     assert!(Plain.reads_route_template());
     assert!(Box::new(Plain).reads_route_template());
 }
