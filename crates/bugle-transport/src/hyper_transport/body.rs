@@ -25,7 +25,8 @@ pub(crate) struct RequestBody {
 }
 
 impl RequestBody {
-    /// `bytes`, with no flag (a transport without a request timeout has no use for it).
+    /// `bytes`, with no flag: for a transport without a request timeout, and for an
+    /// empty body, which hyper never reads.
     pub(crate) fn new(bytes: Bytes) -> Self {
         Self {
             bytes: Full::new(bytes),
