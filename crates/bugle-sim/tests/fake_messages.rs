@@ -332,55 +332,30 @@ async fn nonce_is_forgotten_after_the_window() {
     assert_eq!(discord.counters().duplicates_prevented, 0);
 }
 
+/// A message create in the text channel.
+async fn create(discord: &FakeDiscord, body: serde_json::Value) -> fake_support::Answer {
+    bot(discord, Method::POST, "/channels/100/messages", Some(body)).await
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_nonce_is_echoed_with_its_json_type_and_dedupes_by_its_text() {
     let discord = builder().build();
     let as_number = json!({"content": "x", "nonce": 123, "enforce_nonce": true});
-    let first = bot(
-        &discord,
-        Method::POST,
-        "/channels/100/messages",
-        Some(as_number),
-    )
-    .await;
+    let first = create(&discord, as_number).await;
     assert_eq!(first.json()["nonce"], json!(123));
     let as_text = json!({"content": "x", "nonce": "123", "enforce_nonce": true});
-    let second = bot(
-        &discord,
-        Method::POST,
-        "/channels/100/messages",
-        Some(as_text),
-    )
-    .await;
+    let second = create(&discord, as_text).await;
     assert_eq!(second.json()["id"], first.json()["id"]);
     assert_eq!(discord.counters().duplicates_prevented, 1);
     // Past the signed range: still a nonce for dedupe, though not one to echo.
     let large =
         json!({"content": "z", "nonce": 18_446_744_073_709_551_615_u64, "enforce_nonce": true});
-    let large_first = bot(
-        &discord,
-        Method::POST,
-        "/channels/100/messages",
-        Some(large.clone()),
-    )
-    .await;
-    let large_again = bot(
-        &discord,
-        Method::POST,
-        "/channels/100/messages",
-        Some(large),
-    )
-    .await;
+    let large_first = create(&discord, large.clone()).await;
+    let large_again = create(&discord, large).await;
     assert_eq!(large_again.json()["id"], large_first.json()["id"]);
     assert_eq!(discord.counters().duplicates_prevented, 2);
     let fresh = json!({"content": "y", "nonce": "run-18"});
-    let third = bot(
-        &discord,
-        Method::POST,
-        "/channels/100/messages",
-        Some(fresh),
-    )
-    .await;
+    let third = create(&discord, fresh).await;
     assert_eq!(third.json()["nonce"], json!("run-18"));
     assert_eq!(discord.messages(TEXT).len(), 3);
 }
@@ -389,9 +364,7 @@ async fn a_nonce_is_echoed_with_its_json_type_and_dedupes_by_its_text() {
 async fn a_message_body_is_the_same_json_whether_sent_fetched_or_listed() {
     let discord = builder().build();
     let body = json!({"content": "deploy done", "nonce": "run-17"});
-    let sent = bot(&discord, Method::POST, "/channels/100/messages", Some(body))
-        .await
-        .json();
+    let sent = create(&discord, body).await.json();
     assert_eq!(sent["components"], json!([]));
     let id = sent["id"].as_str().expect("an id").to_owned();
     let path = format!("/channels/100/messages/{id}");

@@ -82,8 +82,6 @@ struct Inner {
     /// when none is configured. Built once, for every request.
     headers: FixedHeaders,
     transport: Arc<dyn Transport>,
-    /// Whether requests carry their route template ([`Transport::reads_route_template`]).
-    name_routes: bool,
     backend: Backend,
     limiter: RateLimiter,
     dm_channels: Mutex<HashMap<UserId, ChannelId>>,
@@ -142,14 +140,12 @@ impl DiscordClient {
         };
         let api_root = config.api_root();
         let headers = FixedHeaders::new(config.user_agent(), bot_token.as_ref());
-        let name_routes = transport.reads_route_template();
         Self {
             inner: Arc::new(Inner {
                 config,
                 api_root,
                 headers,
                 transport,
-                name_routes,
                 backend,
                 limiter,
                 dm_channels: Mutex::new(HashMap::new()),

@@ -335,7 +335,7 @@ impl DiscordClient {
         *request.method_mut() = route.method();
         *request.uri_mut() = uri;
         *request.headers_mut() = headers;
-        if self.inner.name_routes {
+        if self.inner.transport.reads_route_template() {
             request.extensions_mut().insert(route.template());
         }
         Ok(request)

@@ -139,13 +139,8 @@ pub(super) fn list(ctx: &mut Ctx<'_>, req: &Incoming) -> HandlerResult {
             page.push(b',');
         }
         let rec = &ctx.state.messages[&id];
-        let view = MessageView::FETCHED;
-        page.extend(render::message_body(
-            ctx.state,
-            rec,
-            ctx.settings.bot_id,
-            view,
-        ));
+        let body = render::message_body(ctx.state, rec, ctx.settings.bot_id, MessageView::FETCHED);
+        page.extend(body);
     }
     page.push(b']');
     Ok(Reply::encoded_json(StatusCode::OK, page))
