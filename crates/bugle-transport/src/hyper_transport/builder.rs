@@ -5,13 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hyper_rustls::HttpsConnectorBuilder;
-use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 use rustls::{ClientConfig, RootCertStore};
 
 use super::HyperTransport;
 use super::connector::TimedConnector;
+use super::pool::Pool;
 use crate::TransportError;
 
 /// How long connecting (TCP and TLS together) may take, unless set otherwise.
@@ -156,14 +155,13 @@ impl HyperTransportBuilder {
             .enable_http1()
             .enable_http2()
             .wrap_connector(tcp);
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(self.pool_idle_timeout)
-            .pool_max_idle_per_host(self.pool_max_idle_per_host)
-            .pool_timer(TokioTimer::new())
-            .timer(TokioTimer::new())
-            .build(TimedConnector::new(https, self.connect_timeout));
+        let pool = Pool::new(
+            TimedConnector::new(https, self.connect_timeout),
+            self.pool_idle_timeout,
+            self.pool_max_idle_per_host,
+        );
         Ok(HyperTransport {
-            client,
+            pool,
             request_timeout: self.request_timeout,
             allow_plain_http: self.allow_plain_http,
         })

@@ -1,4 +1,4 @@
-//! Turning hyper and hyper-util errors into [`TransportError`]s.
+//! Turning connector and hyper errors into [`TransportError`]s.
 //!
 //! The rule for `request_may_have_been_sent`: a failure while connecting (TCP, TLS, the
 //! connect timeout) sent nothing; a request hyper gave back unsent (`is_canceled`) sent
@@ -14,35 +14,40 @@ use super::connector::{ConnectFailure, ConnectStage};
 use super::origin::Origin;
 use crate::{TransportError, TransportErrorKind};
 
-/// Maps an error from the pooled client's `request` call.
-pub(crate) fn request_error(
-    error: hyper_util::client::legacy::Error,
-    origin: &Origin,
-) -> TransportError {
-    if let Some(failure) = find::<ConnectFailure>(&error) {
-        let stage = failure.stage();
-        let e = match stage {
-            ConnectStage::Tcp => TransportError::connect(format!("could not connect to {origin}")),
-            ConnectStage::Tls => TransportError::tls(format!(
-                "tls handshake with {origin} failed; check that its certificate is trusted"
-            )),
-            ConnectStage::Timeout => {
-                TransportError::timeout(false, format!("connecting to {origin} timed out"))
-            }
-        };
-        return e.with_source(error);
-    }
-    if let Some(hyper_error) = find::<hyper::Error>(&error) {
-        return hyper_error_to_transport(hyper_error, origin).with_source(error);
-    }
-    if error.is_connect() {
-        return TransportError::connect(format!("could not connect to {origin}"))
-            .with_source(error);
-    }
-    TransportError::invalid_request(format!(
-        "the request to {origin} could not be sent as given"
-    ))
+/// Maps a failed connection attempt: nothing of the request was sent.
+pub(crate) fn connect_error(failure: ConnectFailure, origin: &Origin) -> TransportError {
+    let error = match failure.stage() {
+        ConnectStage::Tcp => TransportError::connect(format!("could not connect to {origin}")),
+        ConnectStage::Tls => TransportError::tls(format!(
+            "tls handshake with {origin} failed; check that its certificate is trusted"
+        )),
+        ConnectStage::Timeout => {
+            TransportError::timeout(false, format!("connecting to {origin} timed out"))
+        }
+    };
+    error.with_source(failure)
+}
+
+/// Maps a failed HTTP handshake on a new connection (an HTTP/2 preface the server
+/// refused): nothing of the request was sent.
+pub(crate) fn handshake_error(error: hyper::Error, origin: &Origin) -> TransportError {
+    TransportError::connect(format!("the http handshake with {origin} failed")).with_source(error)
+}
+
+/// Maps a connection that closed before the request was written on it: nothing was
+/// sent.
+pub(crate) fn closed_before_write(error: hyper::Error, origin: &Origin) -> TransportError {
+    TransportError::new(
+        TransportErrorKind::Io,
+        false,
+        format!("the connection to {origin} closed before the request was written"),
+    )
     .with_source(error)
+}
+
+/// Maps an error from sending the request on a connection and reading its head.
+pub(crate) fn send_error(error: hyper::Error, origin: &Origin) -> TransportError {
+    hyper_error_to_transport(&error, origin).with_source(error)
 }
 
 /// Maps an error met while reading the response body.
@@ -65,7 +70,8 @@ pub(crate) fn body_error(error: hyper::Error, origin: &Origin) -> TransportError
 fn hyper_error_to_transport(error: &hyper::Error, origin: &Origin) -> TransportError {
     if error.is_canceled() {
         // hyper hands a request back unsent when its connection closed before it was
-        // written (the pooled client retries those once on a reused connection).
+        // written (the transport retries those once, on a new connection, when the
+        // closed one was reused).
         return TransportError::new(
             TransportErrorKind::Io,
             false,

@@ -5,15 +5,15 @@ mod builder;
 mod classify;
 mod connector;
 mod origin;
+mod pool;
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use http::Uri;
+use http::header::HOST;
 use http_body_util::BodyExt as _;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::{CaptureConnection, capture_connection};
 
 use body::RequestBody;
 
@@ -21,8 +21,8 @@ pub use builder::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST,
     DEFAULT_REQUEST_TIMEOUT, HyperTransportBuilder,
 };
-use connector::TimedConnector;
 use origin::{Origin, Scheme};
+use pool::{Pool, Sender};
 
 use crate::{Transport, TransportError, TransportFuture, TransportRequest, TransportResponse};
 
@@ -38,7 +38,7 @@ use crate::{Transport, TransportError, TransportFuture, TransportRequest, Transp
 /// (a webhook token lives in the path) and never a header.
 #[derive(Clone)]
 pub struct HyperTransport {
-    client: Client<TimedConnector, RequestBody>,
+    pool: Pool,
     request_timeout: Option<Duration>,
     allow_plain_http: bool,
 }
@@ -62,76 +62,135 @@ impl HyperTransport {
             )));
         }
         let (parts, body) = request.into_parts();
-        let (request, sent) = if self.request_timeout.is_none() {
-            (
-                http::Request::from_parts(parts, RequestBody::new(body)),
-                None,
-            )
-        } else if body.is_empty() {
-            // hyper never reads an empty body: watch for the connection instead.
-            let mut request = http::Request::from_parts(parts, RequestBody::new(body));
-            let connection = capture_connection(&mut request);
-            (request, Some(Sent::Connection(connection)))
-        } else {
+        // How a timed-out request tells whether it may have taken effect. One with a
+        // body: whether hyper started reading the body. Until the body has left, the
+        // server cannot act on the request (it waits for the whole body), and hyper
+        // reads it only after the head is written on a connection. One without a body
+        // is whole once its head is written: whether it was handed to a connection.
+        let (body, read) = if self.request_timeout.is_some() && !body.is_empty() {
             let (body, read) = RequestBody::watched(body);
-            let request = http::Request::from_parts(parts, body);
-            (request, Some(Sent::Body(read)))
+            (body, Some(read))
+        } else {
+            (RequestBody::new(body), None)
         };
-        let exchange = async {
-            let response = self
-                .client
-                .request(request)
-                .await
-                .map_err(|e| classify::request_error(e, &origin))?;
-            let (parts, body) = response.into_parts();
-            let body = body
-                .collect()
-                .await
-                .map_err(|e| classify::body_error(e, &origin))?
-                .to_bytes();
-            Ok(http::Response::from_parts(parts, body))
-        };
-        let (Some(limit), Some(sent)) = (self.request_timeout, sent) else {
+        let handed = AtomicBool::new(false);
+        let exchange = self.exchange(&origin, http::Request::from_parts(parts, body), &handed);
+        let Some(limit) = self.request_timeout else {
             return exchange.await;
         };
-        if let Ok(result) = tokio::time::timeout(limit, exchange).await {
-            result
-        } else {
-            let may_have_been_sent = sent.may_have_been_sent();
-            let message = match (&sent, may_have_been_sent) {
-                (_, true) => {
-                    format!("no complete response from {origin} within the request timeout")
+        let timed = tokio::time::timeout(limit, exchange).await;
+        if let Ok(result) = timed {
+            return result;
+        }
+        let may_have_been_sent = match &read {
+            Some(read) => read.load(Ordering::Acquire),
+            None => handed.load(Ordering::Acquire),
+        };
+        let message = match (read.is_some(), may_have_been_sent) {
+            (_, true) => format!("no complete response from {origin} within the request timeout"),
+            (true, false) => {
+                format!("the request to {origin} was not sent within the request timeout")
+            }
+            (false, false) => {
+                format!("connecting to {origin} did not finish within the request timeout")
+            }
+        };
+        Err(TransportError::timeout(may_have_been_sent, message))
+    }
+
+    /// Sends `request` on a pooled connection or a new one, and reads the whole answer.
+    /// A request that a reused connection gives back unsent (it closed before the
+    /// request was written) is sent once more, on a new connection. `handed` turns
+    /// `true` while the request is with a connection.
+    async fn exchange(
+        &self,
+        origin: &Origin,
+        mut request: http::Request<RequestBody>,
+        handed: &AtomicBool,
+    ) -> Result<TransportResponse, TransportError> {
+        let (mut pooled, host) = self.pool.checkout(origin);
+        let mut reused = pooled.is_some();
+        let uri = request.uri().clone();
+        loop {
+            let sender = if let Some(sender) = pooled.take() {
+                sender
+            } else {
+                reused = false;
+                // Boxed: connecting (TCP, TLS, an HTTP/2 handshake) is a large future, and
+                // each request's future would otherwise be as large, and copied whole as
+                // it moves, for a step most requests skip.
+                Box::pin(self.pool.connect(origin, &uri)).await?
+            };
+            let mut error = match sender {
+                Sender::Http1(mut sender) => {
+                    if let Err(error) = sender.ready().await {
+                        if reused {
+                            continue;
+                        }
+                        return Err(classify::closed_before_write(error, origin));
+                    }
+                    request
+                        .headers_mut()
+                        .entry(HOST)
+                        .or_insert_with(|| host.clone());
+                    *request.uri_mut() = origin_form(&uri);
+                    handed.store(true, Ordering::Release);
+                    match sender.try_send_request(request).await {
+                        Ok(response) => {
+                            let response = read_body(response, origin).await?;
+                            self.pool.put_back(origin, sender);
+                            return Ok(response);
+                        }
+                        Err(error) => error,
+                    }
                 }
-                (Sent::Body(_), false) => {
-                    format!("the request to {origin} was not sent within the request timeout")
-                }
-                (Sent::Connection(_), false) => {
-                    format!("connecting to {origin} did not finish within the request timeout")
+                Sender::Http2(mut sender) => {
+                    if let Err(error) = sender.ready().await {
+                        if reused {
+                            continue;
+                        }
+                        return Err(classify::closed_before_write(error, origin));
+                    }
+                    handed.store(true, Ordering::Release);
+                    match sender.try_send_request(request).await {
+                        Ok(response) => return read_body(response, origin).await,
+                        Err(error) => error,
+                    }
                 }
             };
-            Err(TransportError::timeout(may_have_been_sent, message))
+            match error.take_message() {
+                Some(unsent) => {
+                    handed.store(false, Ordering::Release);
+                    if !reused {
+                        return Err(classify::closed_before_write(error.into_error(), origin));
+                    }
+                    request = unsent;
+                    *request.uri_mut() = uri.clone();
+                }
+                None => return Err(classify::send_error(error.into_error(), origin)),
+            }
         }
     }
 }
 
-/// How a timed-out request tells whether it may have taken effect.
-enum Sent {
-    /// A request with a body: whether hyper started reading the body. Until it has
-    /// left, the server cannot act on the request (it waits for the whole body), and
-    /// hyper reads it only after the head is written on a connection.
-    Body(Arc<AtomicBool>),
-    /// A request without a body is whole once its head is written: whether it had a
-    /// connection (from then on the head may have been written).
-    Connection(CaptureConnection),
+/// The request target of an HTTP/1.1 request: the path and query alone.
+fn origin_form(uri: &Uri) -> Uri {
+    uri.path_and_query()
+        .map_or_else(Uri::default, |path| Uri::from(path.clone()))
 }
 
-impl Sent {
-    fn may_have_been_sent(&self) -> bool {
-        match self {
-            Self::Body(read) => read.load(Ordering::Acquire),
-            Self::Connection(connection) => connection.connection_metadata().is_some(),
-        }
-    }
+/// Reads the whole body of `response`.
+async fn read_body(
+    response: http::Response<hyper::body::Incoming>,
+    origin: &Origin,
+) -> Result<TransportResponse, TransportError> {
+    let (parts, body) = response.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map_err(|e| classify::body_error(e, origin))?
+        .to_bytes();
+    Ok(http::Response::from_parts(parts, body))
 }
 
 impl Transport for HyperTransport {

@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use http::Uri;
 use http::uri::Authority;
+use http::{HeaderValue, Uri};
 
 use crate::TransportError;
 
@@ -19,7 +19,7 @@ pub(crate) enum Scheme {
 ///
 /// It keeps the URI's authority (shared with the URI, not copied: one is made for every
 /// request) and prints only its host and port, never user info.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Origin {
     scheme: Scheme,
     authority: Authority,
@@ -57,6 +57,22 @@ impl Origin {
     pub(crate) fn scheme(&self) -> Scheme {
         self.scheme
     }
+
+    /// The `Host` header of an HTTP/1.1 request to this origin: the host, and the port
+    /// when it is not the scheme's default.
+    pub(crate) fn host_header(&self) -> HeaderValue {
+        let host = self.authority.host();
+        let default = match self.scheme {
+            Scheme::Http => 80,
+            Scheme::Https => 443,
+        };
+        let value = match self.authority.port_u16() {
+            Some(port) if port != default => HeaderValue::from_str(&format!("{host}:{port}")),
+            _ => HeaderValue::from_str(host),
+        };
+        // An authority's host and port are valid header text.
+        value.expect("a uri authority is a valid header value")
+    }
 }
 
 impl fmt::Display for Origin {
@@ -91,6 +107,20 @@ mod tests {
         );
         let ipv6: Uri = "https://[::1]:8443/api".parse().unwrap();
         assert_eq!(Origin::of(&ipv6).unwrap().to_string(), "https://[::1]:8443");
+    }
+
+    #[test]
+    fn host_header_names_the_port_only_when_it_is_not_the_default() {
+        let header = |uri: &str| Origin::of(&uri.parse().unwrap()).unwrap().host_header();
+        assert_eq!(header("https://discord.com/api"), "discord.com");
+        assert_eq!(header("https://discord.com:443/api"), "discord.com");
+        assert_eq!(
+            header("https://user:pw@discord.com:8443/api"),
+            "discord.com:8443"
+        );
+        assert_eq!(header("http://127.0.0.1:80/api"), "127.0.0.1");
+        assert_eq!(header("http://127.0.0.1:8080/api"), "127.0.0.1:8080");
+        assert_eq!(header("https://[::1]:8443/api"), "[::1]:8443");
     }
 
     #[test]
