@@ -23,9 +23,11 @@ pub type TransportFuture<'a> =
 /// Sends one HTTP request and returns its response.
 ///
 /// A transport does TLS, connection pooling and its own connect and per-request timeouts.
-/// It never rate-limits and never retries: the caller (bugle's facade) does those, so a
-/// transport can be swapped for a recorder, a replayer or an in-memory Discord without
-/// changing what the client does.
+/// It never rate-limits and never retries a request that may have been sent: the caller
+/// (bugle's facade) does those, so a transport can be swapped for a recorder, a replayer
+/// or an in-memory Discord without changing what the client does. (Sending again a
+/// request that a pooled connection gave back unwritten is the transport's own business:
+/// nothing of it reached the server.)
 pub trait Transport: Send + Sync + Debug {
     /// Sends `request` and resolves to the full response, whatever its status.
     ///
