@@ -8,7 +8,12 @@
 //!   connection API, no pool, no limiter), one in flight and 64 in flight. The baseline is
 //!   what the server, the loopback and HTTP cost; bugle's p50 and p99 minus the baseline's
 //!   are what bugle adds. Both clients are warmed up first, untimed, on the connections
-//!   (bugle's pool, the bare ones) the timed requests then use.
+//!   (bugle's pool, the bare ones) the timed requests then use. Each client has channels
+//!   and a webhook of its own, so their buckets are not the same: the two are timed one
+//!   after the other, and on shared buckets the bare connection's requests would still
+//!   count in the window bugle's timing starts in. bugle would rightly take them for
+//!   another sender on the token and share the bucket with it (one request at a time),
+//!   which `foreign-load` measures; here it would hide what bugle adds.
 //! - **Recovery after a 429.** Against Discord's default limits (5 per 5 s per channel), a
 //!   bare connection fills a fresh channel's bucket, then bugle sends one create there: it
 //!   meets a 429 whose `retry_after` says when the bucket opens. The figure is the time
@@ -242,11 +247,11 @@ async fn time_raw(
                 let started = Instant::now();
                 let result = match op {
                     Op::SendMessage => {
-                        let channel = CHANNEL_BASE + n % LATENCY_CHANNELS;
+                        let channel = CHANNEL_BASE + LATENCY_CHANNELS + n % LATENCY_CHANNELS;
                         raw.create(channel, &content(n)).await
                     }
                     Op::ExecuteWebhook => {
-                        let (id, token, _) = Spec::webhook(0);
+                        let (id, token, _) = Spec::webhook(1);
                         let body = serde_json::json!({ "content": content(n) }).to_string();
                         let path = format!("webhooks/{id}/{token}?wait=true");
                         raw.send(Method::POST, &path, Bytes::from(body), false)

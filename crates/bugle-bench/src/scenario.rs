@@ -256,8 +256,9 @@ impl Scenario {
             },
             Self::Latency => Spec {
                 jobs: 0,
-                channels: LATENCY_CHANNELS,
-                webhooks: 1,
+                // Each client's own channels and webhook (see `latency.rs`).
+                channels: 2 * LATENCY_CHANNELS,
+                webhooks: 2,
                 concurrency: 64,
                 buckets: ServerLimits::announced_but_lifted(),
                 client_global_per_second: Some(1_000_000),
@@ -514,7 +515,8 @@ impl RunOptions {
     }
 }
 
-/// The channels the `latency` measurement spreads its creates over.
+/// The channels the `latency` measurement spreads each client's creates over (bugle's are
+/// the first ones, the bare connection's the next as many).
 pub const LATENCY_CHANNELS: u64 = 64;
 
 /// A delay `FakeDiscord` adds before every answer, drawn uniformly from `min..=max`

@@ -19,7 +19,7 @@ pub(crate) enum Scheme {
 ///
 /// It keeps the URI's authority (shared with the URI, not copied: one is made for every
 /// request) and prints only its host and port, never user info.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Eq)]
 pub(crate) struct Origin {
     scheme: Scheme,
     authority: Authority,
@@ -75,6 +75,17 @@ impl Origin {
     }
 }
 
+impl PartialEq for Origin {
+    /// Same scheme and authority. The authorities' bytes are compared first: a client's
+    /// requests all spell their origin the same way, and `Authority`'s own comparison
+    /// ignores case byte by byte (it runs on every checkout and return of a connection).
+    fn eq(&self, other: &Self) -> bool {
+        self.scheme == other.scheme
+            && (self.authority.as_str() == other.authority.as_str()
+                || self.authority == other.authority)
+    }
+}
+
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let scheme = match self.scheme {
@@ -121,6 +132,27 @@ mod tests {
         assert_eq!(header("http://127.0.0.1:80/api"), "127.0.0.1");
         assert_eq!(header("http://127.0.0.1:8080/api"), "127.0.0.1:8080");
         assert_eq!(header("https://[::1]:8443/api"), "[::1]:8443");
+    }
+
+    #[test]
+    fn origins_compare_scheme_and_authority_ignoring_case() {
+        let origin = |uri: &str| Origin::of(&uri.parse().unwrap()).unwrap();
+        assert_eq!(
+            origin("https://discord.com/a"),
+            origin("https://discord.com/b?x=1")
+        );
+        assert_eq!(
+            origin("https://Discord.COM/a"),
+            origin("https://discord.com/a")
+        );
+        assert_ne!(
+            origin("https://discord.com/a"),
+            origin("http://discord.com/a")
+        );
+        assert_ne!(
+            origin("https://discord.com/a"),
+            origin("https://discord.com:8443/a")
+        );
     }
 
     #[test]
