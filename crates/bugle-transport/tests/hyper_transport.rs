@@ -3,15 +3,12 @@
 
 mod support;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bugle_transport::{HyperTransport, Transport as _, TransportErrorKind, TransportRequest};
 use bytes::Bytes;
 use http::{Method, StatusCode, Version};
-use support::{TestCa, plain_server, silent_server, tls_server};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use support::{TestCa, closing_server, plain_server, silent_server, tls_server};
 
 fn request(method: Method, uri: &str, body: &'static str) -> TransportRequest {
     http::Request::builder()
@@ -276,47 +273,14 @@ async fn request_timeout_while_connecting_is_not_sent() {
     }
 }
 
-/// A plain HTTP/1.1 server that answers each connection's first request and then closes
-/// it without saying so (no `Connection: close`), as a server does with an idle
-/// keep-alive connection. Returns the address and the count of connections.
-async fn closing_server() -> (std::net::SocketAddr, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let connections = Arc::new(AtomicUsize::new(0));
-    let count = connections.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
-            count.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buf = [0; 1024];
-                while !head.ends_with(b"\r\n\r\n") {
-                    match socket.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let answer = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
-                let _ = socket.write_all(answer).await;
-                // Closes once the client has taken the connection back as idle.
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            });
-        }
-    });
-    (addr, connections)
-}
-
 #[tokio::test]
 async fn a_connection_the_server_closed_while_idle_is_not_used_again() {
-    let (addr, connections) = closing_server().await;
+    let server = closing_server().await;
     let transport = HyperTransport::builder()
         .allow_plain_http(true)
         .build()
         .unwrap();
-    let uri = format!("http://127.0.0.1:{}/api/gateway", addr.port());
+    let uri = format!("http://127.0.0.1:{}/api/gateway", server.addr.port());
     for round in 1..=3 {
         let response = transport
             .send(request(Method::GET, &uri, ""))
@@ -326,7 +290,7 @@ async fn a_connection_the_server_closed_while_idle_is_not_used_again() {
         // Lets the server's close reach the idle connection.
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(connections.load(Ordering::SeqCst), 3);
+    assert_eq!(server.connections(), 3);
 }
 
 #[tokio::test]

@@ -9,6 +9,11 @@
 //! spawned a task per request to put the connection back. Here the `Host` header is made
 //! once per origin, the origins are a short list, and the request's own task puts its
 //! connection back.
+//!
+//! Each connection still runs on a task of its own. Driving an HTTP/1.1 connection from
+//! the task of the request it carries was measured and is slower: every step of the
+//! connection then polls the request's whole stack of futures again (docs/benchmarks.md,
+//! 2026-12-07).
 
 use std::future::poll_fn;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -70,6 +75,8 @@ struct Inner {
 }
 
 impl Pool {
+    /// A pool opening its connections with `connector`, closing idle ones after
+    /// `idle_timeout` and keeping at most `max_idle` idle per origin.
     pub(crate) fn new(
         connector: TimedConnector,
         idle_timeout: Option<Duration>,

@@ -1,11 +1,14 @@
 //! Loopback servers for the `HyperTransport` tests: TLS (certificates made with rcgen),
-//! plain HTTP, and a server that reads but never answers.
+//! plain HTTP, a server that reads but never answers, and one that closes each connection
+//! after its first answer.
 
 #![allow(dead_code, unreachable_pub)]
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
@@ -16,8 +19,8 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use rustls::RootCertStore;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use tokio::io::AsyncReadExt as _;
-use tokio::net::TcpListener;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 
 /// A certificate authority made for one test.
@@ -138,8 +141,12 @@ pub async fn tls_server(ca: &TestCa, alpn: &[&[u8]]) -> TestServer {
     TestServer { addr, connections }
 }
 
-/// A plain HTTP/1.1 server.
-pub async fn plain_server() -> TestServer {
+/// Accepts connections on a free loopback port, counts them, and runs `handle` on each.
+async fn serve<F, Fut>(handle: F) -> TestServer
+where
+    F: Fn(TcpStream) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let connections = Arc::new(AtomicUsize::new(0));
@@ -150,37 +157,53 @@ pub async fn plain_server() -> TestServer {
                 return;
             };
             counter.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(async move {
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(tcp), service_fn(echo))
-                    .await;
-            });
+            tokio::spawn(handle(tcp));
         }
     });
     TestServer { addr, connections }
 }
 
+/// A plain HTTP/1.1 server.
+pub async fn plain_server() -> TestServer {
+    serve(|tcp| async move {
+        let _ = hyper::server::conn::http1::Builder::new()
+            .serve_connection(TokioIo::new(tcp), service_fn(echo))
+            .await;
+    })
+    .await
+}
+
 /// A server that accepts, reads everything it is sent and never answers.
 pub async fn silent_server() -> TestServer {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&connections);
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut tcp, _)) = listener.accept().await else {
+    serve(|mut tcp| async move {
+        let mut buf = [0_u8; 1024];
+        while let Ok(n) = tcp.read(&mut buf).await {
+            if n == 0 {
                 return;
-            };
-            counter.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(async move {
-                let mut buf = [0_u8; 1024];
-                while let Ok(n) = tcp.read(&mut buf).await {
-                    if n == 0 {
-                        return;
-                    }
-                }
-            });
+            }
         }
-    });
-    TestServer { addr, connections }
+    })
+    .await
+}
+
+/// A plain HTTP/1.1 server that answers each connection's first request (`200`, body
+/// `ok`) and then closes it without saying so (no `Connection: close`), as a server does
+/// with an idle keep-alive connection: 20 ms after the answer, once the client has taken
+/// the connection back as idle.
+pub async fn closing_server() -> TestServer {
+    serve(|mut tcp| async move {
+        let mut head = Vec::new();
+        let mut buf = [0; 1024];
+        while !head.ends_with(b"\r\n\r\n") {
+            match tcp.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => head.extend_from_slice(&buf[..n]),
+            }
+        }
+        let _ = tcp
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+            .await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    })
+    .await
 }
