@@ -11,9 +11,9 @@
 //! connection back.
 //!
 //! Each connection still runs on a task of its own. Driving an HTTP/1.1 connection from
-//! the task of the request it carries was measured and is slower: every step of the
-//! connection then polls the request's whole stack of futures again (docs/benchmarks.md,
-//! 2026-12-07).
+//! the task of the request it carries was measured and is slower, most likely because
+//! every wake of the connection then polls the request's whole stack of futures again
+//! (docs/benchmarks.md, 2026-12-07).
 
 use std::future::poll_fn;
 use std::sync::atomic::{AtomicBool, Ordering};
