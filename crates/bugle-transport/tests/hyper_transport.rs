@@ -209,7 +209,7 @@ async fn connection_refused_is_connect_not_sent() {
 #[tokio::test]
 async fn a_server_that_never_answers_times_out_with_the_request_sent() {
     // Both signals: a request with a body counts once hyper reads its body, one without
-    // once it has a connection (its head is the whole of it).
+    // once it is handed to a connection (its head is the whole of it).
     let server = silent_server().await;
     let transport = HyperTransport::builder()
         .allow_plain_http(true)
@@ -249,8 +249,8 @@ async fn a_tls_handshake_that_never_completes_is_a_connect_timeout_not_sent() {
 
 #[tokio::test]
 async fn request_timeout_while_connecting_is_not_sent() {
-    // Both signals: no connection for a request without a body, a body not yet read for
-    // one with (hyper reads it only on a connection, after the head).
+    // Both signals: a request without a body not yet handed to a connection, and one
+    // with a body not yet read (hyper reads it only on a connection, after the head).
     let server = silent_server().await;
     let transport = HyperTransport::builder()
         .connect_timeout(None)

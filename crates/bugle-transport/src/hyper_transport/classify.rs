@@ -4,7 +4,7 @@
 //! connect timeout) sent nothing; a request hyper gave back unsent (`is_canceled`) sent
 //! nothing; anything after the request started on an established connection may have
 //! reached the server. (A request timeout is decided in `mod.rs`: a request with a body
-//! counts as sent once hyper starts reading the body, one without once it has a
+//! counts as sent once hyper starts reading the body, one without once it is handed to a
 //! connection.)
 
 use std::error::Error as StdError;
@@ -47,7 +47,34 @@ pub(crate) fn closed_before_write(error: hyper::Error, origin: &Origin) -> Trans
 
 /// Maps an error from sending the request on a connection and reading its head.
 pub(crate) fn send_error(error: hyper::Error, origin: &Origin) -> TransportError {
-    hyper_error_to_transport(&error, origin).with_source(error)
+    if error.is_canceled() {
+        // hyper cancels a request it did not write when its connection closed first.
+        return closed_before_write(error, origin);
+    }
+    let (kind, message) = if error.is_timeout() {
+        (TransportErrorKind::Timeout, "timed out waiting for")
+    } else if error.is_parse() || error.is_parse_status() {
+        (
+            TransportErrorKind::Protocol,
+            "received an invalid http response from",
+        )
+    } else if error.is_incomplete_message() || error.is_closed() {
+        (
+            TransportErrorKind::Protocol,
+            "the connection closed before a full response from",
+        )
+    } else if find::<io::Error>(&error).is_some() {
+        (
+            TransportErrorKind::Io,
+            "reading or writing the connection failed with",
+        )
+    } else {
+        (
+            TransportErrorKind::Protocol,
+            "the http exchange failed with",
+        )
+    };
+    TransportError::new(kind, true, format!("{message} {origin}")).with_source(error)
 }
 
 /// Maps an error met while reading the response body.
@@ -65,43 +92,6 @@ pub(crate) fn body_error(error: hyper::Error, origin: &Origin) -> TransportError
         format!("reading the response body from {origin} failed"),
     )
     .with_source(error)
-}
-
-fn hyper_error_to_transport(error: &hyper::Error, origin: &Origin) -> TransportError {
-    if error.is_canceled() {
-        // hyper hands a request back unsent when its connection closed before it was
-        // written (the transport retries those once, on a new connection, when the
-        // closed one was reused).
-        return TransportError::new(
-            TransportErrorKind::Io,
-            false,
-            format!("the connection to {origin} closed before the request was written"),
-        );
-    }
-    let (kind, message) = if error.is_timeout() {
-        (TransportErrorKind::Timeout, "timed out waiting for")
-    } else if error.is_parse() || error.is_parse_status() {
-        (
-            TransportErrorKind::Protocol,
-            "received an invalid http response from",
-        )
-    } else if error.is_incomplete_message() || error.is_closed() {
-        (
-            TransportErrorKind::Protocol,
-            "the connection closed before a full response from",
-        )
-    } else if find::<io::Error>(error).is_some() {
-        (
-            TransportErrorKind::Io,
-            "reading or writing the connection failed with",
-        )
-    } else {
-        (
-            TransportErrorKind::Protocol,
-            "the http exchange failed with",
-        )
-    };
-    TransportError::new(kind, true, format!("{message} {origin}"))
 }
 
 /// The first error of type `E` in `error`'s source chain, `error` included.

@@ -112,7 +112,7 @@ impl HyperTransport {
         let mut reused = pooled.is_some();
         let uri = request.uri().clone();
         loop {
-            let sender = if let Some(sender) = pooled.take() {
+            let mut sender = if let Some(sender) = pooled.take() {
                 sender
             } else {
                 reused = false;
@@ -121,42 +121,27 @@ impl HyperTransport {
                 // it moves, for a step most requests skip.
                 Box::pin(self.pool.connect(origin, &uri)).await?
             };
-            let mut error = match sender {
-                Sender::Http1(mut sender) => {
-                    if let Err(error) = sender.ready().await {
-                        if reused {
-                            continue;
-                        }
-                        return Err(classify::closed_before_write(error, origin));
-                    }
-                    request
-                        .headers_mut()
-                        .entry(HOST)
-                        .or_insert_with(|| host.clone());
-                    *request.uri_mut() = origin_form(&uri);
-                    handed.store(true, Ordering::Release);
-                    match sender.try_send_request(request).await {
-                        Ok(response) => {
-                            let response = read_body(response, origin).await?;
-                            self.pool.put_back(origin, sender);
-                            return Ok(response);
-                        }
-                        Err(error) => error,
-                    }
+            if let Err(error) = sender.ready().await {
+                if reused {
+                    continue;
                 }
-                Sender::Http2(mut sender) => {
-                    if let Err(error) = sender.ready().await {
-                        if reused {
-                            continue;
-                        }
-                        return Err(classify::closed_before_write(error, origin));
-                    }
-                    handed.store(true, Ordering::Release);
-                    match sender.try_send_request(request).await {
-                        Ok(response) => return read_body(response, origin).await,
-                        Err(error) => error,
-                    }
+                return Err(classify::closed_before_write(error, origin));
+            }
+            if matches!(sender, Sender::Http1(_)) {
+                request
+                    .headers_mut()
+                    .entry(HOST)
+                    .or_insert_with(|| host.clone());
+                *request.uri_mut() = origin_form(&uri);
+            }
+            handed.store(true, Ordering::Release);
+            let mut error = match sender.send(request).await {
+                Ok(response) => {
+                    let response = read_body(response, origin).await?;
+                    self.pool.put_back(origin, sender);
+                    return Ok(response);
                 }
+                Err(error) => error,
             };
             match error.take_message() {
                 Some(unsent) => {

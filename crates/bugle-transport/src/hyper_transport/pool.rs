@@ -20,8 +20,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 
-use http::{HeaderValue, Uri};
-use hyper::client::conn::{http1, http2};
+use http::{HeaderValue, Request, Response, Uri};
+use hyper::body::Incoming;
+use hyper::client::conn::{TrySendError, http1, http2};
 use hyper_util::client::legacy::connect::Connection as _;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::Instant;
@@ -40,6 +41,28 @@ pub(crate) enum Sender {
     Http1(http1::SendRequest<RequestBody>),
     /// HTTP/2: shared with every other request to the origin.
     Http2(http2::SendRequest<RequestBody>),
+}
+
+impl Sender {
+    /// Waits until the connection can take a request; an error means it has closed.
+    pub(crate) async fn ready(&mut self) -> hyper::Result<()> {
+        match self {
+            Self::Http1(sender) => sender.ready().await,
+            Self::Http2(sender) => sender.ready().await,
+        }
+    }
+
+    /// Sends `request` and waits for its answer's head. A request the connection gives
+    /// back in the error was not written.
+    pub(crate) async fn send(
+        &mut self,
+        request: Request<RequestBody>,
+    ) -> Result<Response<Incoming>, TrySendError<Request<RequestBody>>> {
+        match self {
+            Self::Http1(sender) => sender.try_send_request(request).await,
+            Self::Http2(sender) => sender.try_send_request(request).await,
+        }
+    }
 }
 
 /// An idle HTTP/1.1 connection and when it was put back.
@@ -156,8 +179,12 @@ impl Pool {
         }
     }
 
-    /// Takes back an HTTP/1.1 connection whose answer has been read.
-    pub(crate) fn put_back(&self, origin: &Origin, sender: http1::SendRequest<RequestBody>) {
+    /// Takes back a connection whose answer has been read: an HTTP/1.1 one becomes
+    /// idle; an HTTP/2 one stays shared as it was.
+    pub(crate) fn put_back(&self, origin: &Origin, sender: Sender) {
+        let Sender::Http1(sender) = sender else {
+            return;
+        };
         if self.inner.max_idle == 0 || sender.is_closed() {
             return;
         }
