@@ -552,7 +552,7 @@ impl BucketStore for MemoryStore {
         let entry = self.route(route, now);
         if let Some(sub) = entry.sublimit.as_mut().filter(|s| s.expires_at > now) {
             if exact {
-                sub.limit = limit;
+                sub.replace_limit(limit);
             }
             sub.tighten(limit, period, expires_at);
         } else {

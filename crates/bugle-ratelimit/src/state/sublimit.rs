@@ -43,7 +43,17 @@ struct MajorLog {
 /// A learned sublimit: at most `limit` requests per `period`, per major parameter.
 #[derive(Debug, Clone)]
 pub(crate) struct Sublimit {
+    /// The limit applied: the lower of this shard's own estimate and what other shards
+    /// learned.
     pub(crate) limit: u32,
+    /// This shard's own estimate, which its first learn's corrections move
+    /// ([`Sublimit::uncount`], [`Sublimit::confirm`]). Kept apart from `adopted`: a
+    /// correction says this shard's count was one off, not the other shards', so it
+    /// must not move their estimate (a first learn that counted two requests too many,
+    /// then adopted another shard's exact count, would otherwise end two below it).
+    own: u32,
+    /// The lowest limit other shards learned ([`Sublimit::tighten`]); `u32::MAX` for none.
+    adopted: u32,
     pub(crate) period: Duration,
     pub(crate) expires_at: Instant,
     /// Since when every dispatch of the route is logged here (`None` for an adopted
@@ -123,8 +133,11 @@ impl Sublimit {
             Some(&first) => (sent.len() - start, window_end - first),
             None => (1, retry_after),
         };
+        let limit = u32::try_from(limit).unwrap_or(u32::MAX).max(1);
         Self {
-            limit: u32::try_from(limit).unwrap_or(u32::MAX).max(1),
+            limit,
+            own: limit,
+            adopted: u32::MAX,
             period: period + margin,
             expires_at: window_end,
             tracked_since: Some(now),
@@ -153,7 +166,8 @@ impl Sublimit {
             let sent = log.map_or(0, |l| l.sent.iter().filter(|&&t| t >= window_start).count());
             // The request that got the 429 is logged too, and did not count.
             let counted = u32::try_from(sent.saturating_sub(1)).unwrap_or(u32::MAX);
-            self.limit = self.limit.min(counted.max(1));
+            self.own = self.own.min(counted.max(1));
+            self.settle();
         }
         self.period = period;
     }
@@ -166,7 +180,8 @@ impl Sublimit {
             .counted
             .is_some_and(|(m, until, _)| m == major && sent_at <= until)
         {
-            self.limit = self.limit.saturating_sub(1).max(1);
+            self.own = self.own.saturating_sub(1).max(1);
+            self.settle();
         }
     }
 
@@ -179,7 +194,8 @@ impl Sublimit {
             .counted
             .is_some_and(|(m, until, learned)| m == major && until < sent_at && sent_at < learned);
         if missed {
-            self.limit = self.limit.saturating_add(1);
+            self.own = self.own.saturating_add(1);
+            self.settle();
         }
         missed
     }
@@ -245,6 +261,8 @@ impl Sublimit {
     pub(crate) fn adopted(limit: u32, period: Duration, expires_at: Instant) -> Self {
         Self {
             limit,
+            own: limit,
+            adopted: u32::MAX,
             period,
             expires_at,
             tracked_since: None,
@@ -256,9 +274,23 @@ impl Sublimit {
     /// Merges a sublimit learned elsewhere for the same route, as [`Sublimit::learn`]
     /// merges with a previous one: the lower limit, the longer period, the later expiry.
     pub(crate) fn tighten(&mut self, limit: u32, period: Duration, expires_at: Instant) {
-        self.limit = self.limit.min(limit);
+        self.adopted = self.adopted.min(limit);
+        self.settle();
         self.period = self.period.max(period);
         self.expires_at = self.expires_at.max(expires_at);
+    }
+
+    /// Takes a limit another shard corrected upwards as the estimate here too, replacing
+    /// this shard's own and what it adopted before.
+    pub(crate) fn replace_limit(&mut self, limit: u32) {
+        self.own = limit;
+        self.adopted = u32::MAX;
+        self.settle();
+    }
+
+    /// The limit applied: the lower of this shard's estimate and the adopted one.
+    fn settle(&mut self) {
+        self.limit = self.own.min(self.adopted).max(1);
     }
 
     /// Drops what left the window more than [`STRETCH_MEMORY`] ago (kept that long so
@@ -606,6 +638,41 @@ mod tests {
         // Not for one sent once the 429 was back, nor on another channel.
         assert!(!s.confirm(Major::Channel(1), answered + S));
         assert!(!s.confirm(Major::Channel(2), later));
+        assert_eq!(s.limit, 13);
+    }
+
+    #[test]
+    fn another_shards_estimate_is_not_corrected_for_this_shards_overcount() {
+        // As above, the first learn here counts two requests of the burst that will get
+        // 429s too (12 + 2). Before their 429s come back, another shard's exact count of
+        // 12 arrives. The two corrections are this shard's own: they bring its estimate
+        // to 12, and the limit applied stays at 12, not 10.
+        let t0 = Instant::now();
+        let burst = t0 + 10 * S;
+        let mut recent: Vec<Instant> = (0..12).map(|i| t0 + S * (i / 6) * 5).collect();
+        recent.extend([burst; 2]);
+        let answered = burst + Duration::from_millis(10);
+        let mut s = Sublimit::learn(
+            None,
+            Major::Channel(1),
+            Duration::from_millis(4_990),
+            &recent,
+            Duration::ZERO,
+            TTL,
+            answered,
+        );
+        s.counted = Some((Major::Channel(1), burst, answered));
+        assert_eq!(s.limit, 14);
+        s.tighten(12, s.period, s.expires_at);
+        assert_eq!(s.limit, 12);
+        s.uncount(Major::Channel(1), burst);
+        s.uncount(Major::Channel(1), burst);
+        assert_eq!(s.limit, 12);
+        // Its own count can still go below the other shard's.
+        s.uncount(Major::Channel(1), burst);
+        assert_eq!(s.limit, 11);
+        // A correction upwards from another shard replaces both.
+        s.replace_limit(13);
         assert_eq!(s.limit, 13);
     }
 
