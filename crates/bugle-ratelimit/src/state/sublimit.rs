@@ -605,14 +605,15 @@ mod tests {
         assert_eq!(s.check(Major::Channel(8), now), Ok(()));
     }
 
-    #[test]
-    fn requests_sent_with_the_one_that_taught_the_limit_are_uncounted_by_their_429s() {
-        // Four requests left together at 10 s; the server took two of them, and the
-        // first 429 counted all but itself (12 before + 3). The other two 429s follow.
+    /// A first learn on channel 1 from a 429 answered at `burst + 10 ms`: `before`
+    /// requests in windows of 5 s before, then `together` that left at `burst` (10 s)
+    /// with the one that got the 429, all counted but that one. Returns it and `burst`.
+    fn learned_from_a_burst(before: u32, together: usize) -> (Sublimit, Instant, Instant) {
         let t0 = Instant::now();
         let burst = t0 + 10 * S;
-        let mut recent: Vec<Instant> = (0..10).map(|i| t0 + S * (i / 5) * 5).collect();
-        recent.extend([burst; 3]);
+        let per_window = before / 2;
+        let mut recent: Vec<Instant> = (0..before).map(|i| t0 + S * (i / per_window) * 5).collect();
+        recent.extend(std::iter::repeat_n(burst, together));
         let answered = burst + Duration::from_millis(10);
         let mut s = Sublimit::learn(
             None,
@@ -624,6 +625,14 @@ mod tests {
             answered,
         );
         s.counted = Some((Major::Channel(1), burst, answered));
+        (s, burst, answered)
+    }
+
+    #[test]
+    fn requests_sent_with_the_one_that_taught_the_limit_are_uncounted_by_their_429s() {
+        // Four requests left together at 10 s; the server took two of them, and the
+        // first 429 counted all but itself (10 before + 3). The other two 429s follow.
+        let (mut s, burst, answered) = learned_from_a_burst(10, 3);
         assert_eq!(s.limit, 13);
         s.uncount(Major::Channel(1), burst);
         assert_eq!(s.limit, 12);
@@ -643,25 +652,11 @@ mod tests {
 
     #[test]
     fn another_shards_estimate_is_not_corrected_for_this_shards_overcount() {
-        // As above, the first learn here counts two requests of the burst that will get
-        // 429s too (12 + 2). Before their 429s come back, another shard's exact count of
-        // 12 arrives. The two corrections are this shard's own: they bring its estimate
-        // to 12, and the limit applied stays at 12, not 10.
-        let t0 = Instant::now();
-        let burst = t0 + 10 * S;
-        let mut recent: Vec<Instant> = (0..12).map(|i| t0 + S * (i / 6) * 5).collect();
-        recent.extend([burst; 2]);
-        let answered = burst + Duration::from_millis(10);
-        let mut s = Sublimit::learn(
-            None,
-            Major::Channel(1),
-            Duration::from_millis(4_990),
-            &recent,
-            Duration::ZERO,
-            TTL,
-            answered,
-        );
-        s.counted = Some((Major::Channel(1), burst, answered));
+        // The first learn here counts two requests of the burst that will get 429s too
+        // (12 + 2). Before their 429s come back, another shard's exact count of 12
+        // arrives. The two corrections are this shard's own: they bring its estimate to
+        // 12, and the limit applied stays at 12, not 10.
+        let (mut s, burst, _) = learned_from_a_burst(12, 2);
         assert_eq!(s.limit, 14);
         s.tighten(12, s.period, s.expires_at);
         assert_eq!(s.limit, 12);
