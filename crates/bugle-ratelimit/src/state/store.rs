@@ -518,7 +518,7 @@ impl BucketStore for MemoryStore {
         } else {
             learned.uncount(major, sent_at);
         }
-        let shape = (learned.limit, learned.period, learned.expires_at);
+        let shape = (learned.limit(), learned.period, learned.expires_at);
         entry.sublimit = Some(Box::new(learned));
         shape
     }
@@ -537,7 +537,7 @@ impl BucketStore for MemoryStore {
         }
         let sub = entry.sublimit.as_mut()?;
         sub.confirm(major, sent_at)
-            .then_some((sub.limit, sub.period, sub.expires_at))
+            .then_some((sub.limit(), sub.period, sub.expires_at))
     }
 
     fn adopt_sublimit(
@@ -638,7 +638,7 @@ impl BucketStore for MemoryStore {
                     .filter(|s| s.expires_at > now)
                     .map(|s| SublimitSnapshot {
                         route: name.to_string(),
-                        limit: s.limit,
+                        limit: s.limit(),
                         period: s.period,
                         expires_at: s.expires_at,
                     })

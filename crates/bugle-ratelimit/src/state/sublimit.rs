@@ -43,9 +43,6 @@ struct MajorLog {
 /// A learned sublimit: at most `limit` requests per `period`, per major parameter.
 #[derive(Debug, Clone)]
 pub(crate) struct Sublimit {
-    /// The limit applied: the lower of this shard's own estimate and what other shards
-    /// learned.
-    pub(crate) limit: u32,
     /// This shard's own estimate, which its first learn's corrections move
     /// ([`Sublimit::uncount`], [`Sublimit::confirm`]). Kept apart from `adopted`: a
     /// correction says this shard's count was one off, not the other shards', so it
@@ -135,7 +132,6 @@ impl Sublimit {
         };
         let limit = u32::try_from(limit).unwrap_or(u32::MAX).max(1);
         Self {
-            limit,
             own: limit,
             adopted: u32::MAX,
             period: period + margin,
@@ -167,7 +163,6 @@ impl Sublimit {
             // The request that got the 429 is logged too, and did not count.
             let counted = u32::try_from(sent.saturating_sub(1)).unwrap_or(u32::MAX);
             self.own = self.own.min(counted.max(1));
-            self.settle();
         }
         self.period = period;
     }
@@ -181,7 +176,6 @@ impl Sublimit {
             .is_some_and(|(m, until, _)| m == major && sent_at <= until)
         {
             self.own = self.own.saturating_sub(1).max(1);
-            self.settle();
         }
     }
 
@@ -195,7 +189,6 @@ impl Sublimit {
             .is_some_and(|(m, until, learned)| m == major && until < sent_at && sent_at < learned);
         if missed {
             self.own = self.own.saturating_add(1);
-            self.settle();
         }
         missed
     }
@@ -220,7 +213,7 @@ impl Sublimit {
         if log.held_until.is_some_and(|until| until > now) {
             return;
         }
-        let limit = self.limit as usize;
+        let limit = self.limit() as usize;
         let before: Vec<Instant> = log.sent.iter().copied().filter(|&t| t < sent_at).collect();
         let Some(&oldest) = before.len().checked_sub(limit).and_then(|i| before.get(i)) else {
             return;
@@ -260,7 +253,6 @@ impl Sublimit {
     /// A sublimit another shard learned: no dispatch is logged here yet.
     pub(crate) fn adopted(limit: u32, period: Duration, expires_at: Instant) -> Self {
         Self {
-            limit,
             own: limit,
             adopted: u32::MAX,
             period,
@@ -275,7 +267,6 @@ impl Sublimit {
     /// merges with a previous one: the lower limit, the longer period, the later expiry.
     pub(crate) fn tighten(&mut self, limit: u32, period: Duration, expires_at: Instant) {
         self.adopted = self.adopted.min(limit);
-        self.settle();
         self.period = self.period.max(period);
         self.expires_at = self.expires_at.max(expires_at);
     }
@@ -285,12 +276,12 @@ impl Sublimit {
     pub(crate) fn replace_limit(&mut self, limit: u32) {
         self.own = limit;
         self.adopted = u32::MAX;
-        self.settle();
     }
 
-    /// The limit applied: the lower of this shard's estimate and the adopted one.
-    fn settle(&mut self) {
-        self.limit = self.own.min(self.adopted).max(1);
+    /// The limit applied: the lower of this shard's own estimate and what other shards
+    /// learned.
+    pub(crate) fn limit(&self) -> u32 {
+        self.own.min(self.adopted).max(1)
     }
 
     /// Drops what left the window more than [`STRETCH_MEMORY`] ago (kept that long so
@@ -312,6 +303,7 @@ impl Sublimit {
     pub(crate) fn check(&mut self, major: Major, now: Instant) -> Result<(), Instant> {
         // Every dispatch from here on is checked first, then recorded.
         self.tracked_since.get_or_insert(now);
+        let limit = self.limit() as usize;
         let Some(log) = self.logs.get_mut(&major) else {
             return Ok(());
         };
@@ -319,7 +311,6 @@ impl Sublimit {
         if let Some(until) = log.held_until {
             return Err(until);
         }
-        let limit = self.limit as usize;
         let period = self.period;
         let live = (log.sent.iter().rev())
             .take_while(|&&t| t + period > now)
@@ -399,7 +390,7 @@ mod tests {
             Duration::from_secs(60),
             now,
         );
-        assert_eq!(s.limit, 2);
+        assert_eq!(s.limit(), 2);
         assert_eq!(s.period, Duration::from_secs(600));
         assert_eq!(
             s.check(Major::Channel(1), now),
@@ -428,7 +419,7 @@ mod tests {
                 TTL,
                 now,
             );
-            (s.limit, s.period)
+            (s.limit(), s.period)
         };
         let ms = Duration::from_millis;
         // 2 per 10 s, requests at 8 ms and 1,010 ms, a 429 at 5,011 ms to wait until
@@ -502,7 +493,7 @@ mod tests {
             TTL,
             now,
         );
-        assert_eq!((s.limit, s.period), (2, 10 * S));
+        assert_eq!((s.limit(), s.period), (2, 10 * S));
         let mut s = s;
         assert_eq!(s.check(Major::Channel(2), now), Err(t0 + 10 * S));
         // Channel 3, which sent nothing yet, gets its two.
@@ -526,7 +517,7 @@ mod tests {
             TTL,
             t0 + 4 * S,
         );
-        assert_eq!(s.limit, 3);
+        assert_eq!(s.limit(), 3);
         let start = t0 + 20 * S;
         for i in 0..3 {
             assert_eq!(send(&mut s, Major::Channel(2), start + i * S), Ok(()));
@@ -541,7 +532,7 @@ mod tests {
             TTL,
             now,
         );
-        assert_eq!(s.limit, 2);
+        assert_eq!(s.limit(), 2);
     }
 
     #[test]
@@ -560,7 +551,10 @@ mod tests {
             TTL,
             later,
         );
-        assert_eq!((second.limit, second.period), (first.limit, first.period));
+        assert_eq!(
+            (second.limit(), second.period),
+            (first.limit(), first.period)
+        );
     }
 
     #[test]
@@ -581,7 +575,7 @@ mod tests {
             TTL,
             now,
         );
-        assert_eq!(s.limit, 2);
+        assert_eq!(s.limit(), 2);
         assert_eq!(send(&mut s, Major::Channel(6), now), Ok(()));
         assert_eq!(send(&mut s, Major::Channel(6), now + S), Ok(()));
         assert_eq!(send(&mut s, Major::Channel(6), now + S), Err(now + 10 * S));
@@ -633,21 +627,21 @@ mod tests {
         // Four requests left together at 10 s; the server took two of them, and the
         // first 429 counted all but itself (10 before + 3). The other two 429s follow.
         let (mut s, burst, answered) = learned_from_a_burst(10, 3);
-        assert_eq!(s.limit, 13);
+        assert_eq!(s.limit(), 13);
         s.uncount(Major::Channel(1), burst);
-        assert_eq!(s.limit, 12);
+        assert_eq!(s.limit(), 12);
         // A 429 for a request sent after the learning one was never counted.
         s.uncount(Major::Channel(1), burst + S);
-        assert_eq!(s.limit, 12);
+        assert_eq!(s.limit(), 12);
         // A success for one sent after the learning one, before its 429 came back: the
         // server took it first, and counted it.
         let later = burst + Duration::from_millis(1);
         assert!(s.confirm(Major::Channel(1), later));
-        assert_eq!(s.limit, 13);
+        assert_eq!(s.limit(), 13);
         // Not for one sent once the 429 was back, nor on another channel.
         assert!(!s.confirm(Major::Channel(1), answered + S));
         assert!(!s.confirm(Major::Channel(2), later));
-        assert_eq!(s.limit, 13);
+        assert_eq!(s.limit(), 13);
     }
 
     #[test]
@@ -657,18 +651,18 @@ mod tests {
         // arrives. The two corrections are this shard's own: they bring its estimate to
         // 12, and the limit applied stays at 12, not 10.
         let (mut s, burst, _) = learned_from_a_burst(12, 2);
-        assert_eq!(s.limit, 14);
+        assert_eq!(s.limit(), 14);
         s.tighten(12, s.period, s.expires_at);
-        assert_eq!(s.limit, 12);
+        assert_eq!(s.limit(), 12);
         s.uncount(Major::Channel(1), burst);
         s.uncount(Major::Channel(1), burst);
-        assert_eq!(s.limit, 12);
+        assert_eq!(s.limit(), 12);
         // Its own count can still go below the other shard's.
         s.uncount(Major::Channel(1), burst);
-        assert_eq!(s.limit, 11);
+        assert_eq!(s.limit(), 11);
         // A correction upwards from another shard replaces both.
         s.replace_limit(13);
-        assert_eq!(s.limit, 13);
+        assert_eq!(s.limit(), 13);
     }
 
     #[test]
